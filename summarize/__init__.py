@@ -1,0 +1,83 @@
+"""summarize: read Indonesian news in English.
+
+Translate Indonesian articles into English and write abstractive English summaries
+with Hugging Face seq2seq models, score them with ROUGE/BLEU/chrF, and serve the
+pipeline on a Gradio page.
+
+Nothing heavy is imported here: torch and transformers load on first use.
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+_LAZY = {
+    "Pipeline": "summarize.pipeline",
+    "translate": "summarize.pipeline",
+    "summarize": "summarize.pipeline",
+    "process_batch": "summarize.pipeline",
+    "STRATEGIES": "summarize.pipeline",
+    "prepare_article": "summarize.text",
+    "load_engine": "summarize.models",
+}
+
+from summarize.errors import (  # noqa: E402
+    BackendNotInstalledError,
+    BinaryInputError,
+    ConfigError,
+    EmptyInputError,
+    InputError,
+    InputTooLargeError,
+    MalformedRecordError,
+    ModelLoadError,
+    ModelNotAvailableError,
+    SummarizeError,
+)
+from summarize.types import (  # noqa: E402
+    AlignedSentence,
+    GenerationSettings,
+    PreparedArticle,
+    Result,
+)
+
+__all__ = [
+    "__version__",
+    "Pipeline",
+    "translate",
+    "summarize",
+    "process_batch",
+    "STRATEGIES",
+    "prepare_article",
+    "load_engine",
+    "AlignedSentence",
+    "GenerationSettings",
+    "PreparedArticle",
+    "Result",
+    "SummarizeError",
+    "InputError",
+    "EmptyInputError",
+    "BinaryInputError",
+    "InputTooLargeError",
+    "MalformedRecordError",
+    "ConfigError",
+    "ModelNotAvailableError",
+    "ModelLoadError",
+    "BackendNotInstalledError",
+]
+
+if TYPE_CHECKING:  # pragma: no cover
+    from summarize.models import load_engine
+    from summarize.pipeline import STRATEGIES, Pipeline, process_batch, summarize, translate
+    from summarize.text import prepare_article
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'summarize' has no attribute {name!r}")
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value

@@ -1,0 +1,54 @@
+"""Domain exceptions. The CLI and the web demo turn these into short messages."""
+
+from __future__ import annotations
+
+
+class SummarizeError(Exception):
+    """Base class for every error this package raises on purpose."""
+
+
+class InputError(SummarizeError, ValueError):
+    """A record cannot be processed because of its content."""
+
+
+class EmptyInputError(InputError):
+    """The article is empty or whitespace only (after cleaning)."""
+
+
+class BinaryInputError(InputError):
+    """The input is binary data or not valid UTF-8 text."""
+
+
+class InputTooLargeError(InputError):
+    """The input is larger than a configured limit."""
+
+
+class MalformedRecordError(InputError):
+    """A JSONL/CSV record could not be parsed or lacks a text field."""
+
+
+class ConfigError(SummarizeError, ValueError):
+    """An option, strategy, model family or prompt file is invalid."""
+
+
+class ModelNotAvailableError(SummarizeError):
+    """A model could not be found locally and could not be downloaded."""
+
+    def __init__(self, model_id: str, reason: str = "") -> None:
+        self.model_id = model_id
+        self.reason = reason
+        msg = (
+            f"model '{model_id}' is not available"
+            + (f" ({reason})" if reason else "")
+            + f". Fetch it once with internet access: `summarize models pull {model_id}`"
+            " (then HF_HUB_OFFLINE=1 works), or pass a local model directory."
+        )
+        super().__init__(msg)
+
+
+class ModelLoadError(SummarizeError):
+    """A model was found but could not be loaded (corrupt files, wrong architecture...)."""
+
+
+class BackendNotInstalledError(SummarizeError):
+    """An optional backend (e.g. ctranslate2) was requested but is not installed."""

@@ -1,0 +1,98 @@
+"""Frozen result types shared by the whole package.
+
+Names are used consistently: ``source`` (cleaned Indonesian input), ``translation``
+(English), ``summary`` (English), ``reference`` and ``prediction`` (evaluation).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class PreparedArticle:
+    """An article after cleaning: what gets translated and summarised.
+
+    ``paragraphs`` holds the sentences of each paragraph, in order. ``metadata``
+    keeps what was moved out of the text (source line, dateline, site prefix, ...).
+    """
+
+    text: str
+    paragraphs: tuple[tuple[str, ...], ...]
+    title: str | None = None
+    language: str = "unknown"
+    metadata: dict[str, Any] = field(default_factory=dict)
+    removed: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def sentences(self) -> list[str]:
+        return [s for para in self.paragraphs for s in para]
+
+
+@dataclass(frozen=True)
+class AlignedSentence:
+    """One source sentence and its translation. ``paragraph`` and ``index`` are 0-based."""
+
+    paragraph: int
+    index: int
+    source: str
+    translation: str
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Decoding settings passed to an engine. ``None`` means "use the model family default"."""
+
+    num_beams: int | None = None
+    max_new_tokens: int | None = None
+    min_new_tokens: int | None = None
+    length_penalty: float | None = None
+    no_repeat_ngram_size: int | None = None
+    do_sample: bool = False
+    seed: int | None = None
+
+    def merged_over(self, defaults: GenerationSettings) -> GenerationSettings:
+        """Return these settings with unset fields filled from ``defaults``."""
+        values = {}
+        for f in dataclasses.fields(self):
+            mine = getattr(self, f.name)
+            values[f.name] = mine if mine is not None else getattr(defaults, f.name)
+        values["do_sample"] = self.do_sample or defaults.do_sample
+        return GenerationSettings(**values)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {k: v for k, v in dataclasses.asdict(self).items() if v is not None}
+
+
+@dataclass(frozen=True)
+class Result:
+    """The outcome of one article. ``error`` is set (and text fields may be empty) on failure."""
+
+    id: str
+    source: str = ""
+    translation: str = ""
+    summary: str = ""
+    title: str | None = None
+    title_translation: str | None = None
+    alignment: tuple[AlignedSentence, ...] = ()
+    strategy: str = ""
+    models: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    timings: dict[str, float] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+    metadata: dict[str, Any] = field(default_factory=dict)
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-serialisable dict (the JSONL output format)."""
+        d = dataclasses.asdict(self)
+        d["alignment"] = [dataclasses.asdict(a) for a in self.alignment]
+        d["warnings"] = list(self.warnings)
+        return d
