@@ -1,0 +1,5 @@
+"""Inference backends behind one small interface (:class:`Engine`)."""
+
+from summarize.engines.base import Engine, GenerationBatch, ModelProfile
+
+__all__ = ["Engine", "GenerationBatch", "ModelProfile"]

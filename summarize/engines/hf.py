@@ -1,0 +1,153 @@
+"""The transformers backend: ``AutoModelForSeq2SeqLM`` + ``generate``."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from summarize.engines.base import GenerationBatch, ModelProfile
+from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
+from summarize.types import GenerationSettings
+
+_TORCH_DTYPES = {"float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}
+
+
+class TransformersEngine:
+    """A seq2seq model driven through transformers ``generate``."""
+
+    backend = "transformers"
+
+    def __init__(
+        self,
+        model_id: str,
+        tokenizer: Any,
+        model: Any,
+        config: dict[str, Any],
+        profile: ModelProfile,
+        *,
+        device: str,
+        dtype: str,
+        revision: str | None,
+        load_seconds: float = 0.0,
+    ) -> None:
+        self.model_id = model_id
+        self.tokenizer = tokenizer
+        self.model = model
+        self.config = config
+        self.profile = profile
+        self.device = device
+        self.dtype = dtype
+        self.revision = revision
+        self.load_seconds = load_seconds
+        self._gen_kwargs: dict[str, Any] = {}
+        if profile.src_lang and hasattr(tokenizer, "src_lang"):
+            tokenizer.src_lang = profile.src_lang
+        if profile.tgt_lang:
+            if hasattr(tokenizer, "tgt_lang"):
+                tokenizer.tgt_lang = profile.tgt_lang
+            self._gen_kwargs["forced_bos_token_id"] = language_token_id(tokenizer, profile.tgt_lang)
+        if profile.target_language_name:
+            token = crosssum_target_token(config, profile.target_language_name)
+            self._gen_kwargs["decoder_start_token_id"] = tokenizer.convert_tokens_to_ids(token)
+
+    @classmethod
+    def load(
+        cls,
+        model_id: str,
+        *,
+        local_dir: Path | None,
+        device: str,
+        dtype: str,
+        revision: str | None,
+        prompts_dir: str | None = None,
+    ) -> TransformersEngine:
+        import torch
+        import transformers
+
+        from summarize.models.loading import load_hf
+
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        if dtype in ("auto",):
+            torch_dtype = torch.float16 if device.startswith("cuda") else torch.float32
+            dtype = str(torch_dtype).replace("torch.", "")
+        elif dtype in _TORCH_DTYPES:
+            torch_dtype = getattr(torch, _TORCH_DTYPES[dtype])
+        else:
+            from summarize.errors import ConfigError
+
+            raise ConfigError(f"dtype '{dtype}' is only available with the ctranslate2 backend")
+        start = time.perf_counter()
+        config, tokenizer, model = load_hf(model_id, local_dir, revision, torch_dtype=torch_dtype)
+        model = model.to(device).eval()
+        cfg = config.to_dict()
+        commit = getattr(config, "_commit_hash", None)
+        profile = resolve_profile(model_id, cfg, type(tokenizer).__name__, prompts_dir)
+        return cls(
+            model_id,
+            tokenizer,
+            model,
+            cfg,
+            profile,
+            device=device,
+            dtype=dtype,
+            revision=("local" if local_dir else (commit or revision)),
+            load_seconds=time.perf_counter() - start,
+        )
+
+    # -- Engine interface -------------------------------------------------
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
+    def tokenize(self, text: str) -> list[str]:
+        return list(self.tokenizer.tokenize(text))
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()
+
+    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:
+        import torch
+
+        if not texts:
+            return GenerationBatch([], [])
+        enc = self.tokenizer(
+            [self.profile.prefix + t for t in texts],
+            return_tensors="pt",
+            padding=True,
+            truncation=False,
+        ).to(self.device)
+        kwargs = dict(self._gen_kwargs)
+        for name in ("num_beams", "max_new_tokens", "min_new_tokens", "length_penalty",
+                     "no_repeat_ngram_size"):
+            value = getattr(settings, name)
+            if value is not None:
+                kwargs[name] = value
+        if settings.do_sample:
+            kwargs["do_sample"] = True
+            torch.manual_seed(settings.seed if settings.seed is not None else 0)
+        else:
+            kwargs["do_sample"] = False
+        with torch.inference_mode():
+            out = self.model.generate(**enc, **kwargs)
+        decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        pad = self.tokenizer.pad_token_id
+        tokens = (out[:, 1:] != pad).sum(dim=1).tolist() if pad is not None else [
+            out.shape[1] - 1
+        ] * len(texts)
+        return GenerationBatch([d.strip() for d in decoded], [int(t) for t in tokens])
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "model": self.model_id,
+            "revision": self.revision,
+            "family": self.profile.family,
+            "backend": self.backend,
+            "device": self.device,
+            "dtype": self.dtype,
+            "license": self.profile.license,
+        }

@@ -1,0 +1,176 @@
+"""``summarize eval``: run an evaluation suite or score a data file."""
+
+from __future__ import annotations
+
+import sys
+import time
+from pathlib import Path
+
+import click
+
+from summarize.errors import SummarizeError
+
+EPILOG = """\b
+Examples:
+  summarize eval indosum-baselines
+      lead-3 and TextRank-3 on 150 IndoSum articles, ROUGE-1/2/L/Lsum with 95% CIs
+  summarize eval nusax-mt --mt-model /tmp/tiny/marian --limit 20
+      NusaX-MT with a local model as the pipeline system
+  summarize eval nusax-mt --system copy-source --metric bleu --metric chrf
+  summarize eval eval/talpco.toml --resamples 2000 --seed 7 -o results/talpco
+  summarize eval my-outputs.jsonl
+      JSONL/CSV with `source`, `reference` and one column per system
+  summarize eval path/to/indosum/test.01.jsonl
+      an IndoSum-format file: lead-3 and TextRank-3 baselines with ROUGE
+  summarize eval --list
+
+\b
+Writes results.json (scores, CIs, full signature), report.md, scores.png and
+predictions.jsonl to --output-dir (default: results/eval/<suite>).
+"""
+
+
+def _list_suites() -> str:
+    from summarize.evaluation.suite import list_suites, load_suite
+
+    lines = []
+    for name, path in list_suites().items():
+        try:
+            suite = load_suite(path)
+            what = f"{suite.task}, {len(suite.systems)} systems: {', '.join(suite.system_names())}"
+        except SummarizeError as exc:
+            what = f"invalid: {exc}"
+        lines.append(f"{name:24s} {what}  ({path})")
+    return "\n".join(lines) or "no suites found"
+
+
+@click.command(
+    name="eval",
+    epilog=EPILOG,
+    context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
+)
+@click.argument("target", required=False, metavar="SUITE|FILE")
+@click.option(
+    "--system",
+    "systems",
+    multiple=True,
+    metavar="NAME",
+    help="Only evaluate this system (repeatable; order kept).",
+)
+@click.option("--limit", type=click.IntRange(min=0), help="Evaluate only the first N items.")
+@click.option(
+    "-o",
+    "--output-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Folder for results.json, report.md, scores.png (default results/eval/<suite>).",
+)
+@click.option("--seed", type=int, help="Bootstrap seed (default: the suite's, else 12345).")
+@click.option(
+    "--resamples",
+    type=click.IntRange(min=1),
+    help="Bootstrap resamples (default: the suite's, else 1000).",
+)
+@click.option(
+    "--metric",
+    "metrics",
+    multiple=True,
+    metavar="NAME",
+    help="Score these metrics instead of the suite's (repeatable): rouge1, rouge2, "
+    "rougeL, rougeLsum, bleu, chrf, chrf++, length, compression, novel-N, "
+    "repetition-N, number-preservation, entity-preservation, ...; aliases rouge, "
+    "preservation, reference-free.",
+)
+@click.option("--mt-model", help="Translation model (hub id or local dir) for pipeline systems.")
+@click.option("--sum-model", help="Summarisation model for pipeline systems.")
+@click.option("--backend", help="Inference backend for pipeline systems (e.g. transformers).")
+@click.option("--device", help="Device for pipeline systems (auto, cpu, cuda, mps).")
+@click.option("--strategy", help="Pipeline strategy for pipeline systems.")
+@click.option("--batch-size", type=click.IntRange(min=1), help="Pipeline batch size.")
+@click.option(
+    "--task",
+    type=click.Choice(["summarization", "translation"]),
+    help="Task of a pairs FILE (default: guessed from lengths).",
+)
+@click.option("--no-plot", is_flag=True, help="Do not draw scores.png.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
+@click.option("--list", "list_only", is_flag=True, help="List the suites in eval/ and exit.")
+def eval_command(
+    target: str | None,
+    systems: tuple[str, ...],
+    limit: int | None,
+    output_dir: Path | None,
+    seed: int | None,
+    resamples: int | None,
+    metrics: tuple[str, ...],
+    mt_model: str | None,
+    sum_model: str | None,
+    backend: str | None,
+    device: str | None,
+    strategy: str | None,
+    batch_size: int | None,
+    task: str | None,
+    no_plot: bool,
+    quiet: bool,
+    list_only: bool,
+) -> None:
+    """Evaluate systems on a suite (a name in eval/ or a .toml file) or a data FILE.
+
+    Prints a table of scores with 95% bootstrap confidence intervals and writes a
+    reproducible report. Runs offline: data sets are read from local files and models
+    must be available locally.
+    """
+    if list_only:
+        click.echo(_list_suites())
+        return
+    if not target:
+        raise click.UsageError("give a SUITE name, a suite .toml, or a data FILE (see --list)")
+    from summarize.evaluation.runner import run_suite
+    from summarize.evaluation.suite import load_target, slug
+
+    started = time.perf_counter()
+    try:
+        suite = load_target(target, task=task)
+        out_dir = output_dir or Path("results") / "eval" / slug(suite.name)
+        report = run_suite(
+            suite,
+            systems=list(systems) or None,
+            limit=limit,
+            output_dir=out_dir,
+            seed=seed,
+            resamples=resamples,
+            metrics=list(metrics) or None,
+            overrides={
+                "mt_model": mt_model,
+                "sum_model": sum_model,
+                "backend": backend,
+                "device": device,
+                "strategy": strategy,
+                "batch_size": batch_size,
+            },
+            progress=not quiet and sys.stderr.isatty(),
+            plot=not no_plot,
+        )
+    except SummarizeError as exc:
+        raise click.ClickException(str(exc)) from exc
+    from summarize.evaluation.report import render_table
+
+    click.echo(f"{report.suite.name} ({report.suite.task})")
+    click.echo(render_table(report))
+    for c in report.comparisons:
+        click.echo(
+            f"paired bootstrap {c.system} vs {c.baseline} on {c.metric}: "
+            f"delta {c.delta:+.2f}, p = {c.p_value:.4f}"
+        )
+    for note in report.notes:
+        click.echo(f"note: {note}")
+    for kind, path in report.files.items():
+        click.echo(f"{kind}: {path}")
+    click.echo(f"done in {time.perf_counter() - started:.1f} s")
+
+
+def main() -> None:  # pragma: no cover - convenience entry point
+    eval_command()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

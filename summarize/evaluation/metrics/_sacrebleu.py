@@ -1,0 +1,51 @@
+"""Shared plumbing for the sacrebleu-based metrics (BLEU, chrF): sufficient statistics
+per segment, a corpus score recomputed from summed statistics, and the signature."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+
+def check_lengths(predictions: Sequence[str], references: Sequence[str]) -> None:
+    if len(predictions) != len(references):
+        raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
+
+
+def segment_statistics(
+    metric: Any, predictions: Sequence[str], references: Sequence[str]
+) -> np.ndarray:
+    """The ``(n, k)`` matrix of sacrebleu's per-segment sufficient statistics."""
+    if not predictions:
+        return np.zeros((0, 0), dtype=np.float64)
+    preds = [p if isinstance(p, str) else "" for p in predictions]
+    refs = [r if isinstance(r, str) else "" for r in references]
+    stats = metric._extract_corpus_statistics(preds, [refs])
+    return np.asarray(stats, dtype=np.float64)
+
+
+def score_from_sums(metric: Any, sums: Sequence[float]) -> float:
+    """Corpus score from column sums of the statistics (a fresh list: sacrebleu's
+    add-k smoothing mutates its input)."""
+    return float(metric._compute_score_from_stats([float(x) for x in sums]).score)
+
+
+class StatsAggregate:
+    """``aggregate(sums, n)`` for bootstrap resampling of a sacrebleu metric."""
+
+    def __init__(self, metric: Any) -> None:
+        self.metric = metric
+
+    def __call__(self, sums: np.ndarray, n: int) -> np.ndarray:
+        if sums.shape[1] == 0:
+            return np.zeros(sums.shape[0])
+        return np.array([score_from_sums(self.metric, row) for row in sums], dtype=np.float64)
+
+
+def signature(metric: Any, name: str) -> str:
+    """``name|`` + sacrebleu's own signature string (e.g. ``nrefs:1|case:mixed|...``)."""
+    if not hasattr(metric, "num_refs"):
+        metric.num_refs = 1
+    return f"{name}|{metric.get_signature().format()}"

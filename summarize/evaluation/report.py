@@ -1,0 +1,408 @@
+"""Report writers: ``results.json``, ``report.md``, ``scores.png``, ``predictions.jsonl``
+and the plain-text table printed to stdout."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from summarize.evaluation.metrics import metric_label
+
+if TYPE_CHECKING:  # pragma: no cover
+    from summarize.evaluation.runner import EvalReport
+
+RESULTS_VERSION = 1
+
+
+def _num(x: float | None, digits: int = 4) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return round(float(x), digits)
+
+
+def results_dict(report: EvalReport) -> dict[str, Any]:
+    """The content of ``results.json``."""
+    systems: dict[str, Any] = {}
+    for run in report.systems:
+        entry: dict[str, Any] = {
+            "type": run.type,
+            "output_language": run.output_language,
+            "seconds": round(run.seconds, 3),
+            "failed_items": run.error_count,
+            "scores": {},
+        }
+        for s in report.scores:
+            if s.system != run.name:
+                continue
+            cell: dict[str, Any] = {
+                "score": _num(s.score),
+                "ci95": [_num(s.low), _num(s.high)] if s.low is not None else None,
+                "signature": s.signature,
+            }
+            if s.skipped:
+                cell["skipped"] = s.skipped
+            details = {k: v for k, v in s.details.items() if k != "formatted"}
+            if details:
+                cell["details"] = {
+                    k: (_num(v) if isinstance(v, float) else v) for k, v in details.items()
+                }
+            entry["scores"][s.metric] = cell
+        systems[run.name] = entry
+    return {
+        "format": f"summarize-eval/{RESULTS_VERSION}",
+        "suite": report.suite.name,
+        "task": report.suite.task,
+        "items": len(report.items),
+        "metrics": list(report.metrics),
+        "systems": systems,
+        "comparisons": [
+            {
+                "metric": c.metric,
+                "baseline": c.baseline,
+                "system": c.system,
+                "delta": _num(c.delta),
+                "p_value": _num(c.p_value),
+                "win_rate": _num(c.win_rate),
+            }
+            for c in report.comparisons
+        ],
+        "signature": report.signature,
+        "notes": list(report.notes),
+        "seconds": round(report.seconds, 3),
+    }
+
+
+# -------------------------------------------------------------------------- tables
+
+
+def _table_rows(report: EvalReport) -> tuple[list[str], list[list[str]]]:
+    header = ["system", *[metric_label(m) for m in report.metrics]]
+    rows = []
+    for run in report.systems:
+        rows.append([run.name, *[report.score(run.name, m).format() for m in report.metrics]])
+    return header, rows
+
+
+def render_table(report: EvalReport) -> str:
+    """A plain-text table (system x metric, ``score [lo, hi]``) for the terminal."""
+    header, rows = _table_rows(report)
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header))]
+    lines = [
+        "  ".join(
+            h.ljust(w) if i == 0 else h.rjust(w)
+            for i, (h, w) in enumerate(zip(header, widths, strict=True))
+        ),
+        "  ".join("-" * w for w in widths),
+    ]
+    for r in rows:
+        lines.append(
+            "  ".join(
+                c.ljust(w) if i == 0 else c.rjust(w)
+                for i, (c, w) in enumerate(zip(r, widths, strict=True))
+            )
+        )
+    sig = report.signature["bootstrap"]
+    lines.append(
+        f"{len(report.items)} items; 95% percentile bootstrap CIs "
+        f"({sig['resamples']} resamples, seed {sig['seed']})"
+    )
+    return "\n".join(lines)
+
+
+def _md_escape(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+def _describe_system(desc: dict[str, Any]) -> str:
+    kind = desc.get("type", "")
+    if kind == "baseline":
+        bits = [f"method `{desc.get('method')}`"]
+        if "k" in desc:
+            bits.append(f"k={desc['k']}")
+        if "implementation" in desc:
+            bits.append(f"`{desc['implementation']}`")
+        return "baseline: " + ", ".join(bits)
+    if kind == "outputs":
+        where = desc.get("path") or f"column `{desc.get('column')}`"
+        extra = f" (sha256 `{desc['sha256'][:12]}`)" if desc.get("sha256") else ""
+        return f"precomputed outputs: {where}{extra}"
+    if kind == "pipeline":
+        models = desc.get("models") or {}
+        parts = [f"strategy `{desc.get('strategy', desc.get('requested', {}).get('strategy'))}`"]
+        for role, info in models.items():
+            if isinstance(info, dict):
+                mid = info.get("model_id") or info.get("id") or info.get("model")
+                rev = info.get("revision")
+                backend = info.get("backend")
+                parts.append(
+                    f"{role}: `{mid}`"
+                    + (f"@{rev}" if rev else "")
+                    + (f" ({backend})" if backend else "")
+                )
+            else:
+                parts.append(f"{role}: `{info}`")
+        settings = desc.get("settings")
+        if settings:
+            parts.append(f"settings `{json.dumps(settings, sort_keys=True)}`")
+        return "pipeline: " + "; ".join(parts)
+    return json.dumps(desc, sort_keys=True)
+
+
+def render_markdown(report: EvalReport) -> str:
+    """The content of ``report.md``."""
+    sig = report.signature
+    suite = sig["suite"]
+    ds = sig["dataset"]
+    boot = sig["bootstrap"]
+    lines = [f"# Evaluation: {report.suite.name}", ""]
+    if suite.get("description"):
+        lines += [suite["description"].strip(), ""]
+    files = ", ".join(f"`{f}`" for f in ds.get("files", []))
+    lines += [
+        f"- Task: **{report.suite.task}**",
+        f"- Data: `{ds['loader']}` loader on {files} - **{ds['items']} items**"
+        + (f" (limit {ds['limit']})" if ds.get("limit") is not None else "")
+        + f", sha256 `{ds['sha256']}`",
+        f"- Suite file: `{suite['path']}`"
+        if suite.get("path")
+        else "- Suite: ad hoc (from a data file)",
+        f"- Confidence intervals: 95% percentile bootstrap, {boot['resamples']} resamples, "
+        f"seed {boot['seed']} (`{boot['signature']}`)",
+        f"- Run: {sig['created']}, {report.seconds:.1f} s",
+        "",
+        "## Scores",
+        "",
+    ]
+    header, rows = _table_rows(report)
+    lines.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+    lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
+    for r in rows:
+        lines.append("| " + " | ".join(_md_escape(c) for c in r) + " |")
+    lines += [
+        "",
+        "Each cell is `score [low, high]`. ROUGE is F1 x 100 (mean over items); BLEU and "
+        "chrF are corpus scores from summed statistics (sacrebleu), resampled the same way.",
+        "",
+    ]
+    rouge_rows = [s for s in report.scores if s.metric.startswith("rouge") and s.score is not None]
+    if rouge_rows:
+        lines += ["ROUGE precision / recall (x 100):", ""]
+        lines.append("| system | metric | precision | recall | F1 |")
+        lines.append("|---|---|---:|---:|---:|")
+        for s in rouge_rows:
+            lines.append(
+                f"| {s.system} | {metric_label(s.metric)} | {s.details.get('precision', float('nan')):.2f}"
+                f" | {s.details.get('recall', float('nan')):.2f} | {s.score:.2f} |"
+            )
+        lines.append("")
+    if report.comparisons:
+        base = report.comparisons[0].baseline
+        lines += [
+            f"## Paired bootstrap vs `{base}`",
+            "",
+            f"Two-sided paired bootstrap test (sacrebleu's paired-bs; `{boot['paired_test']}`). "
+            "`wins` is the share of resamples in which the system beats the baseline "
+            "(Koehn 2004).",
+            "",
+            "| system | metric | delta | p-value | wins |",
+            "|---|---|---:|---:|---:|",
+        ]
+        for c in report.comparisons:
+            lines.append(
+                f"| {c.system} | {metric_label(c.metric)} | {c.delta:+.2f} | {c.p_value:.4f} | "
+                f"{100 * c.win_rate:.1f}% |"
+            )
+        lines.append("")
+    lines += ["## Metric settings and signatures", ""]
+    rouge = sig.get("rouge", {})
+    if any(m.startswith("rouge") for m in report.metrics):
+        tok = rouge.get("tokenizer")
+        tok_text = (
+            "unicode (NFC, lowercase, letters and digits of any script, hyphenated words kept whole)"
+            if tok == "unicode"
+            else "rouge-score default (lowercase, every non [a-z0-9] character becomes a space)"
+        )
+        lsum = rouge.get("lsum")
+        lsum_text = {
+            "newline-or-split": "sentences at newlines; a text without newlines is split with "
+            "summarize.text.split_sentences",
+            "newline": "sentences at newlines only (rouge-score's convention)",
+            "split": "sentences from summarize.text.split_sentences",
+        }.get(str(lsum), str(lsum))
+        lines += [
+            f"- ROUGE: `{rouge.get('signature')}`",
+            f"  - tokenizer: {tok_text}",
+            f"  - stemmer: {rouge.get('stemmer')} (language `{rouge.get('lang')}`)",
+            f"  - rougeLsum: {lsum_text}",
+        ]
+    for metric, signature in sig.get("metrics", {}).items():
+        if not metric.startswith("rouge"):
+            lines.append(f"- {metric_label(metric)}: `{signature}`")
+    lines += ["", "## Systems", ""]
+    for run in report.systems:
+        extra = f"; {run.error_count} failed items" if run.error_count else ""
+        lines.append(
+            f"- **{run.name}** - {_describe_system(run.description)} "
+            f"(output language `{run.output_language}`, {run.seconds:.1f} s{extra})"
+        )
+    lines.append("")
+    if report.notes:
+        lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
+    versions = sig.get("versions", {})
+    lines += [
+        "## Environment",
+        "",
+        ", ".join(f"{k} {v}" for k, v in versions.items() if v and k != "platform"),
+        "",
+    ]
+    return "\n".join(lines)
+
+
+# ---------------------------------------------------------------------------- plot
+
+_SCALE_TITLES = {
+    "percent": "score (0-100)",
+    "words": "words",
+    "ratio": "ratio (source / output)",
+}
+
+
+def plot_scores(report: EvalReport, path: Path) -> Path | None:
+    """Grouped bars (one group per metric, one bar per system) with 95% CI error bars.
+    Returns ``None`` when there is nothing to plot."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    import numpy as np
+
+    systems = report.system_names()
+    scales: dict[str, list[str]] = {}
+    for m in report.metrics:
+        cells = [report.score(s, m) for s in systems]
+        if any(c.score is not None and not c.skipped for c in cells):
+            scales.setdefault(cells[0].scale, []).append(m)
+    if not scales or not systems:
+        return None
+    order = [s for s in ("percent", "words", "ratio") if s in scales]
+    widths = [max(2.2, 0.55 * len(scales[s]) * max(2, len(systems)) + 0.8) for s in order]
+    fig, axes = plt.subplots(
+        1,
+        len(order),
+        figsize=(max(6.5, sum(widths) + 1.0), 4.8),
+        dpi=150,
+        gridspec_kw={"width_ratios": widths},
+        squeeze=False,
+    )
+    colors = plt.get_cmap("tab10").colors
+    bar_w = 0.8 / len(systems)
+    handles = []
+    for ax, scale in zip(axes[0], order, strict=True):
+        metrics = scales[scale]
+        x = np.arange(len(metrics))
+        top = 0.0
+        for i, system in enumerate(systems):
+            cells = [report.score(system, m) for m in metrics]
+            vals = np.array(
+                [c.score if c.score is not None else np.nan for c in cells], dtype=float
+            )
+            lows = np.array([c.low if c.low is not None else np.nan for c in cells], dtype=float)
+            highs = np.array([c.high if c.high is not None else np.nan for c in cells], dtype=float)
+            err = np.vstack([np.nan_to_num(vals - lows), np.nan_to_num(highs - vals)])
+            err = np.clip(err, 0, None)
+            pos = x - 0.4 + bar_w * (i + 0.5)
+            bars = ax.bar(
+                pos,
+                np.nan_to_num(vals),
+                bar_w * 0.92,
+                yerr=err,
+                capsize=3,
+                color=colors[i % len(colors)],
+                label=system,
+                error_kw={"elinewidth": 1},
+            )
+            if scale == order[0]:
+                handles.append(bars)
+            for p, v, h in zip(pos, vals, highs, strict=True):
+                if not np.isnan(v):
+                    y = h if not np.isnan(h) else v
+                    ax.annotate(
+                        f"{v:.1f}",
+                        (p, y),
+                        xytext=(0, 2),
+                        textcoords="offset points",
+                        ha="center",
+                        va="bottom",
+                        fontsize=7,
+                    )
+                    top = max(top, y)
+        ax.set_xticks(x)
+        ax.set_xticklabels([metric_label(m) for m in metrics], fontsize=9)
+        ax.set_ylabel(_SCALE_TITLES.get(scale, scale))
+        ax.set_xlabel("metric")
+        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        ax.grid(axis="y", alpha=0.3)
+        ax.set_axisbelow(True)
+    boot = report.signature["bootstrap"]
+    fig.suptitle(
+        f"{report.suite.name}: {len(report.items)} items, 95% bootstrap CI "
+        f"({boot['resamples']} resamples, seed {boot['seed']})",
+        fontsize=10,
+    )
+    fig.legend(
+        handles,
+        systems,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.93),
+        ncol=min(len(systems), 4),
+        fontsize=9,
+        frameon=False,
+    )
+    fig.tight_layout(rect=(0, 0, 1, 0.86))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fig.savefig(path)
+    plt.close(fig)
+    return path
+
+
+# --------------------------------------------------------------------------- files
+
+
+def write_predictions(report: EvalReport, path: Path) -> Path:
+    """One JSON line per item: id, reference, and each system's prediction and scores."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for i, item in enumerate(report.items):
+            row: dict[str, Any] = {"id": item.id, "reference": item.reference, "systems": {}}
+            for run in report.systems:
+                row["systems"][run.name] = {
+                    "prediction": run.predictions[i],
+                    **({"error": run.errors[i]} if run.errors and run.errors[i] else {}),
+                }
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return path
+
+
+def write_report(report: EvalReport, output_dir: Path, *, plot: bool = True) -> EvalReport:
+    """Write results.json, report.md, predictions.jsonl and scores.png into
+    ``output_dir``; returns the report with ``output_dir`` and ``files`` set."""
+    output_dir.mkdir(parents=True, exist_ok=True)
+    files: dict[str, Path] = {}
+    report = replace(report, output_dir=output_dir)
+    results = output_dir / "results.json"
+    results.write_text(
+        json.dumps(results_dict(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n",
+        encoding="utf-8",
+    )
+    files["results"] = results
+    md = output_dir / "report.md"
+    md.write_text(render_markdown(report), encoding="utf-8")
+    files["report"] = md
+    files["predictions"] = write_predictions(report, output_dir / "predictions.jsonl")
+    if plot:
+        png = plot_scores(report, output_dir / "scores.png")
+        if png is not None:
+            files["plot"] = png
+    return replace(report, files=files)

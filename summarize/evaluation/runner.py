@@ -1,0 +1,552 @@
+"""Run a suite: load the data, produce every system's predictions, score them, add
+bootstrap CIs and paired tests, and write ``results.json``, ``report.md``,
+``scores.png`` and ``predictions.jsonl``."""
+
+from __future__ import annotations
+
+import platform
+import sys
+import time
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ConfigError, SummarizeError
+from summarize.evaluation.datasets import EvalItem, load_predictions, sha256_files
+from summarize.evaluation.metrics import (
+    MetricConfig,
+    MetricOutput,
+    compute_metrics,
+    expand_metrics,
+)
+from summarize.evaluation.metrics.rouge import RougeSettings
+from summarize.evaluation.stats import (
+    DEFAULT_CONFIDENCE,
+    bootstrap_scores,
+    bootstrap_signature,
+    paired_bootstrap,
+    percentile_interval,
+    resample_counts,
+)
+from summarize.evaluation.suite import PIPELINE_KEYS, Suite, SystemSpec
+
+#: CLI/API overrides applied to every ``pipeline`` system.
+OVERRIDE_KEYS = ("mt_model", "sum_model", "backend", "device", "strategy", "batch_size")
+
+
+@dataclass(frozen=True)
+class ScoreEntry:
+    """One system x metric cell: corpus score with its bootstrap CI."""
+
+    system: str
+    metric: str
+    score: float | None
+    low: float | None = None
+    high: float | None = None
+    skipped: str | None = None
+    signature: str = ""
+    scale: str = "percent"
+    higher_is_better: bool = True
+    details: dict[str, Any] = field(default_factory=dict)
+
+    def format(self, digits: int = 2) -> str:
+        if self.skipped:
+            return "skipped"
+        if self.score is None:
+            return "n/a"
+        if self.low is None or self.high is None or self.low != self.low:
+            return f"{self.score:.{digits}f}"
+        return f"{self.score:.{digits}f} [{self.low:.{digits}f}, {self.high:.{digits}f}]"
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """Paired bootstrap test of ``system`` against ``baseline`` (the suite's first system)."""
+
+    metric: str
+    baseline: str
+    system: str
+    delta: float
+    p_value: float
+    win_rate: float
+
+
+@dataclass(frozen=True)
+class SystemRun:
+    """A system's predictions and how they were produced."""
+
+    name: str
+    type: str
+    description: dict[str, Any]
+    predictions: tuple[str, ...]
+    output_language: str
+    seconds: float = 0.0
+    errors: tuple[str | None, ...] = ()
+    intermediate: tuple[str, ...] | None = None  # e.g. the full translation of a pipeline
+
+    @property
+    def error_count(self) -> int:
+        return sum(1 for e in self.errors if e)
+
+
+@dataclass(frozen=True)
+class EvalReport:
+    suite: Suite
+    items: tuple[EvalItem, ...]
+    metrics: tuple[str, ...]
+    systems: tuple[SystemRun, ...]
+    scores: tuple[ScoreEntry, ...]
+    comparisons: tuple[Comparison, ...]
+    signature: dict[str, Any]
+    notes: tuple[str, ...] = ()
+    seconds: float = 0.0
+    output_dir: Path | None = None
+    files: dict[str, Path] = field(default_factory=dict)
+
+    def score(self, system: str, metric: str) -> ScoreEntry:
+        for s in self.scores:
+            if s.system == system and s.metric == metric:
+                return s
+        raise KeyError((system, metric))
+
+    def system_names(self) -> list[str]:
+        return [s.name for s in self.systems]
+
+    def to_dict(self) -> dict[str, Any]:
+        from summarize.evaluation.report import results_dict
+
+        return results_dict(self)
+
+
+# ------------------------------------------------------------------------ versions
+
+
+def _version(dist: str) -> str | None:
+    try:
+        from importlib.metadata import version
+
+        return version(dist)
+    except Exception:
+        return None
+
+
+def environment() -> dict[str, Any]:
+    """Package versions (read from metadata: nothing heavy is imported)."""
+    import summarize
+
+    return {
+        "summarize": summarize.__version__,
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "torch": _version("torch"),
+        "transformers": _version("transformers"),
+        "rouge-score": _version("rouge-score"),
+        "sacrebleu": _version("sacrebleu"),
+        "numpy": _version("numpy"),
+        "ctranslate2": _version("ctranslate2"),
+    }
+
+
+# ------------------------------------------------------------------------- systems
+
+
+def _progress(iterable: Iterable[Any], *, total: int, desc: str, enabled: bool) -> Iterable[Any]:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, total=total, desc=desc, unit="item", file=sys.stderr, leave=False)
+
+
+def _baseline_run(spec: SystemSpec, items: Sequence[EvalItem], suite: Suite) -> SystemRun:
+    from summarize.evaluation.baselines import baseline_description, baseline_predictions
+
+    start = time.perf_counter()
+    method = str(spec.params.get("baseline", spec.name))
+    predictions = baseline_predictions(method, items)
+    return SystemRun(
+        name=spec.name,
+        type="baseline",
+        description=baseline_description(method),
+        predictions=tuple(predictions),
+        output_language=str(spec.params.get("language", suite.source_language)),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def _outputs_run(
+    spec: SystemSpec, items: Sequence[EvalItem], suite: Suite, inline: Mapping[str, list[str]]
+) -> SystemRun:
+    start = time.perf_counter()
+    if "path" in spec.params:
+        predictions = load_predictions(spec.params["path"], items, column=spec.params.get("column"))
+        desc: dict[str, Any] = {"type": "outputs", "path": spec.params["path"]}
+        try:
+            desc["sha256"] = sha256_files([spec.params["path"]])
+        except OSError:  # pragma: no cover
+            pass
+    else:
+        column = str(spec.params.get("column", spec.name))
+        if column not in inline:
+            raise ConfigError(f"system {spec.name!r}: the data file has no column {column!r}")
+        predictions = inline[column][: len(items)]
+        desc = {"type": "outputs", "column": column}
+    if "description" in spec.params:
+        desc["about"] = spec.params["description"]
+    return SystemRun(
+        name=spec.name,
+        type="outputs",
+        description=desc,
+        predictions=tuple(predictions),
+        output_language=str(spec.params.get("language", suite.reference_language)),
+        seconds=time.perf_counter() - start,
+    )
+
+
+def pipeline_kwargs(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments for ``summarize.pipeline.Pipeline`` of a pipeline system."""
+    from summarize.types import GenerationSettings
+
+    kwargs: dict[str, Any] = {k: spec.params[k] for k in PIPELINE_KEYS if k in spec.params}
+    kwargs.update({k: v for k, v in overrides.items() if k in PIPELINE_KEYS and v is not None})
+    if task == "translation":
+        # sentence-level MT needs no summariser: don't load one
+        kwargs.setdefault("strategy", "extract-translate")
+    for key in ("translation", "summary"):
+        if key in spec.params:
+            try:
+                kwargs[key] = GenerationSettings(**spec.params[key])
+            except TypeError as exc:
+                raise ConfigError(f"system {spec.name!r}: bad [{key}] settings ({exc})") from exc
+    kwargs.update(spec.params.get("options", {}))
+    return kwargs
+
+
+def _pipeline_run(
+    spec: SystemSpec,
+    items: Sequence[EvalItem],
+    suite: Suite,
+    overrides: Mapping[str, Any],
+    progress: bool,
+) -> SystemRun:
+    from summarize.pipeline import Pipeline
+
+    kwargs = pipeline_kwargs(spec, suite.task, overrides)
+    batch_size = int(overrides.get("batch_size") or spec.params.get("batch_size", 8))
+    try:
+        pipe = Pipeline(**kwargs)
+    except TypeError as exc:
+        raise ConfigError(f"system {spec.name!r}: invalid pipeline settings ({exc})") from exc
+    start = time.perf_counter()
+    errors: list[str | None] = []
+    intermediate: list[str] | None = None
+    if suite.task == "translation":
+        predictions: list[str] = []
+        bar = None
+        if progress:
+            from tqdm import tqdm
+
+            bar = tqdm(
+                total=len(items), desc=f"{spec.name}", unit="item", file=sys.stderr, leave=False
+            )
+        for i in range(0, len(items), batch_size):
+            chunk = [it.source for it in items[i : i + batch_size]]
+            predictions.extend(pipe.translate_texts(chunk))
+            if bar is not None:
+                bar.update(len(chunk))
+        if bar is not None:
+            bar.close()
+        errors = [None] * len(predictions)
+    else:
+        records = ({"id": it.id, "text": it.source} for it in items)
+        predictions, intermediate = [], []
+        results = pipe.run(records, batch_size=batch_size)
+        for result in _progress(results, total=len(items), desc=spec.name, enabled=progress):
+            predictions.append(result.summary or "")
+            intermediate.append(result.translation or "")
+            errors.append(result.error)
+    seconds = time.perf_counter() - start
+    if len(predictions) != len(items):
+        raise ConfigError(
+            f"system {spec.name!r} returned {len(predictions)} outputs for {len(items)} items"
+        )
+    description: dict[str, Any] = {"type": "pipeline", "requested": _jsonable(kwargs)}
+    try:
+        description.update(pipe.describe())
+    except SummarizeError:
+        raise
+    except Exception as exc:  # describe() is informative only
+        description["describe_error"] = repr(exc)
+    description["batch_size"] = batch_size
+    return SystemRun(
+        name=spec.name,
+        type="pipeline",
+        description=_jsonable(description),
+        predictions=tuple(predictions),
+        output_language=str(spec.params.get("language", "en")),
+        seconds=seconds,
+        errors=tuple(errors),
+        intermediate=tuple(intermediate) if intermediate and any(intermediate) else None,
+    )
+
+
+def _jsonable(value: Any) -> Any:
+    import dataclasses
+
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        to_dict = getattr(value, "to_dict", None)
+        return _jsonable(to_dict() if callable(to_dict) else dataclasses.asdict(value))
+    if isinstance(value, Mapping):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return repr(value)
+
+
+def run_system(
+    spec: SystemSpec,
+    items: Sequence[EvalItem],
+    suite: Suite,
+    *,
+    overrides: Mapping[str, Any] | None = None,
+    inline_outputs: Mapping[str, list[str]] | None = None,
+    progress: bool = True,
+) -> SystemRun:
+    """Predictions of one system for ``items``."""
+    if spec.type == "baseline":
+        return _baseline_run(spec, items, suite)
+    if spec.type == "outputs":
+        return _outputs_run(spec, items, suite, inline_outputs or {})
+    if spec.type == "pipeline":
+        return _pipeline_run(spec, items, suite, overrides or {}, progress)
+    raise ConfigError(f"unknown system type {spec.type!r}")
+
+
+# -------------------------------------------------------------------------- scoring
+
+
+def metric_config(suite: Suite, out_lang: str) -> MetricConfig:
+    rouge_opts = dict(suite.rouge)
+    rouge_opts.setdefault("lang", suite.reference_language)
+    allowed = {"tokenizer", "stemmer", "lang", "lsum"}
+    unknown = set(rouge_opts) - allowed
+    if unknown:
+        raise ConfigError(f"unknown [rouge] settings: {', '.join(sorted(unknown))}")
+    return MetricConfig(
+        rouge=RougeSettings(**rouge_opts),
+        bleu=dict(suite.bleu),
+        chrf=dict(suite.chrf),
+        src_lang=suite.source_language,
+        out_lang=out_lang,
+    )
+
+
+def _entry(system: str, out: MetricOutput, samples: Any | None) -> ScoreEntry:
+    low = high = None
+    if samples is not None and out.ok:
+        low, high = percentile_interval(samples, DEFAULT_CONFIDENCE)
+    return ScoreEntry(
+        system=system,
+        metric=out.name,
+        score=out.score,
+        low=low,
+        high=high,
+        skipped=out.skipped,
+        signature=out.signature,
+        scale=out.scale,
+        higher_is_better=out.higher_is_better,
+        details=dict(out.details),
+    )
+
+
+def run_suite(
+    suite: Suite,
+    *,
+    systems: Sequence[str] | None = None,
+    limit: int | None = None,
+    output_dir: str | Path | None = None,
+    seed: int | None = None,
+    resamples: int | None = None,
+    metrics: Sequence[str] | None = None,
+    overrides: Mapping[str, Any] | None = None,
+    progress: bool = True,
+    plot: bool = True,
+) -> EvalReport:
+    """Evaluate ``suite`` and (when ``output_dir`` is given) write the report files.
+
+    ``systems`` filters by system name; ``limit``, ``seed``, ``resamples`` and
+    ``metrics`` override the suite; ``overrides`` (``mt_model``, ``sum_model``,
+    ``backend``, ``device``, ``strategy``, ``batch_size``) apply to pipeline systems.
+    """
+    t0 = time.perf_counter()
+    overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
+    unknown = set(overrides) - set(OVERRIDE_KEYS)
+    if unknown:
+        raise ConfigError(f"unknown overrides: {', '.join(sorted(unknown))}")
+    suite = replace(
+        suite,
+        limit=limit if limit is not None else suite.limit,
+        seed=seed if seed is not None else suite.seed,
+        resamples=resamples if resamples is not None else suite.resamples,
+        metrics=expand_metrics(metrics) if metrics else suite.metrics,
+    )
+    if suite.resamples < 1:
+        raise ConfigError("resamples must be >= 1")
+    if suite.limit is not None and suite.limit < 0:
+        raise ConfigError("limit must be >= 0")
+    specs = list(suite.systems)
+    if systems:
+        wanted = list(dict.fromkeys(systems))
+        missing = [w for w in wanted if w not in suite.system_names()]
+        if missing:
+            raise ConfigError(
+                f"no system named {', '.join(map(repr, missing))} in suite {suite.name!r} "
+                f"(systems: {', '.join(suite.system_names())})"
+            )
+        specs = [s for s in specs if s.name in wanted]
+        specs.sort(key=lambda s: wanted.index(s.name))
+    if overrides and not any(s.type == "pipeline" for s in specs):
+        model_keys = [k for k in overrides if k in ("mt_model", "sum_model")]
+        if model_keys:
+            raise ConfigError(
+                f"--{model_keys[0].replace('_', '-')} given but the selected systems include no "
+                "pipeline system"
+            )
+
+    notes: list[str] = list(suite.notes)
+    items_list, inline = suite.dataset.load(limit=suite.limit)
+    items = tuple(items_list)
+    files = suite.dataset.files()
+    dataset_sig = {
+        **suite.dataset.describe(),
+        "sha256": sha256_files(files),
+        "files": [str(f) for f in files],
+        "items": len(items),
+        "limit": suite.limit,
+    }
+    if not items:
+        notes.append("the data set has no items: every score is undefined")
+
+    runs: list[SystemRun] = []
+    for spec in specs:
+        run = run_system(
+            spec, items, suite, overrides=overrides, inline_outputs=inline, progress=progress
+        )
+        if run.error_count:
+            notes.append(
+                f"{run.name}: {run.error_count} of {len(items)} items failed and are scored as "
+                f"empty outputs (first error: {next(e for e in run.errors if e)})"
+            )
+        runs.append(run)
+
+    n = len(items)
+    counts = resample_counts(n, suite.resamples, suite.seed) if n else None
+    references = [it.reference for it in items]
+    sources = [it.source for it in items]
+    outputs: dict[str, dict[str, MetricOutput]] = {}
+    samples: dict[tuple[str, str], Any] = {}
+    scores: list[ScoreEntry] = []
+    for run in runs:
+        config = metric_config(suite, run.output_language)
+        outs = compute_metrics(
+            suite.metrics, list(run.predictions), references, sources, config, progress=progress
+        )
+        ngram_metrics = [m for m in suite.metrics if m.startswith("novel-") or m == "compression"]
+        if run.intermediate is not None and ngram_metrics:
+            # compare an English summary with the English translation of the article
+            alt = compute_metrics(
+                ngram_metrics, list(run.predictions), references, list(run.intermediate), config
+            )
+            for name, value in alt.items():
+                outs[name] = replace(value, details={**value.details, "source": "translation"})
+        outputs[run.name] = outs
+        for name in suite.metrics:
+            out = outs[name]
+            smp = None
+            if out.ok and counts is not None and out.stats is not None and out.aggregate:
+                smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
+                samples[(run.name, name)] = smp
+            scores.append(_entry(run.name, out, smp))
+
+    comparisons: list[Comparison] = []
+    if len(runs) > 1 and counts is not None:
+        base = runs[0].name
+        for run in runs[1:]:
+            for name in suite.metrics:
+                a, b = outputs[base][name], outputs[run.name][name]
+                if not (a.ok and b.ok) or a.stats is None or b.stats is None or not a.aggregate:
+                    continue
+                res = paired_bootstrap(
+                    a.stats,
+                    b.stats,
+                    a.aggregate,
+                    counts=counts,
+                    seed=suite.seed,
+                    aggregate_b=b.aggregate,
+                )
+                comparisons.append(
+                    Comparison(name, base, run.name, res.delta, res.p_value, res.win_rate)
+                )
+
+    for s in scores:
+        if s.skipped:
+            notes.append(f"{s.metric} for {s.system}: {s.skipped}")
+
+    metric_sigs: dict[str, str] = {}
+    for s in scores:
+        if s.signature and s.metric not in metric_sigs:
+            metric_sigs[s.metric] = s.signature
+    rouge_settings = metric_config(suite, suite.reference_language).rouge
+    signature = {
+        "suite": {
+            "name": suite.name,
+            "task": suite.task,
+            "path": str(suite.path) if suite.path else None,
+            "sha256": sha256_files([suite.path]) if suite.path else None,
+            "description": suite.description,
+            "source_language": suite.source_language,
+            "reference_language": suite.reference_language,
+        },
+        "dataset": dataset_sig,
+        "systems": {r.name: r.description for r in runs},
+        "metrics": metric_sigs,
+        "rouge": {
+            "signature": rouge_settings.signature(),
+            "tokenizer": rouge_settings.tokenizer,
+            "stemmer": "porter" if rouge_settings.stemmer else "none",
+            "lang": rouge_settings.lang,
+            "lsum": rouge_settings.lsum,
+        },
+        "bootstrap": {
+            "signature": bootstrap_signature(suite.resamples, suite.seed),
+            "method": "percentile",
+            "confidence": DEFAULT_CONFIDENCE,
+            "resamples": suite.resamples,
+            "seed": suite.seed,
+            "paired_test": f"paired-bs|n:{suite.resamples}|seed:{suite.seed}|vs:{runs[0].name if runs else ''}",
+        },
+        "overrides": dict(overrides),
+        "versions": environment(),
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+    report = EvalReport(
+        suite=suite,
+        items=items,
+        metrics=suite.metrics,
+        systems=tuple(runs),
+        scores=tuple(scores),
+        comparisons=tuple(comparisons),
+        signature=signature,
+        notes=tuple(dict.fromkeys(notes)),
+        seconds=time.perf_counter() - t0,
+    )
+    if output_dir is not None:
+        from summarize.evaluation.report import write_report
+
+        report = write_report(report, Path(output_dir), plot=plot)
+    return report

@@ -1,0 +1,403 @@
+"""Evaluation suites: a TOML file naming a data set, systems, metrics and statistics.
+
+Example (``eval/indosum-baselines.toml``)::
+
+    name = "indosum-baselines"
+    task = "summarization"            # or "translation"
+    source_language = "id"
+    reference_language = "id"         # language of the references (ROUGE stemming)
+    metrics = ["rouge1", "rouge2", "rougeL", "rougeLsum"]
+    resamples = 1000
+    seed = 12345
+    # limit = 50
+
+    [dataset]
+    loader = "indosum"                # nusax_mt | tatoeba | talpco | indosum | pairs
+    path = "{evaldata}/indosum/dev.01.first150.jsonl"
+
+    [rouge]
+    tokenizer = "unicode"             # or "default" (rouge-score's own)
+    stemmer = false                   # Porter; English references only
+    lsum = "newline-or-split"
+
+    [[systems]]
+    type = "baseline"
+    name = "lead-3"
+
+    [[systems]]
+    type = "pipeline"                 # the project's Pipeline
+    name = "opus-mt"
+    strategy = "extract-translate"
+    mt_model = "Helsinki-NLP/opus-mt-id-en"
+    [systems.translation]             # GenerationSettings
+    num_beams = 4
+
+    [[systems]]
+    type = "outputs"                  # precomputed predictions (.txt/.jsonl/.csv)
+    name = "my-system"
+    path = "outputs/my-system.jsonl"
+
+Paths are relative to the suite file; ``{evaldata}`` expands to ``$SUMMARIZE_EVALDATA``
+if set, else ``<repo root>/../shared/evaldata`` (the shared folder beside the checkout).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ConfigError
+from summarize.evaluation.datasets import (
+    LOADERS,
+    EvalItem,
+    dataset_files,
+    is_indosum_file,
+    load_pairs,
+    normalise_loader_name,
+)
+from summarize.evaluation.metrics import default_metrics, expand_metrics
+from summarize.evaluation.stats import DEFAULT_RESAMPLES, DEFAULT_SEED
+
+TASKS = ("summarization", "translation")
+SYSTEM_TYPES = ("baseline", "pipeline", "outputs")
+
+#: Keys of a ``pipeline`` system table that are passed to ``Pipeline(...)`` as they are.
+PIPELINE_KEYS = (
+    "strategy", "mt_model", "sum_model", "backend", "device", "dtype", "mt_revision",
+    "sum_revision", "extractive", "extract_k", "full_translation", "max_batch_tokens",
+)  # fmt: skip
+
+
+def repo_root() -> Path:
+    """The checkout holding the ``summarize`` package (parent of the package folder)."""
+    return Path(__file__).resolve().parents[2]
+
+
+def evaldata_dir() -> Path:
+    """``$SUMMARIZE_EVALDATA`` or ``<repo root>/../shared/evaldata``."""
+    env = os.environ.get("SUMMARIZE_EVALDATA")
+    if env:
+        return Path(env).expanduser()
+    return repo_root().parent / "shared" / "evaldata"
+
+
+def suite_dirs() -> list[Path]:
+    """Folders searched for suite names: ``./eval`` then ``<repo root>/eval``."""
+    dirs = [Path.cwd() / "eval", repo_root() / "eval"]
+    out: list[Path] = []
+    for d in dirs:
+        if d.resolve() not in [o.resolve() for o in out]:
+            out.append(d)
+    return out
+
+
+def resolve_path(template: str | Path, base_dir: Path) -> Path:
+    """Expand ``{evaldata}`` and ``~``; a relative path is relative to ``base_dir``."""
+    text = str(template)
+    if "{evaldata}" in text:
+        text = text.replace("{evaldata}", str(evaldata_dir()))
+    p = Path(text).expanduser()
+    return p if p.is_absolute() else (base_dir / p)
+
+
+@dataclass(frozen=True)
+class DatasetSpec:
+    """Which loader reads which files. ``paths`` maps the loader's path arguments to
+    resolved paths; ``options`` are the loader's other keyword arguments."""
+
+    loader: str
+    paths: dict[str, Path]
+    options: dict[str, Any] = field(default_factory=dict)
+    templates: dict[str, str] = field(default_factory=dict)
+
+    def files(self) -> list[Path]:
+        return dataset_files(self.loader, self.paths, self.options)
+
+    def load(self, limit: int | None = None) -> tuple[list[EvalItem], dict[str, list[str]]]:
+        """Items plus any system outputs the data file carries (pairs files only)."""
+        if self.loader == "pairs":
+            return load_pairs(self.paths["path"], limit=limit, **self.options)
+        info = LOADERS[self.loader]
+        return info.function(
+            **{k: str(v) for k, v in self.paths.items()}, **self.options, limit=limit
+        ), {}
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "loader": self.loader,
+            "paths": {k: str(v) for k, v in self.paths.items()},
+            "templates": dict(self.templates),
+            "options": dict(self.options),
+        }
+
+
+@dataclass(frozen=True)
+class SystemSpec:
+    """One system: ``type`` is ``baseline``, ``pipeline`` or ``outputs``; ``params`` holds
+    the rest of its table (model ids, generation settings, output file...)."""
+
+    name: str
+    type: str
+    params: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    task: str
+    dataset: DatasetSpec
+    systems: tuple[SystemSpec, ...]
+    metrics: tuple[str, ...]
+    limit: int | None = None
+    resamples: int = DEFAULT_RESAMPLES
+    seed: int = DEFAULT_SEED
+    source_language: str = "id"
+    reference_language: str = "en"
+    rouge: dict[str, Any] = field(default_factory=dict)
+    bleu: dict[str, Any] = field(default_factory=dict)
+    chrf: dict[str, Any] = field(default_factory=dict)
+    description: str = ""
+    path: Path | None = None
+    notes: tuple[str, ...] = ()
+
+    def system_names(self) -> list[str]:
+        return [s.name for s in self.systems]
+
+
+def _require(table: dict[str, Any], key: str, where: str) -> Any:
+    if key not in table:
+        raise ConfigError(f"{where}: missing '{key}'")
+    return table[key]
+
+
+def _parse_system(raw: Any, index: int, where: str, base_dir: Path) -> SystemSpec:
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{where}: systems[{index}] must be a table")
+    params = dict(raw)
+    kind = str(params.pop("type", "baseline"))
+    if kind not in SYSTEM_TYPES:
+        raise ConfigError(
+            f"{where}: systems[{index}] has unknown type {kind!r}; use {', '.join(SYSTEM_TYPES)}"
+        )
+    name = params.pop("name", None)
+    if kind == "baseline":
+        from summarize.evaluation.baselines import is_baseline
+
+        method = str(params.get("baseline", name or ""))
+        if not is_baseline(method):
+            raise ConfigError(
+                f"{where}: unknown baseline {method!r}; use lead-K, textrank-K, copy-source "
+                "or gold-extractive"
+            )
+        params["baseline"] = method
+        name = name or method
+    elif kind == "pipeline":
+        name = name or str(params.get("mt_model") or params.get("sum_model") or "pipeline")
+        for key in ("translation", "summary", "options"):
+            if key in params and not isinstance(params[key], dict):
+                raise ConfigError(f"{where}: systems[{index}].{key} must be a table")
+    elif kind == "outputs":
+        if "path" in params:
+            params["path"] = str(resolve_path(params["path"], base_dir))
+        elif "column" not in params:
+            raise ConfigError(f"{where}: outputs system {name!r} needs 'path' or 'column'")
+        name = name or Path(str(params.get("path", params.get("column")))).stem
+    return SystemSpec(name=str(name), type=kind, params=params)
+
+
+def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
+    """Build a :class:`Suite` from parsed TOML; paths resolve against ``path``'s folder."""
+    where = str(path) if path else "suite"
+    base_dir = path.parent if path else Path.cwd()
+    name = str(data.get("name") or (path.stem if path else "suite"))
+    task = str(_require(data, "task", where))
+    if task not in TASKS:
+        raise ConfigError(f"{where}: task must be one of {', '.join(TASKS)}, got {task!r}")
+    ds = _require(data, "dataset", where)
+    if not isinstance(ds, dict):
+        raise ConfigError(f"{where}: [dataset] must be a table")
+    ds = dict(ds)
+    loader = normalise_loader_name(str(_require(ds, "loader", f"{where} [dataset]")))
+    ds.pop("loader")
+    if loader == "pairs":
+        path_args: tuple[str, ...] = ("path",)
+    elif loader in LOADERS:
+        path_args = LOADERS[loader].path_args
+    else:
+        raise ConfigError(
+            f"{where}: unknown dataset loader {loader!r}; use {', '.join([*LOADERS, 'pairs'])}"
+        )
+    templates = {k: str(_require(ds, k, f"{where} [dataset]")) for k in path_args}
+    paths = {k: resolve_path(v, base_dir) for k, v in templates.items()}
+    options = {k: v for k, v in ds.items() if k not in path_args}
+    systems_raw = data.get("systems", [])
+    if not isinstance(systems_raw, list) or not systems_raw:
+        raise ConfigError(f"{where}: define at least one [[systems]] table")
+    systems = tuple(_parse_system(s, i, where, base_dir) for i, s in enumerate(systems_raw))
+    names = [s.name for s in systems]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        raise ConfigError(f"{where}: duplicate system names: {', '.join(dupes)}")
+    metrics = expand_metrics(data.get("metrics") or default_metrics(task))
+    limit = data.get("limit")
+    if limit is not None and (not isinstance(limit, int) or limit < 0):
+        raise ConfigError(f"{where}: limit must be a non-negative integer")
+    resamples = int(data.get("resamples", DEFAULT_RESAMPLES))
+    if resamples < 1:
+        raise ConfigError(f"{where}: resamples must be >= 1")
+    default_ref_lang = "en" if task == "translation" else "id"
+    return Suite(
+        name=name,
+        task=task,
+        dataset=DatasetSpec(loader=loader, paths=paths, options=options, templates=templates),
+        systems=systems,
+        metrics=metrics,
+        limit=limit,
+        resamples=resamples,
+        seed=int(data.get("seed", DEFAULT_SEED)),
+        source_language=str(data.get("source_language", "id")),
+        reference_language=str(data.get("reference_language", default_ref_lang)),
+        rouge=dict(data.get("rouge", {})),
+        bleu=dict(data.get("bleu", {})),
+        chrf=dict(data.get("chrf", {})),
+        description=str(data.get("description", "")),
+        path=path,
+    )
+
+
+def _load_toml(path: Path) -> dict[str, Any]:
+    try:
+        import tomllib
+    except ModuleNotFoundError:  # Python 3.10
+        try:
+            import tomli as tomllib  # type: ignore[no-redef]
+        except ModuleNotFoundError as exc:
+            raise ConfigError("reading suites on Python 3.10 needs the 'tomli' package") from exc
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: invalid TOML ({exc})") from exc
+
+
+def list_suites() -> dict[str, Path]:
+    """Suite name -> file, for every ``*.toml`` in :func:`suite_dirs` (first wins)."""
+    out: dict[str, Path] = {}
+    for d in suite_dirs():
+        if d.is_dir():
+            for f in sorted(d.glob("*.toml")):
+                out.setdefault(f.stem, f)
+    return out
+
+
+def find_suite(name_or_path: str | Path) -> Path:
+    """A suite file from a path or a name in ``eval/``."""
+    p = Path(name_or_path).expanduser()
+    if p.is_file():
+        return p
+    if p.suffix == ".toml" or os.sep in str(name_or_path):
+        raise ConfigError(f"suite file not found: {p}")
+    suites = list_suites()
+    if str(name_or_path) in suites:
+        return suites[str(name_or_path)]
+    available = ", ".join(suites) or "none"
+    raise ConfigError(f"no suite named {str(name_or_path)!r} (available: {available})")
+
+
+def load_suite(name_or_path: str | Path) -> Suite:
+    """Read and validate a suite by name (``indosum-baselines``) or path."""
+    path = find_suite(name_or_path)
+    return parse_suite(_load_toml(path), path=path.resolve())
+
+
+def _guess_task(items: Sequence[EvalItem]) -> str:
+    """Summarisation when references are much shorter than sources, else translation."""
+    src = sum(len(it.source.split()) for it in items)
+    ref = sum(len(it.reference.split()) for it in items)
+    return "summarization" if ref and src / ref >= 2.0 else "translation"
+
+
+def suite_for_file(
+    path: str | Path,
+    *,
+    task: str | None = None,
+    limit: int | None = None,
+) -> Suite:
+    """An ad-hoc suite for a data file.
+
+    * IndoSum JSONL (has ``paragraphs``): lead-3 and TextRank-3 baselines with ROUGE.
+    * A pairs file (JSONL/CSV with ``source``, ``reference`` and system columns): every
+      system column is a system. Without system columns the baselines are used
+      (lead-3/TextRank-3 for summarisation, copy-source for translation). The task is
+      guessed from the source/reference length ratio unless given.
+    """
+    p = Path(path).expanduser().resolve()
+    if not p.is_file():
+        raise ConfigError(f"file not found: {p}")
+    if is_indosum_file(p):
+        return Suite(
+            name=p.stem,
+            task="summarization",
+            dataset=DatasetSpec("indosum", {"path": p}, templates={"path": str(p)}),
+            systems=(
+                SystemSpec("lead-3", "baseline", {"baseline": "lead-3"}),
+                SystemSpec("textrank-3", "baseline", {"baseline": "textrank-3"}),
+            ),
+            metrics=default_metrics("summarization"),
+            limit=limit,
+            reference_language="id",
+            description=f"IndoSum-format file {p.name}: extractive baselines",
+            path=None,
+        )
+    if p.suffix.lower() not in (".jsonl", ".jl", ".ndjson", ".csv", ".tsv"):
+        raise ConfigError(
+            f"{p}: not a suite (.toml), an IndoSum .jsonl, or a pairs .jsonl/.csv file"
+        )
+    items, outputs = load_pairs(p, limit=limit)
+    notes: list[str] = []
+    if task is None:
+        task = _guess_task(items)
+        notes.append(f"task guessed from the source/reference length ratio: {task}")
+    if task not in TASKS:
+        raise ConfigError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
+    if outputs:
+        systems = tuple(SystemSpec(col, "outputs", {"column": col}) for col in outputs)
+    else:
+        names = ("lead-3", "textrank-3") if task == "summarization" else ("copy-source",)
+        systems = tuple(SystemSpec(n, "baseline", {"baseline": n}) for n in names)
+        notes.append("no system columns in the file: scoring baselines only")
+    return Suite(
+        name=p.stem,
+        task=task,
+        dataset=DatasetSpec("pairs", {"path": p}, templates={"path": str(p)}),
+        systems=systems,
+        metrics=default_metrics(task),
+        limit=limit,
+        reference_language="en",
+        description=f"pairs file {p.name}",
+        notes=tuple(notes),
+    )
+
+
+def load_target(target: str | Path, *, task: str | None = None) -> Suite:
+    """A suite name, a suite ``.toml``, an IndoSum ``.jsonl`` or a pairs file."""
+    p = Path(target).expanduser()
+    if p.is_file() and p.suffix.lower() != ".toml":
+        return suite_for_file(p, task=task)
+    suite = load_suite(target)
+    if task is not None and task != suite.task:
+        raise ConfigError(f"suite {suite.name!r} is a {suite.task} suite, not {task}")
+    return suite
+
+
+def with_overrides(suite: Suite, **changes: Any) -> Suite:
+    """A copy of ``suite`` with fields replaced (``None`` values are ignored)."""
+    return replace(suite, **{k: v for k, v in changes.items() if v is not None})
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9._-]+", "-", text).strip("-") or "suite"

@@ -1,0 +1,554 @@
+"""The pipeline: raw article → cleaned source → English translation → English summary.
+
+Shape follows the transformers pipelines: *preprocess* (clean, split, detect the
+language) → *forward* (translate and summarise, batched across articles) →
+*postprocess* (reassemble paragraphs, alignment, frozen :class:`Result`).
+
+``Pipeline.process_batch`` is the batch core: a function over a list of records,
+so a distributed engine can run it (``Pipeline`` instances are also callable on a
+columnar batch, the shape Ray Data ``map_batches`` passes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from summarize.engines.base import Engine
+from summarize.errors import (
+    BackendNotInstalledError,
+    ConfigError,
+    InputError,
+    InputTooLargeError,
+    MalformedRecordError,
+    ModelLoadError,
+    ModelNotAvailableError,
+)
+from summarize.models import registry
+from summarize.types import AlignedSentence, GenerationSettings, PreparedArticle, Result
+
+STRATEGIES = ("translate-summarize", "summarize-translate", "direct", "extract-translate")
+EXTRACTIVE_METHODS = ("lead", "textrank")
+
+_DEFAULT_SUM = {
+    "translate-summarize": registry.DEFAULT_SUM_MODEL,
+    "summarize-translate": registry.DEFAULT_ID_SUM_MODEL,
+    "direct": registry.DEFAULT_CROSS_SUM_MODEL,
+    "extract-translate": None,
+}
+_FATAL = (ModelNotAvailableError, ModelLoadError, BackendNotInstalledError, ConfigError)
+
+#: Default upper bound on an article's size (characters). Larger input is rejected per record.
+DEFAULT_MAX_CHARS = 5_000_000
+
+
+@dataclass(frozen=True)
+class Record:
+    """One input article, normalised from a string, bytes or a dict."""
+
+    id: str
+    text: str | bytes | None
+    title: str | None = None
+    html: bool | None = None
+    error: str | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)
+
+
+def to_record(item: Any, position: int) -> Record:
+    """Normalise one input item. Strings/bytes get their 1-based position as id."""
+    if isinstance(item, Record):
+        return item
+    if isinstance(item, (str, bytes)):
+        return Record(id=str(position), text=item)
+    if isinstance(item, Mapping):
+        rid = item.get("id")
+        rid = str(rid) if rid not in (None, "") else str(position)
+        if item.get("_error"):
+            return Record(id=rid, text=None, error=str(item["_error"]))
+        text = item.get("text")
+        if text is None:
+            return Record(
+                id=rid, text=None,
+                error=str(MalformedRecordError("record has no 'text' field")),
+            )
+        if not isinstance(text, (str, bytes)):
+            return Record(id=rid, text=None, error=f"'text' must be a string, not {type(text).__name__}")
+        title = item.get("title")
+        meta = {k: v for k, v in item.items() if k not in ("id", "text", "title", "html")}
+        return Record(
+            id=rid, text=text, title=str(title) if title else None, html=item.get("html"),
+            metadata=meta,
+        )
+    return Record(
+        id=str(position), text=None,
+        error=f"unsupported record type {type(item).__name__} (use str, bytes or dict)",
+    )
+
+
+def _paragraph_text(paragraphs: Sequence[Sequence[str]]) -> str:
+    return "\n\n".join(" ".join(s for s in para if s) for para in paragraphs if any(para))
+
+
+@dataclass
+class _Work:
+    """Mutable per-record state while a batch moves through the stages."""
+
+    record: Record
+    article: PreparedArticle | None = None
+    english_input: bool = False
+    translation_sentences: list[str] | None = None  # aligned with article.sentences (or selected)
+    aligned_indices: list[int] = field(default_factory=list)
+    summary_indices: list[int] = field(default_factory=list)  # extract-translate's picks
+    summary: str = ""
+    title_translation: str | None = None
+    warnings: list[str] = field(default_factory=list)
+    timings: dict[str, float] = field(default_factory=dict)
+    error: str | None = None
+
+
+class Pipeline:
+    """Indonesian article → English translation and English summary.
+
+    >>> pipe = Pipeline()                                   # doctest: +SKIP
+    >>> for result in pipe.run(["Jakarta - ..."], batch_size=8):
+    ...     print(result.summary)
+
+    ``strategy`` is one of :data:`STRATEGIES`. ``mt_model``/``sum_model`` are hub ids
+    or local directories (``None``: the strategy's default). Models load on first use
+    and are shared by every pipeline in the process.
+    """
+
+    def __init__(
+        self,
+        strategy: str = "translate-summarize",
+        *,
+        mt_model: str | None = None,
+        sum_model: str | None = None,
+        backend: str = "transformers",
+        device: str = "auto",
+        dtype: str = "auto",
+        mt_revision: str | None = None,
+        sum_revision: str | None = None,
+        translation: GenerationSettings | None = None,
+        summary: GenerationSettings | None = None,
+        extractive: str = "lead",
+        extract_k: int = 3,
+        full_translation: bool | None = None,
+        max_chars: int | None = DEFAULT_MAX_CHARS,
+        max_batch_tokens: int = 4096,
+        cache_size: int = 20_000,
+        prompts_dir: str | None = None,
+        backend_options: Mapping[str, Any] | None = None,
+    ) -> None:
+        if strategy not in STRATEGIES:
+            raise ConfigError(f"unknown strategy '{strategy}' (use one of {', '.join(STRATEGIES)})")
+        if extractive not in EXTRACTIVE_METHODS:
+            raise ConfigError(
+                f"unknown extractive method '{extractive}' (use one of {', '.join(EXTRACTIVE_METHODS)})"
+            )
+        if extract_k < 1:
+            raise ConfigError("extract_k must be at least 1")
+        self.strategy = strategy
+        self.mt_model = mt_model or registry.DEFAULT_MT_MODEL
+        self.sum_model = sum_model or _DEFAULT_SUM[strategy]
+        self.backend = backend
+        self.device = device
+        self.dtype = dtype
+        self.mt_revision = mt_revision
+        self.sum_revision = sum_revision
+        self.translation_settings = translation or GenerationSettings()
+        self.summary_settings = summary or GenerationSettings()
+        self.extractive = extractive
+        self.extract_k = extract_k
+        self.full_translation = (
+            full_translation if full_translation is not None else strategy != "extract-translate"
+        )
+        self.max_chars = max_chars
+        self.max_batch_tokens = max_batch_tokens
+        self.cache_size = cache_size
+        self.prompts_dir = prompts_dir
+        self.backend_options = dict(backend_options or {})
+        self._translator: Any = None
+        self._summarizer: Any = None
+
+    # -- loading ------------------------------------------------------------
+    def _engine(self, model_id: str, revision: str | None) -> Engine:
+        from summarize.models.loading import load_engine
+
+        return load_engine(
+            model_id, backend=self.backend, device=self.device, dtype=self.dtype,
+            revision=revision, prompts_dir=self.prompts_dir, **self.backend_options,
+        )
+
+    @property
+    def needs_summarizer(self) -> bool:
+        return self.strategy != "extract-translate"
+
+    def load(self) -> Pipeline:
+        """Load the models this strategy needs (once per process). Returns ``self``."""
+        from summarize.summarizer import Summarizer
+        from summarize.translate import Translator
+
+        if self._translator is None:
+            engine = self._engine(self.mt_model, self.mt_revision)
+            if engine.profile.task != "translation":
+                raise ConfigError(
+                    f"'{self.mt_model}' is a {engine.profile.family} {engine.profile.task} model, "
+                    "not a translation model"
+                )
+            self._translator = Translator(
+                engine, self.translation_settings, max_batch_tokens=self.max_batch_tokens,
+                cache_size=self.cache_size,
+            )
+        if self.needs_summarizer and self._summarizer is None:
+            assert self.sum_model is not None
+            engine = self._engine(self.sum_model, self.sum_revision)
+            want = "crosslingual-summarization" if self.strategy == "direct" else "summarization"
+            if engine.profile.task != want:
+                hint = (
+                    " (try csebuetnlp/mT5_m2m_crossSum)" if want.startswith("cross") else ""
+                )
+                raise ConfigError(
+                    f"strategy '{self.strategy}' needs a {want} model{hint}; "
+                    f"'{self.sum_model}' is a {engine.profile.family} {engine.profile.task} model"
+                )
+            self._summarizer = Summarizer(engine, self.summary_settings)
+        return self
+
+    @property
+    def translator(self) -> Any:
+        return self.load()._translator
+
+    @property
+    def summarizer(self) -> Any:
+        return self.load()._summarizer
+
+    def license_warnings(self) -> list[str]:
+        """Warnings for models whose licence restricts use (e.g. non-commercial)."""
+        out = []
+        engines = [self.translator.engine] + ([self.summarizer.engine] if self.needs_summarizer else [])
+        for engine in engines:
+            if engine.profile.non_commercial:
+                out.append(
+                    f"model '{engine.model_id}' is licensed {engine.profile.license}: "
+                    "non-commercial use only"
+                )
+        return out
+
+    def describe(self) -> dict[str, Any]:
+        """Models (ids, revisions, backend), strategy and settings: the run's signature."""
+        self.load()
+        models = {"translation": self.translator.engine.describe()}
+        if self.needs_summarizer:
+            models["summarization"] = self.summarizer.engine.describe()
+        return {"strategy": self.strategy, "models": models, "settings": self.settings()}
+
+    def settings(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "strategy": self.strategy,
+            "full_translation": self.full_translation,
+            "translation": self.translator.settings.to_dict(),
+        }
+        if self.needs_summarizer:
+            out["summary"] = self.summarizer.settings.to_dict()
+        if self.strategy == "extract-translate":
+            out["extractive"] = {"method": self.extractive, "k": self.extract_k}
+        return out
+
+    # -- stages -----------------------------------------------------------------
+    def _preprocess(self, record: Record) -> _Work:
+        from summarize.text import prepare_article
+
+        work = _Work(record)
+        if record.error:
+            work.error = record.error
+            return work
+        start = time.perf_counter()
+        try:
+            assert record.text is not None
+            if self.max_chars is not None and len(record.text) > self.max_chars:
+                raise InputTooLargeError(
+                    f"article has {len(record.text):,} characters, over the limit of "
+                    f"{self.max_chars:,}"
+                )
+            article = prepare_article(record.text, html=record.html, title=record.title)
+        except InputError as exc:
+            work.error = str(exc)
+            return work
+        work.article = article
+        work.warnings.extend(article.warnings)
+        if article.language == "en":
+            work.english_input = True
+            work.warnings.append("input is English: translation skipped")
+        work.timings["prepare"] = time.perf_counter() - start
+        return work
+
+    def _select(self, sentences: Sequence[str]) -> list[int]:
+        from summarize.extractive import select_sentences
+
+        return select_sentences(list(sentences), self.extractive, self.extract_k)
+
+    def _translate_stage(
+        self, works: list[_Work], on_progress: Callable[[int], None] | None = None
+    ) -> None:
+        """Translate what each record needs, batched across records."""
+        jobs: list[tuple[_Work, list[str]]] = []
+        for w in works:
+            assert w.article is not None
+            sents = w.article.sentences
+            if self.strategy == "extract-translate":
+                chosen = self._select(sents)
+                w.aligned_indices = list(range(len(sents))) if self.full_translation else chosen
+                w.summary_indices = chosen
+            elif self.full_translation:
+                w.aligned_indices = list(range(len(sents)))
+            else:
+                w.aligned_indices = []
+            need = [sents[i] for i in w.aligned_indices]
+            if w.article.title:
+                need.append(w.article.title)
+            if w.english_input:
+                w.translation_sentences = [sents[i] for i in w.aligned_indices]
+                w.title_translation = w.article.title
+                continue
+            jobs.append((w, need))
+        if not jobs:
+            return
+        start = time.perf_counter()
+        flat = [s for _, need in jobs for s in need]
+        translations, warnings = self.translator.translate(flat, on_batch=on_progress)
+        elapsed = time.perf_counter() - start
+        pos = 0
+        for w, need in jobs:
+            out = translations[pos : pos + len(need)]
+            pos += len(need)
+            assert w.article is not None
+            if w.article.title:
+                w.title_translation = out.pop()
+            w.translation_sentences = out
+            w.timings["translate"] = elapsed * (len(need) / max(len(flat), 1))
+            if warnings:  # attribute split-sentence warnings to the records they came from
+                w.warnings.extend(warnings if len(jobs) == 1 else self._long_sentence_warnings(need))
+
+    def _long_sentence_warnings(self, sentences: Sequence[str]) -> list[str]:
+        budget = self.translator.budget
+        counts = self.translator.engine.count_tokens(list(sentences))
+        n = sum(1 for c in counts if c > budget)
+        if not n:
+            return []
+        return [f"{n} sentence(s) exceeded the translation model's limit of {budget} tokens "
+                "and were translated in parts"]
+
+    def _summarize_stage(self, works: list[_Work]) -> None:
+        if self.strategy == "extract-translate":
+            for w in works:
+                assert w.article is not None and w.translation_sentences is not None
+                chosen = w.summary_indices
+                by_index = dict(zip(w.aligned_indices, w.translation_sentences, strict=True))
+                w.summary = " ".join(by_index[i] for i in chosen if by_index.get(i))
+            return
+        start = time.perf_counter()
+        docs: list[list[str]] = []
+        for w in works:
+            assert w.article is not None
+            if self.strategy == "translate-summarize":
+                if w.translation_sentences is None or len(w.aligned_indices) != len(w.article.sentences):
+                    raise ConfigError("translate-summarize needs the full translation")
+                docs.append([s for s in w.translation_sentences if s])
+            else:  # summarize-translate and direct read the Indonesian source
+                docs.append(w.article.sentences)
+        outputs = self.summarizer.summarize_many(docs)
+        elapsed = time.perf_counter() - start
+        total = sum(len(d) for d in docs) or 1
+        for w, doc, (summary, warnings) in zip(works, docs, outputs, strict=True):
+            w.summary = summary
+            w.warnings.extend(warnings)
+            w.timings["summarize"] = elapsed * len(doc) / total
+        if self.strategy == "summarize-translate":
+            from summarize.text import split_sentences
+
+            todo = [w for w in works if not w.english_input and w.summary]
+            pieces = [split_sentences(w.summary) or [w.summary] for w in todo]
+            start = time.perf_counter()
+            flat = [s for p in pieces for s in p]
+            translated, _ = self.translator.translate(flat)
+            elapsed = time.perf_counter() - start
+            pos = 0
+            for w, p in zip(todo, pieces, strict=True):
+                w.summary = " ".join(t for t in translated[pos : pos + len(p)] if t)
+                pos += len(p)
+                w.timings["translate_summary"] = elapsed * len(p) / max(len(flat), 1)
+
+    def _postprocess(self, w: _Work, common_warnings: list[str]) -> Result:
+        rec = w.record
+        if w.error is not None or w.article is None:
+            return Result(id=rec.id, strategy=self.strategy, error=w.error, metadata=rec.metadata)
+        article = w.article
+        positions = [(p, i) for p, para in enumerate(article.paragraphs) for i in range(len(para))]
+        translations = w.translation_sentences or []
+        alignment = tuple(
+            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t)
+            for k, t in zip(w.aligned_indices, translations, strict=True)
+        )
+        paras: list[list[str]] = [[] for _ in article.paragraphs]
+        for a in alignment:
+            paras[a.paragraph].append(a.translation)
+        w.timings["total"] = sum(w.timings.values())
+        return Result(
+            id=rec.id,
+            source=article.text,
+            translation=_paragraph_text(paras),
+            summary=w.summary,
+            title=article.title,
+            title_translation=w.title_translation,
+            alignment=alignment,
+            strategy=self.strategy,
+            models=self._models_cache,
+            settings=self._settings_cache,
+            timings={k: round(v, 4) for k, v in w.timings.items()},
+            warnings=tuple(dict.fromkeys(w.warnings + common_warnings)),
+            metadata={**article.metadata, **rec.metadata},
+        )
+
+    # -- public entry points ------------------------------------------------------
+    def process_batch(
+        self,
+        records: Sequence[Any],
+        *,
+        start_position: int = 1,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> list[Result]:
+        """Process a batch of records (str, bytes, dict or :class:`Record`), in order.
+
+        A bad record yields a :class:`Result` with ``error`` set; the others go on.
+        Model problems (not available, failing to load) raise, since no record can succeed.
+        """
+        self.load()
+        self._models_cache = self.describe()["models"]
+        self._settings_cache = self.settings()
+        common = self.license_warnings()
+        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
+        works = [self._preprocess(r) for r in recs]
+        good = [w for w in works if w.error is None]
+        try:
+            self._forward(good, on_progress)
+        except _FATAL:
+            raise
+        except Exception:  # find the culprit: redo record by record
+            for w in good:
+                self._isolate(w, on_progress)
+        return [self._postprocess(w, common) for w in works]
+
+    def _forward(self, works: list[_Work], on_progress: Callable[[int], None] | None) -> None:
+        if works:
+            self._translate_stage(works, on_progress)
+            self._summarize_stage(works)
+
+    def _isolate(self, w: _Work, on_progress: Callable[[int], None] | None) -> None:
+        fresh = _Work(w.record, article=w.article, english_input=w.english_input,
+                      warnings=list(w.warnings), timings=dict(w.timings))
+        try:
+            self._forward([fresh], on_progress)
+        except _FATAL:
+            raise
+        except Exception as exc:  # one bad record must not stop the batch
+            w.error = f"internal error: {type(exc).__name__}: {exc}"
+            return
+        for f in dataclasses.fields(_Work):
+            setattr(w, f.name, getattr(fresh, f.name))
+
+    def run(
+        self,
+        records: Iterable[Any],
+        *,
+        batch_size: int = 8,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> Iterator[Result]:
+        """Stream results for ``records`` in input order, ``batch_size`` articles at a time.
+
+        ``records`` is consumed lazily, so generators and files far larger than memory work.
+        """
+        if batch_size < 1:
+            raise ConfigError("batch_size must be at least 1")
+        self.load()
+        it = iter(records)
+        position = 1
+        while True:
+            chunk = list(itertools.islice(it, batch_size))
+            if not chunk:
+                return
+            yield from self.process_batch(chunk, start_position=position, on_progress=on_progress)
+            position += len(chunk)
+
+    def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
+        """Columnar batch in, columnar batch out (the Ray Data ``map_batches`` shape)."""
+        return process_batch(batch, pipeline=self)
+
+    def translate_texts(self, texts: Sequence[str]) -> list[str]:
+        """Translate plain texts (sentences or paragraphs) without article cleaning.
+
+        Each text is split into paragraphs and sentences, translated, and reassembled.
+        """
+        from summarize.text import split_paragraphs, split_sentences
+
+        layout: list[list[list[str]]] = [
+            [split_sentences(p) for p in split_paragraphs(t)] for t in texts
+        ]
+        flat = [s for doc in layout for para in doc for s in para]
+        translated, _ = self.translator.translate(flat)
+        out, pos = [], 0
+        for doc in layout:
+            paras = []
+            for para in doc:
+                paras.append(translated[pos : pos + len(para)])
+                pos += len(para)
+            out.append(_paragraph_text(paras))
+        return out
+
+
+def process_batch(
+    batch: Mapping[str, Sequence[Any]] | Sequence[Any],
+    *,
+    pipeline: Pipeline | None = None,
+    **pipeline_kwargs: Any,
+) -> Any:
+    """Stateless batch core for distributed engines.
+
+    Given a columnar batch (``{"id": [...], "text": [...], "title": [...]}``), returns a
+    columnar batch of result fields; given a list of records, returns a list of
+    :class:`Result`. Models are loaded once per process and reused between calls.
+    """
+    pipe = pipeline or Pipeline(**pipeline_kwargs)
+    if isinstance(batch, Mapping):
+        columns = {k: list(v) for k, v in batch.items()}
+        n = len(columns.get("text", []))
+        rows = [{k: columns[k][i] for k in columns} for i in range(n)]
+        results = pipe.process_batch(rows)
+        dicts = [r.to_dict() for r in results]
+        keys = list(dicts[0]) if dicts else [f.name for f in dataclasses.fields(Result)]
+        return {k: [d[k] for d in dicts] for k in keys}
+    return pipe.process_batch(list(batch))
+
+
+def translate(texts: str | Sequence[str], **pipeline_kwargs: Any) -> Any:
+    """Translate Indonesian text(s) to English. Returns a string for a string input."""
+    single = isinstance(texts, str)
+    pipe = Pipeline(**pipeline_kwargs)
+    out = pipe.translate_texts([texts] if single else list(texts))  # type: ignore[list-item]
+    return out[0] if single else out
+
+
+def summarize(texts: str | Sequence[str], **pipeline_kwargs: Any) -> Any:
+    """English summaries of Indonesian article(s). Raises :class:`InputError` for bad input."""
+    single = isinstance(texts, str)
+    items = [texts] if single else list(texts)
+    results = Pipeline(**pipeline_kwargs).process_batch(items)
+    for r in results:
+        if r.error:
+            raise InputError(f"article {r.id}: {r.error}")
+    summaries = [r.summary for r in results]
+    return summaries[0] if single else summaries

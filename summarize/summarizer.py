@@ -1,0 +1,139 @@
+"""Abstractive summarisation with chunking for inputs longer than the model's limit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from summarize.chunking import length_sorted_batches, pack_by_budget, split_to_fit
+from summarize.engines.base import Engine
+from summarize.types import GenerationSettings
+
+#: How many times chunk summaries may be summarised again before giving up on a single pass.
+MAX_REDUCE_ROUNDS = 6
+
+
+@dataclass
+class SummaryStats:
+    generated_tokens: int = 0
+    calls: int = 0
+
+
+class Summarizer:
+    """Summarise documents given as lists of sentences.
+
+    A document that fits the model is summarised in one pass. A longer one is cut
+    at sentence boundaries into chunks that fit, the chunks are summarised, and the
+    joined chunk summaries are summarised again (map-reduce) until one pass fits.
+    Each split is reported in the returned warnings.
+    """
+
+    def __init__(
+        self,
+        engine: Engine,
+        settings: GenerationSettings | None = None,
+        *,
+        max_batch_size: int = 8,
+        max_batch_tokens: int = 8192,
+    ) -> None:
+        self.engine = engine
+        self.settings = (settings or GenerationSettings()).merged_over(engine.profile.defaults)
+        self.max_batch_size = max_batch_size
+        self.max_batch_tokens = max_batch_tokens
+        self.budget = max(engine.profile.max_input_tokens - 2, 8)
+        self.stats = SummaryStats()
+
+    def _generate(self, texts: list[str]) -> list[str]:
+        counts = self.engine.count_tokens(texts)
+        out: list[str] = [""] * len(texts)
+        for batch in length_sorted_batches(
+            counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
+        ):
+            result = self.engine.generate([texts[i] for i in batch], self.settings)
+            self.stats.calls += 1
+            self.stats.generated_tokens += sum(result.tokens)
+            for i, text in zip(batch, result.texts, strict=True):
+                out[i] = text
+        return out
+
+    def _chunks(self, sentences: Sequence[str]) -> list[str]:
+        """Join sentences into texts that each fit the model's input budget."""
+        units: list[str] = []
+        for s, c in zip(sentences, self.engine.count_tokens(list(sentences)), strict=True):
+            if c > self.budget:
+                units.extend(
+                    split_to_fit(
+                        s, self.budget, lambda t: self.engine.count_tokens([t])[0],
+                        self.engine.tokenize, self.engine.detokenize,
+                    )
+                )
+            else:
+                units.append(s)
+        # Each unit's own count includes special tokens; the joined text needs them once.
+        counts = [max(c - 1, 1) for c in self.engine.count_tokens(units)]
+        chunks = [
+            " ".join(units[i] for i in group) for group in pack_by_budget(counts, self.budget - 2)
+        ]
+        # Packing estimates can be off by a token or two at joins: re-split any that overflow.
+        fixed: list[str] = []
+        for chunk, c in zip(chunks, self.engine.count_tokens(chunks), strict=True):
+            if c > self.budget:
+                fixed.extend(
+                    split_to_fit(
+                        chunk, self.budget, lambda t: self.engine.count_tokens([t])[0],
+                        self.engine.tokenize, self.engine.detokenize,
+                    )
+                )
+            else:
+                fixed.append(chunk)
+        return fixed
+
+    def summarize_many(
+        self, documents: Sequence[Sequence[str]]
+    ) -> list[tuple[str, list[str]]]:
+        """Summarise several documents (each a list of sentences), batching across them."""
+        results: list[tuple[str, list[str]]] = [("", []) for _ in documents]
+        state: dict[int, list[str]] = {}
+        warnings: dict[int, list[str]] = {i: [] for i in range(len(documents))}
+        for i, sentences in enumerate(documents):
+            sentences = [s for s in sentences if s.strip()]
+            if not sentences:
+                continue
+            total = self.engine.count_tokens([" ".join(sentences)])[0]
+            chunks = self._chunks(sentences) if total > self.budget else [" ".join(sentences)]
+            if len(chunks) > 1:
+                warnings[i].append(
+                    f"input of {total} tokens exceeded the summariser's limit of {self.budget}; "
+                    f"summarised in {len(chunks)} chunks and combined"
+                )
+            state[i] = chunks
+        rounds = 0
+        while state:
+            flat = [(i, c) for i, chunks in state.items() for c in chunks]
+            outputs = self._generate([c for _, c in flat])
+            grouped: dict[int, list[str]] = {}
+            for (i, _), out in zip(flat, outputs, strict=True):
+                grouped.setdefault(i, []).append(out)
+            rounds += 1
+            next_state: dict[int, list[str]] = {}
+            for i, summaries in grouped.items():
+                if len(summaries) == 1:
+                    results[i] = (summaries[0], warnings[i])
+                    continue
+                if rounds >= MAX_REDUCE_ROUNDS:
+                    warnings[i].append(
+                        f"chunk summaries were concatenated after {rounds} reduce rounds"
+                    )
+                    results[i] = (" ".join(summaries), warnings[i])
+                    continue
+                joined = [s for s in summaries if s.strip()] or summaries
+                total = self.engine.count_tokens([" ".join(joined)])[0]
+                next_state[i] = (
+                    self._chunks(joined) if total > self.budget else [" ".join(joined)]
+                )
+            state = next_state
+        return results
+
+    def summarize(self, sentences: Sequence[str]) -> tuple[str, list[str]]:
+        """Summarise one document given as sentences; returns the summary and warnings."""
+        return self.summarize_many([sentences])[0]

@@ -1,0 +1,156 @@
+"""HTML detection and stripping with the standard library's :mod:`html.parser`."""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from html.parser import HTMLParser
+from typing import NamedTuple
+
+__all__ = ["HtmlText", "html_to_text", "looks_like_html", "unescape_entities"]
+
+# Tags that make a string "HTML" when auto-detecting (inline tags such as <b> alone do not).
+_HTML_HINT_RE = re.compile(
+    r"<!doctype\s+html|<(?:html|head|body|p|div|br|h[1-6]|article|section|main|ul|ol|li|"
+    r"table|tr|td|title|meta|script|style|span|a\s+href|img|blockquote|figure)\b[^<>]*>",
+    re.IGNORECASE,
+)
+_CLOSING_TAG_RE = re.compile(r"</[a-zA-Z][a-zA-Z0-9]*\s*>")
+
+#: Elements whose whole content is dropped.
+SKIP_TAGS: frozenset[str] = frozenset(
+    """script style noscript template nav footer aside form button iframe svg select
+    figcaption object embed canvas video audio""".split()
+)
+#: Elements that start a new paragraph.
+BLOCK_TAGS: frozenset[str] = frozenset(
+    """address article blockquote br dd details div dl dt fieldset figure h1 h2 h3 h4 h5 h6
+    header hr li main ol p pre section summary table tbody td th thead tr ul""".split()
+)
+VOID_TAGS: frozenset[str] = frozenset(
+    "area base br col embed hr img input link meta param source track wbr".split()
+)
+# class/id values of page furniture around the article (share bars, related links, ...).
+_FURNITURE_RE = re.compile(
+    r"(?:^|[\s_-])(?:share|sharing|social|related|recommend(?:ed|ation)?|comments?|"
+    r"advert(?:isement)?|ads?|iklan|newsletter|breadcrumbs?|sidebar|menu|popup|cookie|"
+    r"baca-?juga|read-?also|tags?)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# Page-level containers are never dropped for their class ("post has-comments").
+_STRUCTURAL_TAGS: frozenset[str] = frozenset({"html", "body", "article", "main"})
+_ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
+
+
+class HtmlText(NamedTuple):
+    """Text extracted from HTML: paragraphs separated by blank lines, plus a headline."""
+
+    text: str
+    title: str | None
+
+
+def looks_like_html(text: str) -> bool:
+    """Heuristic: block-level/document tags such as ``<p>``, ``<div>``, ``<br>``, ``<html>``."""
+    sample = text[:200_000]
+    return bool(_HTML_HINT_RE.search(sample)) or len(_CLOSING_TAG_RE.findall(sample)) >= 3
+
+
+def unescape_entities(text: str) -> str:
+    """Unescape only well-formed entities (``&amp;``, ``&#8220;``), leaving "R&D" alone."""
+    return _ENTITY_RE.sub(lambda m: _html.unescape(m.group()), text)
+
+
+class _Extractor(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip_tag: str | None = None  # outermost element being dropped
+        self.skip_depth = 0
+        self.title_parts: list[str] | None = None
+        self.h1_parts: list[str] | None = None
+        self.title: str | None = None
+        self.h1: str | None = None
+
+    def _break(self) -> None:
+        self.parts.append("\n\n")
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        tag = tag.lower()
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_depth += 1
+            return
+        furniture = tag not in _STRUCTURAL_TAGS and any(
+            name in ("class", "id", "role") and value and _FURNITURE_RE.search(value)
+            for name, value in attrs
+        )
+        if (tag in SKIP_TAGS or furniture) and tag not in VOID_TAGS:
+            self.skip_tag, self.skip_depth = tag, 1
+            return
+        if tag == "title" and self.title is None:
+            self.title_parts = []
+        elif tag == "h1" and self.h1 is None:
+            self.h1_parts = []
+        if tag in BLOCK_TAGS:
+            self._break()
+
+    def handle_startendtag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self.skip_tag is None and tag.lower() in BLOCK_TAGS:
+            self._break()
+
+    def handle_endtag(self, tag: str) -> None:
+        tag = tag.lower()
+        if self.skip_tag is not None:
+            if tag == self.skip_tag:
+                self.skip_depth -= 1
+                if self.skip_depth <= 0:
+                    self.skip_tag = None
+            return
+        if tag == "title" and self.title_parts is not None:
+            self.title = " ".join("".join(self.title_parts).split()) or None
+            self.title_parts = None
+        elif tag == "h1" and self.h1_parts is not None:
+            self.h1 = " ".join("".join(self.h1_parts).split()) or None
+            self.h1_parts = None
+        if tag in BLOCK_TAGS:
+            self._break()
+
+    def handle_data(self, data: str) -> None:
+        if self.skip_tag is not None:
+            return
+        if self.title_parts is not None:
+            self.title_parts.append(data)
+            return  # <title> text is never body text
+        if self.h1_parts is not None:
+            self.h1_parts.append(data)
+            return  # the headline is not part of the body
+        # Whitespace inside HTML is not significant: newlines in the source are spaces.
+        self.parts.append(re.sub(r"\s+", " ", data))
+
+
+def _clean_title(title: str | None) -> str | None:
+    """Drop a trailing site name: "Judul berita - Kompas.com" -> "Judul berita"."""
+    if not title:
+        return None
+    for sep in (" | ", " - ", " \u2013 ", " \u2014 ", " :: "):
+        if sep in title:
+            head, _, tail = title.rpartition(sep)
+            if head and len(tail.split()) <= 4 and len(head.split()) >= 2:
+                return head.strip()
+    return title.strip() or None
+
+
+def html_to_text(markup: str) -> HtmlText:
+    """Strip HTML: drop script/style/nav/footer/aside (and share/related boxes), make block
+    elements paragraph breaks, unescape entities, and take ``<h1>`` (else ``<title>``) as
+    the headline. The headline is not repeated in the returned text."""
+    parser = _Extractor()
+    parser.feed(markup)
+    parser.close()
+    if parser.h1_parts is not None:  # unclosed <h1>
+        parser.h1 = " ".join("".join(parser.h1_parts).split()) or None
+    raw = "".join(parser.parts)
+    paragraphs = [" ".join(chunk.split()) for chunk in raw.split("\n\n")]
+    text = "\n\n".join(p for p in paragraphs if p)
+    title = parser.h1 or _clean_title(parser.title)
+    return HtmlText(text=text, title=title)

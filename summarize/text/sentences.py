@@ -1,0 +1,215 @@
+"""Rule-based paragraph and sentence splitting for Indonesian (and English) news text.
+
+A sentence boundary is a run of terminal punctuation (``.``, ``!``, ``?``, an ellipsis),
+optionally followed by closing quotes/brackets, then whitespace, then something that can
+start a sentence (an upper-case letter or digit, possibly behind an opening quote). The
+exceptions are abbreviations, initials, numbers, URLs and e-mail addresses. Text that
+ends without punctuation (a truncated sentence) simply stays one sentence.
+"""
+
+from __future__ import annotations
+
+import re
+
+from summarize.text.stopwords import ALL_STOPWORDS
+
+__all__ = ["split_paragraphs", "split_sentences"]
+
+# --- abbreviations (compared lower-case, without the final period) ---------------------
+
+#: Titles and words that are always followed by a name: never a sentence end.
+TITLE_ABBREVIATIONS: frozenset[str] = frozenset(
+    """
+    prof dr drs dra ir h hj sdr sdri st jl jln yth bpk kh ust ustadz tn ny nn
+    gen jend kol letjen mayjen brigjen laksda marsda kapt lt kompol akbp aiptu bripka
+    mr mrs ms messrs sen rep gov capt col sgt rev fr sr jr vs mt gg
+    """.split()
+)
+
+#: Abbreviations that end a sentence unless a number follows ("No. 5", "Rp. 10.000").
+NUMBER_ABBREVIATIONS: frozenset[str] = frozenset(
+    "no nos nr rp hal vol th tgl p pp art fig ps ch sec".split()
+)
+
+#: Month abbreviations: not a boundary before a number ("24 Feb. 2022").
+MONTH_ABBREVIATIONS: frozenset[str] = frozenset(
+    "jan feb mar apr jun jul agu agt aug sep sept okt oct nov des dec".split()
+)
+
+#: Ambiguous abbreviations: a boundary only if a capitalised function word follows
+#: ("PT Astra Tbk. Perusahaan itu" stays, "... Inc. The company" splits).
+AMBIGUOUS_ABBREVIATIONS: frozenset[str] = frozenset(
+    "inc ltd co corp tbk bros dept est approx ca cf ref univ assoc dkk".split()
+)
+
+# Note: list-final abbreviations such as "dll.", "dsb.", "dst.", "tsb.", "etc." need no
+# entry: like ordinary words they end a sentence exactly when a capitalised word follows.
+
+# Dotted abbreviations with short segments: "U.S.", "a.n.", "u.p.", "M.Sc.", "S.H.", "e.g.".
+_DOTTED_RE = re.compile(r"^(?:[^\W\d_]{1,3}\.)+[^\W\d_]{1,3}$")
+
+_TERMINATOR_RE = re.compile(r"[.!?\u2026]+")
+_CLOSERS = frozenset("\"'\u201d\u2019\u00bb\u203a)]}")
+_OPENERS = "\"'\u201c\u2018\u201e\u00ab\u2039([{"
+_URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
+_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_URL_TRAILING = ".,;:!?)]}'\"\u201d\u2019"
+
+_BLANK_LINE_RE = re.compile(r"\n[ \t\u00a0]*\n")
+_SENTENCE_END_CHARS = ".!?\u2026:\"'\u201d\u2019)"
+
+
+def _normalise_newlines(text: str) -> str:
+    return (
+        text.replace("\r\n", "\n")
+        .replace("\r", "\n")
+        .replace("\u2028", "\n")
+        .replace("\u2029", "\n\n")
+    )
+
+
+def _is_hard_wrapped(lines: list[str]) -> bool:
+    """True when the lines of one block look like wrapped prose rather than paragraphs."""
+    body = lines[:-1]
+    if not body:
+        return False
+    lengths = [len(line) for line in body]
+    longest = max(lengths)
+    if longest > 120 or min(lengths) < 0.6 * longest or min(lengths) < 30:
+        return False
+    unterminated = sum(1 for line in body if not line.endswith(tuple(_SENTENCE_END_CHARS)))
+    if unterminated / len(body) < 0.5:
+        return False
+    # A single wrapped line needs positive evidence: the next line continues lower-case.
+    return len(body) >= 2 or lines[1][:1].islower()
+
+
+def _join_wrapped(lines: list[str]) -> str:
+    out = lines[0]
+    for line in lines[1:]:
+        if len(out) >= 2 and out.endswith("-") and out[-2].isalpha() and line[:1].isalpha():
+            out += line  # "negara-\nnegara" -> "negara-negara"
+        else:
+            out += " " + line
+    return out
+
+
+def split_paragraphs(text: str) -> list[str]:
+    """Split ``text`` into paragraphs, each with whitespace collapsed.
+
+    Blank lines always separate paragraphs. Inside a block, each line is its own paragraph
+    (the "one line per paragraph" layout of scraped news) unless the block looks
+    hard-wrapped (similar line lengths, most lines without final punctuation), in which
+    case its lines are joined.
+    """
+    paragraphs: list[str] = []
+    for block in _BLANK_LINE_RE.split(_normalise_newlines(text)):
+        lines = [" ".join(line.split()) for line in block.split("\n")]
+        lines = [line for line in lines if line]
+        if not lines:
+            continue
+        if len(lines) > 1 and _is_hard_wrapped(lines):
+            paragraphs.append(_join_wrapped(lines))
+        else:
+            paragraphs.extend(lines)
+    return paragraphs
+
+
+def _protected_positions(text: str) -> set[int]:
+    """Character positions inside URLs and e-mail addresses (never a boundary)."""
+    positions: set[int] = set()
+    for match in _URL_RE.finditer(text):
+        url = match.group().rstrip(_URL_TRAILING)
+        positions.update(range(match.start(), match.start() + len(url)))
+    for match in _EMAIL_RE.finditer(text):
+        positions.update(range(match.start(), match.end()))
+    return positions
+
+
+def _can_start_sentence(token: str) -> bool:
+    head = token.lstrip(_OPENERS)
+    return bool(head) and (head[0].isupper() or head[0].isdigit())
+
+
+def _starts_with_function_word(token: str) -> bool:
+    head = token.lstrip(_OPENERS)
+    match = re.match(r"[^\W\d_]+", head)
+    return bool(match) and head[0].isupper() and match.group().lower() in ALL_STOPWORDS
+
+
+def _is_boundary(text: str, match: re.Match[str], next_token: str) -> bool:
+    """Decide whether the terminator ``match`` (followed by ``next_token``) ends a sentence."""
+    if not _can_start_sentence(next_token):
+        return False  # lower-case continuation ("... akal". bahwa), dashes, stray symbols
+    punct = match.group()
+    token_start = text.rfind(" ", 0, match.start()) + 1
+    token = text[token_start : match.end()].lstrip(_OPENERS)
+    if "?" in punct or "!" in punct:
+        return True
+    if "\u2026" in punct or len(punct) >= 2:  # ellipsis
+        if len(punct) >= 4:
+            return True  # "...." = ellipsis plus full stop
+        # A free-standing ellipsis (" ... ") marks an omission inside a sentence.
+        return token != punct
+    word = token[:-1]
+    if not word:
+        return True
+    lower = word.lower()
+    next_is_number = next_token.lstrip(_OPENERS)[:1].isdigit()
+    if word.isdigit():
+        # "1. Pertama" at the start of a paragraph or after a colon is list numbering.
+        before = text[:token_start].rstrip()
+        return not (len(word) <= 2 and (not before or before.endswith(":")))
+    if lower in TITLE_ABBREVIATIONS:
+        return False
+    if lower in NUMBER_ABBREVIATIONS or lower in MONTH_ABBREVIATIONS:
+        return not next_is_number
+    if (
+        lower in AMBIGUOUS_ABBREVIATIONS
+        or _DOTTED_RE.match(word)
+        or (len(word) == 1 and word.isalpha())
+    ):
+        # Initials ("J. Stoltenberg"), "U.S.", "M.Sc.": only split before "Dia", "The", ...
+        return _starts_with_function_word(next_token)
+    return True
+
+
+def _split_paragraph(paragraph: str) -> list[str]:
+    text = " ".join(paragraph.split())
+    if not text:
+        return []
+    protected = _protected_positions(text)
+    sentences: list[str] = []
+    start = 0
+    for match in _TERMINATOR_RE.finditer(text):
+        if match.start() in protected:
+            continue
+        end = match.end()
+        while end < len(text) and text[end] in _CLOSERS:
+            end += 1
+        if end >= len(text) or text[end] != " ":
+            continue  # "10.30", "U.S.A", ".\"," or the end of the text
+        next_start = end + 1
+        next_token = text[next_start:].split(" ", 1)[0]
+        if _is_boundary(text, match, next_token):
+            sentences.append(text[start:end].strip())
+            start = next_start
+    tail = text[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return [s for s in sentences if s]
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split ``text`` into sentences (paragraph breaks are always sentence breaks).
+
+    Handles abbreviations (``dll.``, ``Jl.``, ``Prof. Dr.``, ``U.S.``, ``M.Sc.``, initials
+    such as ``J. Stoltenberg``), numbers (``1.000.000``, ``3,5``, ``pukul 10.30``),
+    quotations (``kata dia. "Kami ...`` splits before the quote; ``"... cepat," kata``
+    does not), ellipses, ``?``/``!``, URLs and e-mail addresses. A truncated sentence
+    without final punctuation is kept as one sentence.
+    """
+    sentences: list[str] = []
+    for paragraph in split_paragraphs(text):
+        sentences.extend(_split_paragraph(paragraph))
+    return sentences
