@@ -192,15 +192,16 @@ def models() -> None:
 
 
 @models.command("list")
-def models_list() -> None:
+@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache to scan [default: the standard Hugging Face cache].")
+def models_list(cache_dir: str | None) -> None:
     """Show models in the Hugging Face cache, with sizes and what this tool knows of them."""
     from summarize.models.hub import cached_models
 
-    rows = cached_models()
+    rows = cached_models(cache_dir)
     if not rows:
         from huggingface_hub import constants
 
-        click.echo(f"No models in the Hugging Face cache ({constants.HF_HUB_CACHE}).")
+        click.echo(f"No models in the Hugging Face cache ({cache_dir or constants.HF_HUB_CACHE}).")
         click.echo("Fetch the defaults with: summarize models pull")
         return
     width = max(len(r["model"]) for r in rows)

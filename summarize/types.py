@@ -61,6 +61,10 @@ class GenerationSettings:
             mine = getattr(self, f.name)
             values[f.name] = mine if mine is not None else getattr(defaults, f.name)
         values["do_sample"] = self.do_sample or defaults.do_sample
+        lo, hi = values["min_new_tokens"], values["max_new_tokens"]
+        if lo is not None and hi is not None and lo > hi:
+            # An explicit maximum below the family's default minimum wins.
+            values["min_new_tokens"] = hi
         return GenerationSettings(**values)
 
     def to_dict(self) -> dict[str, Any]:

@@ -29,15 +29,18 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def tiny_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def built_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A directory holding every tiny model (built once for this module)."""
     return tmp_path_factory.mktemp("tiny-models")
 
 
 @pytest.fixture(scope="module")
-def tiny_models(tiny_dir: Path) -> dict[str, str]:
-    """name -> path of every tiny model."""
-    return build_tiny_models(tiny_dir)
+def built_models(built_dir: Path) -> dict[str, str]:
+    """name -> path of every tiny model, built from scratch for this module.
+
+    (``conftest.tiny_models`` may reuse a directory between runs; these tests check the
+    builder itself, so they use their own.)"""
+    return build_tiny_models(built_dir)
 
 
 def _load(path: str) -> tuple[object, object]:
@@ -84,9 +87,9 @@ def test_import_does_not_load_torch() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
-def test_build_returns_absolute_complete_dirs(tiny_models: dict[str, str]) -> None:
-    assert list(tiny_models) == list(TINY_MODEL_NAMES)
-    for name, path in tiny_models.items():
+def test_build_returns_absolute_complete_dirs(built_models: dict[str, str]) -> None:
+    assert list(built_models) == list(TINY_MODEL_NAMES)
+    for name, path in built_models.items():
         directory = Path(path)
         assert directory.is_absolute() and directory.name == name
         for filename in ("config.json", "generation_config.json", "model.safetensors"):
@@ -97,14 +100,14 @@ def test_build_returns_absolute_complete_dirs(tiny_models: dict[str, str]) -> No
         assert size < 5 * 1024 * 1024, (name, size)
 
 
-def test_second_call_reuses_models(tiny_dir: Path, tiny_models: dict[str, str]) -> None:
+def test_second_call_reuses_models(built_dir: Path, built_models: dict[str, str]) -> None:
     before = {
-        name: Path(p, "model.safetensors").stat().st_mtime_ns for name, p in tiny_models.items()
+        name: Path(p, "model.safetensors").stat().st_mtime_ns for name, p in built_models.items()
     }
-    again = build_tiny_models(tiny_dir, names=["nllb", "marian"])
-    assert again == {"marian": tiny_models["marian"], "nllb": tiny_models["nllb"]}
+    again = build_tiny_models(built_dir, names=["nllb", "marian"])
+    assert again == {"marian": built_models["marian"], "nllb": built_models["nllb"]}
     after = {
-        name: Path(p, "model.safetensors").stat().st_mtime_ns for name, p in tiny_models.items()
+        name: Path(p, "model.safetensors").stat().st_mtime_ns for name, p in built_models.items()
     }
     assert before == after
 
@@ -153,8 +156,8 @@ def test_seeds_dir_is_configurable(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", TINY_MODEL_NAMES)
-def test_auto_classes_load_and_generate(tiny_models: dict[str, str], name: str) -> None:
-    tokenizer, model = _load(tiny_models[name])
+def test_auto_classes_load_and_generate(built_models: dict[str, str], name: str) -> None:
+    tokenizer, model = _load(built_models[name])
     kwargs: dict[str, int] = {}
     if name == "m2m100":
         tokenizer.src_lang = "id"
@@ -179,8 +182,8 @@ def test_auto_classes_load_and_generate(tiny_models: dict[str, str], name: str) 
 # --------------------------------------------------------------------------- conventions
 
 
-def test_marian_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["marian"])
+def test_marian_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["marian"])
     assert type(tokenizer).__name__ == "MarianTokenizer"
     vocab = tokenizer.get_vocab()
     assert vocab["</s>"] == 0 and vocab["<unk>"] == 1
@@ -193,20 +196,20 @@ def test_marian_conventions(tiny_models: dict[str, str]) -> None:
     assert config.share_encoder_decoder_embeddings
     assert model.generation_config.bad_words_ids == [[tokenizer.pad_token_id]]
     for name in ("source.spm", "target.spm", "vocab.json"):
-        assert Path(tiny_models["marian"], name).is_file()
+        assert Path(built_models["marian"], name).is_file()
     ids = tokenizer(TEXTS[0]).input_ids
     assert ids[-1] == 0 and tokenizer.unk_token_id not in ids
     assert tokenizer.decode(ids, skip_special_tokens=True) == TEXTS[0]
 
 
-def test_bart_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["bart"])
+def test_bart_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["bart"])
     assert type(tokenizer).__name__ == "RobertaTokenizer"  # v5: BartTokenizer is an alias
     ids = [tokenizer.convert_tokens_to_ids(t) for t in ("<s>", "<pad>", "</s>", "<unk>")]
     assert ids == [0, 1, 2, 3]
     assert tokenizer.mask_token_id == len(tokenizer) - 1
     assert model.config.vocab_size == len(tokenizer) - 1  # like distilbart-cnn: no <mask> row
-    backend = json.loads(Path(tiny_models["bart"], "tokenizer.json").read_text(encoding="utf-8"))
+    backend = json.loads(Path(built_models["bart"], "tokenizer.json").read_text(encoding="utf-8"))
     assert backend["model"]["type"] == "BPE" and backend["pre_tokenizer"]["type"] == "ByteLevel"
     assert model.config.decoder_start_token_id == 2
     assert model.generation_config.forced_bos_token_id == 0
@@ -217,8 +220,8 @@ def test_bart_conventions(tiny_models: dict[str, str]) -> None:
     assert output[0, :2].tolist() == [2, 0]
 
 
-def test_t5_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["t5"])
+def test_t5_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["t5"])
     assert type(tokenizer).__name__ == "T5Tokenizer"
     assert (tokenizer.pad_token_id, tokenizer.eos_token_id, tokenizer.unk_token_id) == (0, 1, 2)
     assert tokenizer.convert_tokens_to_ids("<extra_id_0>") == len(tokenizer) - 1
@@ -231,8 +234,8 @@ def test_t5_conventions(tiny_models: dict[str, str]) -> None:
     assert ids[-1] == 1 and tokenizer.decode(ids, skip_special_tokens=True).startswith("summarize:")
 
 
-def test_mt5_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["mt5"])
+def test_mt5_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["mt5"])
     assert type(tokenizer).__name__ == "T5Tokenizer"
     assert type(model).__name__ == "MT5ForConditionalGeneration"
     assert (tokenizer.pad_token_id, tokenizer.eos_token_id, tokenizer.unk_token_id) == (0, 1, 2)
@@ -242,14 +245,14 @@ def test_mt5_conventions(tiny_models: dict[str, str]) -> None:
     assert model.config.decoder_start_token_id == 0
     # Like the real checkpoints: config.json says untied and lm_head has its own weights
     # (transformers 5 forces MT5Config.tie_word_embeddings=True but loads them untied).
-    on_disk = json.loads(Path(tiny_models["mt5"], "config.json").read_text(encoding="utf-8"))
+    on_disk = json.loads(Path(built_models["mt5"], "config.json").read_text(encoding="utf-8"))
     assert on_disk["tie_word_embeddings"] is False
     assert model.lm_head.weight.data_ptr() != model.shared.weight.data_ptr()
     assert not model.lm_head.weight.equal(model.shared.weight)
 
 
-def test_crosssum_langid_map(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["mt5_crosssum"])
+def test_crosssum_langid_map(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["mt5_crosssum"])
     langid_map = model.config.task_specific_params["langid_map"]
     assert langid_map["english"] == [30, "▁<extra_id_69>"]
     assert langid_map["indonesian"] == [1, "▁<extra_id_98>"]
@@ -265,8 +268,8 @@ def test_crosssum_langid_map(tiny_models: dict[str, str]) -> None:
     assert tokenizer.decode(output[0], skip_special_tokens=True).startswith("<extra_id_69>")
 
 
-def test_m2m100_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["m2m100"])
+def test_m2m100_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["m2m100"])
     assert type(tokenizer).__name__ == "M2M100Tokenizer"
     assert [tokenizer.convert_tokens_to_ids(t) for t in ("<s>", "<pad>", "</s>", "<unk>")] == [
         0,
@@ -289,10 +292,10 @@ def test_m2m100_conventions(tiny_models: dict[str, str]) -> None:
     assert tokenizer.decode(ids, skip_special_tokens=True) == TEXTS[0]
 
 
-def test_nllb_conventions(tiny_models: dict[str, str]) -> None:
+def test_nllb_conventions(built_models: dict[str, str]) -> None:
     from transformers import AutoTokenizer
 
-    tokenizer, model = _load(tiny_models["nllb"])
+    tokenizer, model = _load(built_models["nllb"])
     assert type(tokenizer).__name__ == "NllbTokenizer"
     assert model.config.model_type == "m2m_100"
     assert [tokenizer.convert_tokens_to_ids(t) for t in ("<s>", "<pad>", "</s>", "<unk>")] == [
@@ -310,7 +313,7 @@ def test_nllb_conventions(tiny_models: dict[str, str]) -> None:
     ids = tokenizer(TEXTS[0]).input_ids
     assert ids[0] == ind and ids[-1] == tokenizer.eos_token_id
     assert tokenizer.decode(ids, skip_special_tokens=True) == TEXTS[0]
-    preset = AutoTokenizer.from_pretrained(tiny_models["nllb"], src_lang="ind_Latn")
+    preset = AutoTokenizer.from_pretrained(built_models["nllb"], src_lang="ind_Latn")
     assert preset(TEXTS[0]).input_ids == ids
     output = model.generate(
         **tokenizer(TEXTS[:1], return_tensors="pt"), forced_bos_token_id=eng, max_new_tokens=4
@@ -319,8 +322,8 @@ def test_nllb_conventions(tiny_models: dict[str, str]) -> None:
     assert "eng_Latn" not in tokenizer.decode(output[0], skip_special_tokens=True)
 
 
-def test_mbart50_conventions(tiny_models: dict[str, str]) -> None:
-    tokenizer, model = _load(tiny_models["mbart50"])
+def test_mbart50_conventions(built_models: dict[str, str]) -> None:
+    tokenizer, model = _load(built_models["mbart50"])
     assert type(tokenizer).__name__ == "MBart50Tokenizer"
     assert [tokenizer.convert_tokens_to_ids(t) for t in ("<s>", "<pad>", "</s>", "<unk>")] == [
         0,
@@ -343,13 +346,13 @@ def test_mbart50_conventions(tiny_models: dict[str, str]) -> None:
 # --------------------------------------------------------------------------- CLI
 
 
-def test_cli_prints_json_map(tiny_dir: Path, tiny_models: dict[str, str]) -> None:
+def test_cli_prints_json_map(built_dir: Path, built_models: dict[str, str]) -> None:
     env = {
         **os.environ,
         "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     result = subprocess.run(
-        [sys.executable, "-m", "summarize.testing", str(tiny_dir), "--only", "t5", "marian"],
+        [sys.executable, "-m", "summarize.testing", str(built_dir), "--only", "t5", "marian"],
         cwd=REPO_ROOT,
         env=env,
         capture_output=True,
@@ -358,7 +361,7 @@ def test_cli_prints_json_map(tiny_dir: Path, tiny_models: dict[str, str]) -> Non
     )
     assert result.returncode == 0, result.stderr
     paths = json.loads(result.stdout)
-    assert paths == {"marian": tiny_models["marian"], "t5": tiny_models["t5"]}
+    assert paths == {"marian": built_models["marian"], "t5": built_models["t5"]}
     assert all(Path(p, "config.json").is_file() for p in paths.values())
 
 
@@ -377,15 +380,15 @@ def test_cli_rejects_unknown_name(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("name", TINY_MODEL_NAMES)
-def test_ctranslate2_conversion(tiny_models: dict[str, str], tmp_path: Path, name: str) -> None:
+def test_ctranslate2_conversion(built_models: dict[str, str], tmp_path: Path, name: str) -> None:
     ctranslate2 = pytest.importorskip("ctranslate2")
     from ctranslate2.converters import TransformersConverter
 
     out = tmp_path / "ct2"
-    TransformersConverter(tiny_models[name]).convert(str(out), quantization=None)
+    TransformersConverter(built_models[name]).convert(str(out), quantization=None)
     assert (out / "model.bin").is_file()
     vocabulary = json.loads((out / "shared_vocabulary.json").read_text(encoding="utf-8"))
-    tokenizer, model = _load(tiny_models[name])
+    tokenizer, model = _load(built_models[name])
     if name == "marian":
         assert len(vocabulary) == model.config.vocab_size - 1  # <pad> dropped
     else:

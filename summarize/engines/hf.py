@@ -84,7 +84,9 @@ class TransformersEngine:
         model = model.to(device).eval()
         cfg = config.to_dict()
         commit = getattr(config, "_commit_hash", None)
-        profile = resolve_profile(model_id, cfg, type(tokenizer).__name__, prompts_dir)
+        profile = resolve_profile(
+            model_id, cfg, type(tokenizer).__name__, prompts_dir, local_dir=local_dir
+        )
         return cls(
             model_id,
             tokenizer,
@@ -134,7 +136,9 @@ class TransformersEngine:
             kwargs["do_sample"] = False
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
-        decoded = self.tokenizer.batch_decode(out, skip_special_tokens=True)
+        # Column 0 is the decoder start token (pad, </s> or, for CrossSum, a language piece
+        # that is not a special token): never part of the text.
+        decoded = self.tokenizer.batch_decode(out[:, 1:], skip_special_tokens=True)
         pad = self.tokenizer.pad_token_id
         tokens = (out[:, 1:] != pad).sum(dim=1).tolist() if pad is not None else [
             out.shape[1] - 1

@@ -17,7 +17,7 @@ if TYPE_CHECKING:  # pragma: no cover
 RESULTS_VERSION = 1
 
 
-def _num(x: float | None, digits: int = 4) -> float | None:
+def _num(x: float | None, digits: int = 6) -> float | None:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return None
     return round(float(x), digits)
@@ -270,6 +270,20 @@ _SCALE_TITLES = {
 }
 
 
+_PLOT_LABELS = {
+    "number-preservation": "numbers kept",
+    "number-support": "numbers supported",
+    "entity-preservation": "entities kept",
+    "entity-support": "entities supported",
+    "length": "length",
+    "compression": "compression",
+}
+
+
+def _plot_label(metric: str) -> str:
+    return _PLOT_LABELS.get(metric, metric_label(metric))
+
+
 def plot_scores(report: EvalReport, path: Path) -> Path | None:
     """Grouped bars (one group per metric, one bar per system) with 95% CI error bars.
     Returns ``None`` when there is nothing to plot."""
@@ -288,14 +302,16 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
     if not scales or not systems:
         return None
     order = [s for s in ("percent", "words", "ratio") if s in scales]
-    widths = [max(2.2, 0.55 * len(scales[s]) * max(2, len(systems)) + 0.8) for s in order]
+    per_metric = 0.35 + 0.32 * len(systems)
+    widths = [max(1.8, per_metric * len(scales[s]) + 0.6) for s in order]
     fig, axes = plt.subplots(
         1,
         len(order),
-        figsize=(max(6.5, sum(widths) + 1.0), 4.8),
+        figsize=(min(max(6.5, sum(widths) + 1.2), 18.0), 5.0),
         dpi=150,
         gridspec_kw={"width_ratios": widths},
         squeeze=False,
+        layout="constrained",
     )
     colors = plt.get_cmap("tab10").colors
     bar_w = 0.8 / len(systems)
@@ -326,24 +342,30 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
             )
             if scale == order[0]:
                 handles.append(bars)
-            for p, v, h in zip(pos, vals, highs, strict=True):
-                if not np.isnan(v):
-                    y = h if not np.isnan(h) else v
-                    ax.annotate(
-                        f"{v:.1f}",
-                        (p, y),
-                        xytext=(0, 2),
-                        textcoords="offset points",
-                        ha="center",
-                        va="bottom",
-                        fontsize=7,
-                    )
-                    top = max(top, y)
+            if len(systems) * len(metrics) <= 24:
+                for p, v, h in zip(pos, vals, highs, strict=True):
+                    if not np.isnan(v):
+                        y = h if not np.isnan(h) else v
+                        ax.annotate(
+                            f"{v:.1f}",
+                            (p, y),
+                            xytext=(0, 2),
+                            textcoords="offset points",
+                            ha="center",
+                            va="bottom",
+                            fontsize=7,
+                        )
+            top = max(top, float(np.nanmax(np.where(np.isnan(highs), vals, highs))))
+        labels = [_plot_label(m) for m in metrics]
+        rotate = sum(len(lb) for lb in labels) > 9 * len(labels) or len(labels) > 6
         ax.set_xticks(x)
-        ax.set_xticklabels([metric_label(m) for m in metrics], fontsize=9)
+        ax.set_xticklabels(
+            labels, fontsize=9, rotation=30 if rotate else 0, ha="right" if rotate else "center"
+        )
         ax.set_ylabel(_SCALE_TITLES.get(scale, scale))
         ax.set_xlabel("metric")
-        ax.set_ylim(0, top * 1.15 if top > 0 else 1)
+        headroom = 1.35 if scale == order[0] else 1.15  # room for the legend
+        ax.set_ylim(0, top * headroom if top > 0 else 1)
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
     boot = report.signature["bootstrap"]
@@ -352,16 +374,16 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
         f"({boot['resamples']} resamples, seed {boot['seed']})",
         fontsize=10,
     )
-    fig.legend(
+    axes[0][0].legend(
         handles,
         systems,
-        loc="upper center",
-        bbox_to_anchor=(0.5, 0.93),
-        ncol=min(len(systems), 4),
-        fontsize=9,
-        frameon=False,
+        loc="upper right",
+        ncol=min(len(systems), 3),
+        fontsize=8,
+        framealpha=0.9,
+        title="system",
+        title_fontsize=8,
     )
-    fig.tight_layout(rect=(0, 0, 1, 0.86))
     path.parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path)
     plt.close(fig)

@@ -437,6 +437,15 @@ def run_suite(
         run = run_system(
             spec, items, suite, overrides=overrides, inline_outputs=inline, progress=progress
         )
+        if spec.type == "pipeline":
+            changed = {
+                k: v for k, v in overrides.items() if k in PIPELINE_KEYS and spec.params.get(k) != v
+            }
+            if changed:
+                notes.append(
+                    f"{run.name}: overridden from the command line: "
+                    + ", ".join(f"{k}={v}" for k, v in changed.items())
+                )
         if run.error_count:
             notes.append(
                 f"{run.name}: {run.error_count} of {len(items)} items failed and are scored as "

@@ -55,7 +55,8 @@ class PairedBootstrapResult:
 
     ``delta`` is ``score_b - score_a``; ``p_value`` is sacrebleu's paired-bs p-value
     (two-sided: how often a resampled absolute difference, centred on its bootstrap
-    mean, exceeds the observed one; +1 smoothing); ``win_rate`` is Koehn (2004)'s share
+    mean, exceeds the observed one; +1 smoothing; 1.0 when the scores are equal);
+    ``win_rate`` is Koehn (2004)'s share
     of resamples in which B scores higher than A.
     """
 
@@ -201,8 +202,11 @@ def paired_bootstrap(
     real = abs(score_b - score_a)
     sample_diffs = np.abs(samples_b - samples_a)
     centred = sample_diffs - np.nanmean(sample_diffs)
-    exceed = int(np.sum(centred > real))
-    p_value = (exceed + 1) / (len(centred) + 1)
+    if real == 0.0:
+        p_value = 1.0  # identical scores: no evidence of a difference
+    else:
+        exceed = int(np.sum(centred > real))
+        p_value = (exceed + 1) / (len(centred) + 1)
     win_rate = float(np.mean(samples_b > samples_a))
     return PairedBootstrapResult(
         score_a, score_b, score_b - score_a, p_value, win_rate, counts.shape[0], seed

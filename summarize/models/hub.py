@@ -19,13 +19,13 @@ def _size(n: int) -> str:
     return str(n)
 
 
-def cached_models() -> list[dict[str, Any]]:
+def cached_models(cache_dir: str | None = None) -> list[dict[str, Any]]:
     """One row per model repo in the HF cache: id, size on disk, family, licence, revisions."""
     from huggingface_hub import scan_cache_dir
     from huggingface_hub.errors import CacheNotFound
 
     try:
-        info = scan_cache_dir()
+        info = scan_cache_dir(cache_dir)
     except CacheNotFound:
         return []
     rows = []

@@ -140,8 +140,13 @@ def resolve_profile(
     config: dict[str, Any],
     tokenizer_class: str | None,
     prompts_dir: str | os.PathLike[str] | None = None,
+    local_dir: Path | None = None,
 ) -> ModelProfile:
-    """The profile for a loaded model: family file + registry licence + the model's own limits."""
+    """The profile for a loaded model: family file + licence + the model's own limits.
+
+    The licence comes from the registry for known hub ids, else from the ``license:``
+    field of the model card (``README.md`` front matter) in a local directory.
+    """
     import dataclasses
 
     info = lookup(model_id)
@@ -156,6 +161,11 @@ def resolve_profile(
     if info is not None and info.license:
         changes["license"] = info.license
         changes["non_commercial"] = info.non_commercial
+    elif local_dir is not None:
+        card_license = license_from_card(local_dir)
+        if card_license:
+            changes["license"] = card_license
+            changes["non_commercial"] = "-nc" in card_license.lower()
     return dataclasses.replace(profile, **changes) if changes else profile
 
 
@@ -178,3 +188,19 @@ def crosssum_target_token(config: dict[str, Any], language_name: str) -> str:
             f"model config has no task_specific_params.langid_map entry for '{language_name}'"
         )
     return str(entry[1])
+
+
+def license_from_card(model_dir: Path) -> str | None:
+    """The ``license:`` value of a Hugging Face model card's YAML front matter, if any."""
+    try:
+        text = (model_dir / "README.md").read_text(encoding="utf-8")
+    except OSError:
+        return None
+    if not text.startswith("---"):
+        return None
+    front = text.split("---", 2)[1] if text.count("---") >= 2 else ""
+    for line in front.splitlines():
+        key, _, value = line.partition(":")
+        if key.strip() == "license" and value.strip():
+            return value.strip().strip("'\"")
+    return None

@@ -2,8 +2,9 @@
 
 Each model mirrors a real checkpoint used by this project (config fields, special-token
 ids, tokenizer class and files, generation defaults) but has a vocabulary of a few
-hundred pieces trained on the seed corpus and a 32-wide, 2+1-layer network, so it builds
-in well under a second and weighs well under 1 MB. They are saved with
+hundred pieces trained on the seed corpus and a 32-wide network (2 encoder layers, 1
+decoder layer, 4 heads), so it builds in under a second and weighs about 1 MB (mostly the
+SentencePiece files). They are saved with
 ``save_pretrained`` and therefore load through ``AutoTokenizer.from_pretrained`` and
 ``AutoModelForSeq2SeqLM.from_pretrained`` like the real ones.
 
@@ -32,7 +33,7 @@ from summarize.testing.corpus import SeedCorpus, load_corpus
 logger = logging.getLogger(__name__)
 
 #: Bump when anything that changes the built files changes (cached models are rebuilt).
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 #: Marker written last into every complete model directory.
 MARKER_FILE = "tiny_model.json"
 #: Keys that loading from a local directory leaks into a re-saved ``tokenizer_config.json``.
@@ -407,7 +408,10 @@ def is_complete(path: Path, expected: dict[str, Any]) -> bool:
     except (OSError, ValueError):
         return False
     keys = ("name", "version", "seed", "corpus")
-    return all(found.get(key) == expected[key] for key in keys)
+    if not all(found.get(key) == expected[key] for key in keys):
+        return False
+    files = found.get("files")
+    return isinstance(files, list) and all((path / str(name)).is_file() for name in files)
 
 
 def model_seed(name: str, seed: int) -> int:
@@ -436,6 +440,21 @@ def _build_model(spec: TinySpec, tokenizer: Any, dest: Path, seed: int) -> None:
     model.save_pretrained(dest)
     if spec.untied_lm_head:
         _update_json(dest / "config.json", tie_word_embeddings=False)
+    _write_model_card(spec, dest)
+
+
+def _write_model_card(spec: TinySpec, dest: Path) -> None:
+    """A model card (``README.md``) carrying the imitated model's licence, as hub repos do."""
+    from summarize.models.registry import lookup
+
+    info = lookup(spec.reference)
+    front = f"license: {info.license.lower()}\n" if info and info.license else ""
+    (dest / "README.md").write_text(
+        f"---\n{front}tags:\n- summarize-tiny-test-model\n---\n"
+        f"# Tiny random {spec.name}\n\nRandom weights shaped like `{spec.reference}` "
+        f"({spec.description}). For tests only: its output is meaningless.\n",
+        encoding="utf-8",
+    )
 
 
 def _untie_lm_head(model: Any, std: float) -> None:
@@ -473,7 +492,7 @@ def _build_one(
             _drop_load_artifacts(scratch)
             _build_model(spec, tokenizer, scratch, seed)
         _make_readable(scratch)
-        marker = _marker(spec, seed, corpus)
+        marker = {**_marker(spec, seed, corpus), "files": sorted(p.name for p in scratch.iterdir())}
         (scratch / MARKER_FILE).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         _move_into_place(scratch, dest, marker, replace=replace)
     finally:

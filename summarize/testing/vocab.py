@@ -194,7 +194,8 @@ def build_t5_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:
 
 def build_mt5_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:
     """google/mt5 layout: the ``▁<extra_id_99>`` ... ``▁<extra_id_0>`` pieces live at the end of
-    ``spiece.model`` itself and the tokenizer adds no sentinels (``extra_ids=0``)."""
+    ``spiece.model`` itself (USER_DEFINED, as seqio writes them) and the tokenizer adds no
+    sentinels (``extra_ids=0``). Used by both ``mt5`` and ``mt5_crosssum``."""
     from transformers import T5Tokenizer
 
     model = train_sentencepiece(

@@ -9,20 +9,28 @@ from typing import Any
 import numpy as np
 
 
-def check_lengths(predictions: Sequence[str], references: Sequence[str]) -> None:
+def check_lengths(predictions: Sequence[str], references: Sequence[Any]) -> None:
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions but {len(references)} references")
 
 
+def reference_streams(references: Sequence[str | Sequence[str]]) -> list[list[str | None]]:
+    """sacrebleu's reference layout (one stream per reference position) from per-item
+    references: a string, or a sequence of strings for several references. Items with
+    fewer references are padded with ``None`` (sacrebleu skips those)."""
+    per_item = [[r] if isinstance(r, str) else list(r) for r in references]
+    width = max((len(r) for r in per_item), default=1) or 1
+    return [[r[i] if i < len(r) else None for r in per_item] for i in range(width)]
+
+
 def segment_statistics(
-    metric: Any, predictions: Sequence[str], references: Sequence[str]
+    metric: Any, predictions: Sequence[str], references: Sequence[str | Sequence[str]]
 ) -> np.ndarray:
     """The ``(n, k)`` matrix of sacrebleu's per-segment sufficient statistics."""
     if not predictions:
         return np.zeros((0, 0), dtype=np.float64)
     preds = [p if isinstance(p, str) else "" for p in predictions]
-    refs = [r if isinstance(r, str) else "" for r in references]
-    stats = metric._extract_corpus_statistics(preds, [refs])
+    stats = metric._extract_corpus_statistics(preds, reference_streams(references))
     return np.asarray(stats, dtype=np.float64)
 
 

@@ -45,7 +45,9 @@ class BleuResult:
         return StatsAggregate(self.metric)(sums, n)
 
 
-def bleu(predictions: Sequence[str], references: Sequence[str], **options: Any) -> BleuResult:
+def bleu(
+    predictions: Sequence[str], references: Sequence[str | Sequence[str]], **options: Any
+) -> BleuResult:
     """Corpus BLEU (0-100) of ``predictions`` against one reference each.
 
     ``options`` go to ``sacrebleu.metrics.BLEU`` (``tokenize``, ``lowercase``, ...).

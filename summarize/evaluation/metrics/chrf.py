@@ -44,7 +44,7 @@ class ChrfResult:
 
 def chrf(
     predictions: Sequence[str],
-    references: Sequence[str],
+    references: Sequence[str | Sequence[str]],
     *,
     word_order: int = 0,
     **options: Any,
@@ -62,7 +62,7 @@ def chrf(
 
 
 def chrf_plus_plus(
-    predictions: Sequence[str], references: Sequence[str], **options: Any
+    predictions: Sequence[str], references: Sequence[str | Sequence[str]], **options: Any
 ) -> ChrfResult:
     """chrF++ (character 6-grams plus word uni- and bigrams)."""
     return chrf(predictions, references, word_order=2, **options)

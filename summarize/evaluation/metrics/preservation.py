@@ -86,7 +86,7 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?:[.,]\
 _SCALE_AFTER = re.compile(r"\s*(" + "|".join(SCALES) + r")\b", re.IGNORECASE)
 _WORD_NUMBER = re.compile(
     r"(?<![\w-])(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s+(belas|puluh))?(?![\w-])",
+    r"(?:\s+(belas|puluh))?(?![\w])",
     re.IGNORECASE,
 )
 
@@ -362,7 +362,7 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     current_start = False
     prev_end = 0
     for m in _WORD_RE.finditer(text):
-        word = m.group(0)
+        word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
         gap = text[prev_end : m.start()]
         at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
         if _is_capitalised(word):

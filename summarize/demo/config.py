@@ -1,0 +1,63 @@
+"""Settings of the web demo (one :class:`DemoConfig` per app)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import Any
+
+from summarize.types import GenerationSettings
+
+#: ``seeds/`` and ``eval/`` live at the repository root, beside the package.
+REPO_ROOT = Path(__file__).resolve().parents[2]
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 7860
+#: Articles longer than this (characters) are refused; a news story is a few thousand.
+DEFAULT_MAX_CHARS = 100_000
+#: Records accepted by one batch request.
+DEFAULT_MAX_BATCH_RECORDS = 1_000
+
+#: Summary length presets shown in the page. ``medium`` is the model family's default
+#: (or what the app was started with); the others set the token bounds explicitly.
+LENGTH_PRESETS: dict[str, GenerationSettings] = {
+    "short": GenerationSettings(min_new_tokens=10, max_new_tokens=60),
+    "medium": GenerationSettings(),
+    "long": GenerationSettings(min_new_tokens=90, max_new_tokens=250),
+}
+#: Sentences picked by the extract-translate strategy for each preset.
+EXTRACT_SENTENCES = {"short": 2, "medium": 3, "long": 5}
+
+
+@dataclass(frozen=True)
+class DemoConfig:
+    """Everything the demo needs to know; built by ``summarize demo`` or by tests.
+
+    ``mt_model``/``sum_model`` are ``None`` for the strategy's default models.
+    ``translation``/``summary`` are the default generation settings (tests pass tiny
+    ``max_new_tokens`` here); the page's length presets are applied over ``summary``.
+    """
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    strategy: str = "translate-summarize"
+    mt_model: str | None = None
+    sum_model: str | None = None
+    backend: str = "transformers"
+    device: str = "auto"
+    dtype: str = "auto"
+    max_chars: int = DEFAULT_MAX_CHARS
+    concurrency: int = 1
+    queue_size: int | None = 64
+    translation: GenerationSettings = field(default_factory=GenerationSettings)
+    summary: GenerationSettings = field(default_factory=GenerationSettings)
+    batch_size: int = 4
+    max_batch_records: int = DEFAULT_MAX_BATCH_RECORDS
+    fixed_models: bool = False
+    preload: bool = True
+    seeds_dir: Path | None = REPO_ROOT / "seeds"
+    workdir: Path | None = None
+    max_file_size: str | int | None = "100mb"
+
+    def with_(self, **changes: Any) -> DemoConfig:
+        return replace(self, **changes)
