@@ -147,3 +147,14 @@ def test_pairs_file(tmp_path: Path) -> None:
     bad.write_text("hello", encoding="utf-8")
     result = _invoke(str(bad))
     assert result.exit_code == 1 and result.output.startswith("Error:")
+
+
+@needs_data
+def test_empty_selection_is_defined(tmp_path: Path) -> None:
+    result = _invoke("indosum-baselines", "--limit", "0", "-o", str(tmp_path))
+    assert result.exit_code == 0, result.output
+    assert "n/a" in result.output and "no items" in result.output
+    data = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
+    assert data["items"] == 0
+    assert data["systems"]["lead-3"]["scores"]["rouge1"]["score"] is None
+    assert not (tmp_path / "scores.png").exists()

@@ -127,6 +127,7 @@ def test_detokenize_rules() -> None:
         == "pekan ke-17 dan skor 3-0"
     )
     assert detokenize(["Anak", "-", "anak", "."]) == "Anak-anak."
+    assert detokenize(["nature", "-nya", "bisnis"]) == "nature-nya bisnis"
     assert detokenize(["Suara.com", "-", "Cerita"]) == "Suara.com - Cerita"
     assert detokenize(["naik", "5", "%", "dan", "“", "baik", "”", "!"]) == "naik 5% dan “baik”!"
     assert (

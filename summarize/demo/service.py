@@ -159,6 +159,7 @@ STAGE_NAMES = {
 
 
 def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
+    """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
     rows: list[tuple[str, str]] = []
     comp = metrics.get("compression")
     if comp:
@@ -170,12 +171,16 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
             )
         )
     summ = metrics.get("summary_preservation", {})
-    rows.append(("Numbers kept in the summary", _kept(summ.get("numbers"), "numbers")))
-    if "entities" in summ:
-        rows.append(("Names kept in the summary", _kept(summ.get("entities"), "names")))
     trans = metrics.get("translation_preservation")
+    numbers = f"summary {_kept(summ.get('numbers'), 'numbers')}"
     if trans:
-        rows.append(("Numbers kept in the translation", _kept(trans.get("numbers"), "numbers")))
+        numbers += f"; translation {_kept(trans.get('numbers'), 'numbers')}"
+    rows.append(("Numbers and dates kept", numbers))
+    if "entities" in summ:
+        names = f"summary {_kept(summ.get('entities'), 'names')}"
+        if trans and "entities" in trans:
+            names += f"; translation {_kept(trans.get('entities'), 'names')}"
+        rows.append(("Names kept", names))
     timing = " · ".join(
         f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in result.timings.items()
     )
@@ -184,16 +189,17 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
     models = []
     for role, desc in (result.models or {}).items():
         if isinstance(desc, dict):
-            models.append(f"{role}: `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})")
+            models.append(f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})")
     if models:
-        rows.append(("Models", "<br>".join(models)))
+        rows.append(("Models", "; ".join(models)))
     rows.append(("Strategy", f"`{result.strategy}`"))
-    lines = ["| | |", "|---|---|", *[f"| **{k}** | {v} |" for k, v in rows]]
+    lines = ["#### About this result", ""]
+    lines.extend(f"- **{k}:** {v}" for k, v in rows)
     if result.warnings:
         lines.append("")
-        lines.append("**Warnings**")
+        lines.append("#### Warnings")
         lines.append("")
-        lines.extend(f"- ⚠️ {_md(w)}" for w in result.warnings)
+        lines.extend(f"- ⚠ {_md(w)}" for w in result.warnings)
     return "\n".join(lines)
 
 

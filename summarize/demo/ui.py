@@ -34,6 +34,9 @@ INTRO = (
     "sentence, and summarised in English. Everything runs on this machine."
 )
 
+#: How long error notices stay up (they can be closed earlier).
+ERROR_SECONDS = 20
+
 STRATEGY_LABELS = {
     "translate-summarize": "Translate, then summarise in English",
     "summarize-translate": "Summarise in Indonesian, then translate",
@@ -49,8 +52,10 @@ CSS = """
   font-size: 1.12em !important; line-height: 1.55 !important;
   background: var(--color-accent-soft) !important;
 }
-#info-panel table { font-size: 0.92em; }
-#info-panel td:first-child { white-space: nowrap; vertical-align: top; }
+#info-panel { font-size: 0.93em; }
+#info-panel h4 { margin: 0.2em 0 0.4em 0; }
+#info-panel ul { padding-left: 1.1em; margin-top: 0; }
+#alignment-table *, #batch-table * { font-family: var(--font) !important; }
 #title-output:empty { display: none; }
 .hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
 footer { opacity: 0.6; }
@@ -91,15 +96,15 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except gr.Error:
             raise
         except DemoError as exc:
-            raise gr.Error(exc.message, title=exc.title, duration=None, print_exception=False) from None
+            raise gr.Error(exc.message, title=exc.title, duration=ERROR_SECONDS, print_exception=False) from None
         except SummarizeError as exc:
-            raise gr.Error(str(exc), title="Error", duration=None, print_exception=False) from None
+            raise gr.Error(str(exc), title="Error", duration=ERROR_SECONDS, print_exception=False) from None
         except Exception as exc:
             log.exception("unexpected error in the demo")
             raise gr.Error(
                 f"Unexpected error ({type(exc).__name__}: {exc}). The details are in the server log.",
                 title="Something went wrong",
-                duration=None,
+                duration=ERROR_SECONDS,
                 print_exception=False,
             ) from None
 
@@ -214,7 +219,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
 
     # --------------------------------------------------------------------- layout
     with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
-        gr.Markdown(f"# 📰 {TITLE}\n{INTRO}", elem_id="app-header")
+        gr.Markdown(f"# {TITLE}\n{INTRO}", elem_id="app-header")
         with gr.Tabs():
             # ------------------------------------------------------------ Article
             with gr.Tab("Article", id="article"):
@@ -231,7 +236,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         article_file = gr.File(
                             label="…or upload a .txt / .html file (used instead of the text box)",
                             file_types=list(ARTICLE_SUFFIXES),
-                            height=90,
+                            height=120,
                             elem_id="article-file",
                         )
                     with gr.Column(scale=2, min_width=280):
@@ -361,7 +366,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         eval_file = gr.File(
                             label="…or upload outputs + references (used instead of the suite)",
                             file_types=list(EVAL_SUFFIXES),
-                            height=90,
+                            height=120,
                             elem_id="eval-file",
                         )
                     with gr.Column(scale=1, min_width=240):

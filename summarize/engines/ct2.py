@@ -260,10 +260,61 @@ def convert(source_dir: Path, key: CacheKey, cache: Path) -> tuple[Path, bool]:
     return entry, True
 
 
+def _decoder_output_scale(model: Any) -> float:
+    """The factor transformers applies to the decoder output before ``lm_head`` (T5 family).
+
+    Measured with one forward step rather than read from the config: transformers 5
+    scales T5 by ``config.scale_decoder_outputs`` and never scales mT5, while the
+    CTranslate2 converter scales whenever ``tie_word_embeddings`` is true (which
+    transformers 5 forces for mT5), flattening every mT5 output distribution.
+    """
+    import torch
+
+    seen: dict[str, Any] = {}
+    hook = model.lm_head.register_forward_hook(lambda _m, args, _o: seen.setdefault("x", args[0]))
+    try:
+        start = model.config.decoder_start_token_id or 0
+        with torch.no_grad():
+            out = model(
+                input_ids=torch.tensor([[1, 2, 3]]),
+                decoder_input_ids=torch.tensor([[start]]),
+                output_hidden_states=True,
+            )
+    finally:
+        hook.remove()
+    hidden = out.decoder_hidden_states[-1].float()
+    return float(seen["x"].float().norm() / hidden.norm().clamp_min(1e-12))
+
+
+def _patch_t5_loaders() -> None:
+    """Make the converter scale T5-family outputs exactly as the loaded model does."""
+    from ctranslate2.converters import transformers as conv
+    from ctranslate2.specs import model_spec
+
+    for name in ("T5Config", "MT5Config", "UMT5Config"):
+        loader = conv._MODEL_LOADERS.get(name)
+        if loader is None or getattr(loader, "_summarize_fixed", False):
+            continue
+
+        class Fixed(type(loader)):  # type: ignore[misc]
+            _summarize_fixed = True
+
+            def get_model_spec(self, model: Any) -> Any:
+                spec = super().get_model_spec(model)
+                scale = _decoder_output_scale(model)
+                spec.decoder.scale_outputs = (
+                    model_spec.OPTIONAL if abs(scale - 1.0) < 1e-3 else scale
+                )
+                return spec
+
+        conv._MODEL_LOADERS[name] = Fixed()
+
+
 def _run_converter(source_dir: Path, out: Path, quantization: str) -> None:
     import transformers
     from ctranslate2.converters import TransformersConverter
 
+    _patch_t5_loaders()
     transformers.utils.logging.set_verbosity_error()
     transformers.utils.logging.disable_progress_bar()
     try:

@@ -246,6 +246,8 @@ def detokenize(tokens: Sequence[str], quote_state: dict[str, bool] | None = None
                 attach = glue_next = True
         elif tok in _NO_SPACE_BEFORE or tok.startswith("'s"):
             attach = True
+        elif tok.startswith("-") and tok[1:].isalpha() and tok[1:].islower():
+            attach = True  # enclitic: "nature -nya" -> "nature-nya"
         if tok in _NO_SPACE_AFTER:
             glue_next = True
         if out and not attach:

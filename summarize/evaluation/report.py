@@ -205,7 +205,7 @@ def render_markdown(report: EvalReport) -> str:
             "",
             f"Two-sided paired bootstrap test (sacrebleu's paired-bs; `{boot['paired_test']}`). "
             "`wins` is the share of resamples in which the system beats the baseline "
-            "(Koehn 2004).",
+            f"(Koehn 2004). The smallest possible p-value is 1/({boot['resamples']}+1).",
             "",
             "| system | metric | delta | p-value | wins |",
             "|---|---|---:|---:|---:|",
@@ -292,6 +292,7 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     import numpy as np
+    from matplotlib.ticker import FuncFormatter
 
     systems = report.system_names()
     scales: dict[str, list[str]] = {}
@@ -313,7 +314,7 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
         squeeze=False,
         layout="constrained",
     )
-    colors = plt.get_cmap("tab10").colors
+    colors = [plt.get_cmap("tab10")(i) for i in range(10)]
     bar_w = 0.8 / len(systems)
     handles = []
     for ax, scale in zip(axes[0], order, strict=True):
@@ -366,6 +367,10 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
         ax.set_xlabel("metric")
         headroom = 1.35 if scale == order[0] else 1.15  # room for the legend
         ax.set_ylim(0, top * headroom if top > 0 else 1)
+        if scale == "percent":  # no tick labels above 100 in the legend's headroom
+            ax.yaxis.set_major_formatter(
+                FuncFormatter(lambda v, _pos: "" if v > 100.5 else f"{v:g}")
+            )
         ax.grid(axis="y", alpha=0.3)
         ax.set_axisbelow(True)
     boot = report.signature["bootstrap"]
@@ -423,8 +428,10 @@ def write_report(report: EvalReport, output_dir: Path, *, plot: bool = True) -> 
     md.write_text(render_markdown(report), encoding="utf-8")
     files["report"] = md
     files["predictions"] = write_predictions(report, output_dir / "predictions.jsonl")
-    if plot:
-        png = plot_scores(report, output_dir / "scores.png")
-        if png is not None:
-            files["plot"] = png
+    png_path = output_dir / "scores.png"
+    png = plot_scores(report, png_path) if plot else None
+    if png is not None:
+        files["plot"] = png
+    elif png_path.exists():
+        png_path.unlink()  # don't leave a stale plot from an earlier run
     return replace(report, files=files)

@@ -156,7 +156,10 @@ def _progress(iterable: Iterable[Any], *, total: int, desc: str, enabled: bool) 
         return iterable
     from tqdm import tqdm
 
-    return tqdm(iterable, total=total, desc=desc, unit="item", file=sys.stderr, leave=False)
+    bar: Iterable[Any] = tqdm(
+        iterable, total=total, desc=desc, unit="item", file=sys.stderr, leave=False
+    )
+    return bar
 
 
 def _baseline_run(spec: SystemSpec, items: Sequence[EvalItem], suite: Suite) -> SystemRun:
@@ -443,7 +446,7 @@ def run_suite(
             }
             if changed:
                 notes.append(
-                    f"{run.name}: overridden from the command line: "
+                    f"{run.name}: settings overridden (command line or API): "
                     + ", ".join(f"{k}={v}" for k, v in changed.items())
                 )
         if run.error_count:
@@ -480,6 +483,8 @@ def run_suite(
             if out.ok and counts is not None and out.stats is not None and out.aggregate:
                 smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
                 samples[(run.name, name)] = smp
+            if n == 0:
+                out = replace(out, score=None)
             scores.append(_entry(run.name, out, smp))
 
     comparisons: list[Comparison] = []

@@ -15,8 +15,9 @@ sacrebleu's ``--paired-bs`` p-values.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,8 @@ DEFAULT_SEED = 12345
 DEFAULT_CONFIDENCE = 0.95
 
 Aggregate = Callable[[np.ndarray, int], np.ndarray]
+#: per-item statistics: an ``(n, k)`` array, or ``n`` scores
+StatsLike = np.ndarray | Sequence[Any]
 
 
 @dataclass(frozen=True)
@@ -100,21 +103,21 @@ def resample_counts(n: int, resamples: int, seed: int | None) -> np.ndarray:
     return counts.astype(np.float64)
 
 
-def _as_matrix(stats: np.ndarray | list) -> np.ndarray:
+def _as_matrix(stats: StatsLike) -> np.ndarray:
     arr = np.asarray(stats, dtype=np.float64)
     if arr.ndim == 1:
         arr = arr[:, None]
     return arr
 
 
-def point_estimate(stats: np.ndarray | list, aggregate: Aggregate) -> float:
+def point_estimate(stats: StatsLike, aggregate: Aggregate) -> float:
     """The corpus score of the full sample."""
     arr = _as_matrix(stats)
     return float(aggregate(arr.sum(axis=0)[None, :], arr.shape[0])[0])
 
 
 def bootstrap_scores(
-    stats: np.ndarray | list,
+    stats: StatsLike,
     aggregate: Aggregate,
     *,
     resamples: int = DEFAULT_RESAMPLES,
@@ -148,7 +151,7 @@ def percentile_interval(
 
 
 def bootstrap_ci(
-    stats: np.ndarray | list,
+    stats: StatsLike,
     aggregate: Aggregate,
     *,
     resamples: int = DEFAULT_RESAMPLES,
@@ -173,8 +176,8 @@ def bootstrap_ci(
 
 
 def paired_bootstrap(
-    stats_a: np.ndarray | list,
-    stats_b: np.ndarray | list,
+    stats_a: StatsLike,
+    stats_b: StatsLike,
     aggregate: Aggregate,
     *,
     resamples: int = DEFAULT_RESAMPLES,

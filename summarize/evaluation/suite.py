@@ -86,8 +86,13 @@ def evaldata_dir() -> Path:
 
 
 def suite_dirs() -> list[Path]:
-    """Folders searched for suite names: ``./eval`` then ``<repo root>/eval``."""
-    dirs = [Path.cwd() / "eval", repo_root() / "eval"]
+    """Folders searched for suite names: ``./eval``, ``<repo root>/eval``, then the suites
+    shipped inside the wheel (``summarize/eval_suites``)."""
+    dirs = [
+        Path.cwd() / "eval",
+        repo_root() / "eval",
+        Path(__file__).resolve().parents[1] / "eval_suites",
+    ]
     out: list[Path] = []
     for d in dirs:
         if d.resolve() not in [o.resolve() for o in out]:
@@ -122,9 +127,15 @@ class DatasetSpec:
         if self.loader == "pairs":
             return load_pairs(self.paths["path"], limit=limit, **self.options)
         info = LOADERS[self.loader]
-        return info.function(
-            **{k: str(v) for k, v in self.paths.items()}, **self.options, limit=limit
-        ), {}
+        try:
+            items = info.function(
+                **{k: str(v) for k, v in self.paths.items()}, **self.options, limit=limit
+            )
+        except TypeError as exc:
+            raise ConfigError(
+                f"invalid [dataset] options for loader {self.loader!r} ({exc})"
+            ) from exc
+        return items, {}
 
     def describe(self) -> dict[str, Any]:
         return {

@@ -27,7 +27,7 @@ from summarize.evaluation.metrics._sacrebleu import (
 
 def make_bleu(**options: Any) -> Any:
     """A ``sacrebleu.metrics.BLEU`` (defaults: 13a tokenizer, mixed case, exp smoothing)."""
-    from sacrebleu.metrics import BLEU
+    from sacrebleu.metrics.bleu import BLEU
 
     return BLEU(**options)
 

@@ -24,7 +24,7 @@ from summarize.evaluation.metrics._sacrebleu import (
 
 def make_chrf(word_order: int = 0, **options: Any) -> Any:
     """A ``sacrebleu.metrics.CHRF`` (chrF: ``word_order=0``; chrF++: ``word_order=2``)."""
-    from sacrebleu.metrics import CHRF
+    from sacrebleu.metrics.chrf import CHRF
 
     return CHRF(word_order=word_order, **options)
 

@@ -31,6 +31,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 # --------------------------------------------------------------------------- numbers
 
@@ -99,7 +100,7 @@ class Mention:
 
     text: str
     kind: str
-    values: frozenset
+    values: frozenset[Any]
 
     def matches(self, other: Mention) -> bool:
         if self.kind != other.kind:
@@ -113,7 +114,7 @@ def _close(a: float, b: float) -> bool:
     return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
-def _same_date(a: tuple, b: tuple) -> bool:
+def _same_date(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
     ya, ma, da = a
     yb, mb, db = b
     if ma != mb:
@@ -182,7 +183,7 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     def free(start: int, end: int) -> bool:
         return all(end <= s or start >= e for s, e in taken)
 
-    def add(m: re.Match, mention: Mention) -> None:
+    def add(m: re.Match[str], mention: Mention) -> None:
         taken.append(m.span())
         out.append((m.start(), mention))
 

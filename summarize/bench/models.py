@@ -1,0 +1,321 @@
+"""Architecture-faithful random-weight models for the benchmark.
+
+Two checkpoints with the real dimensions, vocabulary sizes, special-token ids and
+generation defaults of the project's default models, but seeded random weights:
+
+* ``opus-mt-id-en``: Marian, d_model 512, 6+6 layers, 8 heads, FFN 2048, swish,
+  static sinusoidal positions (512), vocabulary 54,796 with ``<pad>`` = 54,795,
+  generation default ``num_beams=6``;
+* ``distilbart-cnn-12-6``: BART, d_model 1024, 12 encoder / 6 decoder layers,
+  16 heads, FFN 4096, vocabulary 50,264 (``<mask>`` is the tokenizer's 50,265th
+  entry, as in the real checkpoint), 1024 positions, CNN/DM generation defaults.
+
+Tokenizers follow :mod:`summarize.testing.vocab` (Marian: ``source.spm``,
+``target.spm``, ``vocab.json``; BART: byte-level BPE ``vocab.json`` + ``merges.txt``),
+trained on the seed corpus and grown to the real vocabulary sizes with deterministic
+pseudo-words. The same pseudo-words are Marian target pieces *and* BART BPE words, so
+what the random translator emits reads as words that the summariser's tokenizer keeps
+whole, as real English translations would be.
+
+Built once under ``<cache>/bench-models/`` (``$SUMMARIZE_CACHE`` or
+``~/.cache/summarize``), into a scratch directory renamed into place.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import random
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+logger = logging.getLogger(__name__)
+
+#: Bump when anything that changes the built files changes.
+FORMAT_VERSION = 1
+MARKER_FILE = "bench_model.json"
+SEED = 1234
+
+MARIAN_VOCAB = 54_796
+BART_VOCAB = 50_264  # config.vocab_size; the tokenizer has <mask> on top (50,265 entries)
+
+_ONSETS = ("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v",
+           "w", "br", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th", "tr", "ch", "sp")
+_VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "ou", "io")
+_CODAS = ("", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng", "ck")
+
+
+def bench_models_dir() -> Path:
+    """``<cache root>/bench-models``."""
+    from summarize.engines.ct2 import cache_root
+
+    return cache_root() / "bench-models"
+
+
+def pseudo_words(n: int, seed: int = SEED) -> list[str]:
+    """``n`` distinct, deterministic, pronounceable lower-case words (2-3 syllables)."""
+    rng = random.Random(seed)
+    words: list[str] = []
+    seen: set[str] = set()
+    while len(words) < n:
+        syllables = rng.choice((2, 2, 3))
+        word = "".join(
+            rng.choice(_ONSETS) + rng.choice(_VOWELS) + rng.choice(_CODAS)
+            for _ in range(syllables)
+        )
+        if word not in seen:
+            seen.add(word)
+            words.append(word)
+    return words
+
+
+# --------------------------------------------------------------------------- tokenizers
+
+
+def build_marian_tokenizer(corpus: Any, dest: Path, words: list[str]) -> Any:
+    """opus-mt-id-en layout with the real vocabulary size: ``</s>``=0, ``<unk>``=1, source
+    pieces, target pieces, pseudo-word pieces, ``<pad>``=54,795."""
+    from transformers import MarianTokenizer
+
+    from summarize.testing import vocab as tv
+
+    source = tv.train_sentencepiece(corpus.indonesian, vocab_size=8000, seed=SEED)
+    target = tv.train_sentencepiece(corpus.english, vocab_size=400, seed=SEED)
+    vocab = {"</s>": 0, "<unk>": 1}
+    for piece in tv.spm_pieces(source, skip_special=True) + tv.spm_pieces(target, skip_special=True):
+        vocab.setdefault(piece, len(vocab))
+    fillers: list[str] = []
+    for word in words:
+        if len(vocab) >= MARIAN_VOCAB - 1:
+            break
+        piece = "▁" + word
+        if piece not in vocab:
+            vocab[piece] = len(vocab)
+            fillers.append(piece)
+    vocab["<pad>"] = len(vocab)
+    if len(vocab) != MARIAN_VOCAB:
+        raise RuntimeError(f"Marian vocabulary has {len(vocab)} entries, not {MARIAN_VOCAB}")
+    # Pseudo-word pieces decode as words: they are user-defined pieces of target.spm.
+    (dest / "source.spm").write_bytes(source)
+    (dest / "target.spm").write_bytes(tv.append_user_pieces(target, fillers))
+    (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    tokenizer = MarianTokenizer(
+        source_spm=str(dest / "source.spm"),
+        target_spm=str(dest / "target.spm"),
+        vocab=str(dest / "vocab.json"),
+        source_lang="id",
+        target_lang="en",
+        model_max_length=512,
+    )
+    tokenizer.save_pretrained(dest)
+    return tokenizer
+
+
+def build_bart_tokenizer(corpus: Any, dest: Path, words: list[str]) -> Any:
+    """distilbart layout: byte-level BPE (``<s>``=0 ``<pad>``=1 ``</s>``=2 ``<unk>``=3,
+    ``<mask>`` last) trained on the seed corpus plus the pseudo-words, to 50,264 entries."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+    from transformers import BartTokenizer
+
+    backend = Tokenizer(models.BPE())
+    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
+    trainer = trainers.BpeTrainer(
+        vocab_size=BART_VOCAB,
+        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
+        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
+        show_progress=False,
+    )
+    # Each pseudo-word twice, in lines of 64 words, so that frequent ones become tokens.
+    lines = [" " + " ".join(words[i : i + 64]) for i in range(0, len(words), 64)]
+    backend.train_from_iterator(list(corpus.all_lines) + lines * 2, trainer)
+    model = json.loads(backend.to_str())["model"]
+    vocab: dict[str, int] = dict(sorted(model["vocab"].items(), key=lambda item: item[1]))
+    # Grow to the real size with whole pseudo-words if training stopped short.
+    for word in words:
+        if len(vocab) >= BART_VOCAB:
+            break
+        vocab.setdefault("Ġ" + word, len(vocab))
+    if len(vocab) > BART_VOCAB:
+        vocab = dict(list(vocab.items())[:BART_VOCAB])
+    vocab["<mask>"] = len(vocab)
+    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
+    merges = [m for m in merges if m[0] in vocab and m[1] in vocab and m[0] + m[1] in vocab]
+    (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
+    merges_text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
+    (dest / "merges.txt").write_text(merges_text, encoding="utf-8")
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
+    tokenizer.save_pretrained(dest)
+    return tokenizer
+
+
+# --------------------------------------------------------------------------- configs
+
+
+def marian_config(tok: Any) -> dict[str, Any]:
+    """Helsinki-NLP/opus-mt-id-en's config (real dimensions)."""
+    from summarize.testing import tiny
+
+    cfg = tiny._marian_config(tok)
+    cfg.update(
+        d_model=512, encoder_layers=6, decoder_layers=6,
+        encoder_attention_heads=8, decoder_attention_heads=8,
+        encoder_ffn_dim=2048, decoder_ffn_dim=2048,
+        vocab_size=MARIAN_VOCAB, decoder_vocab_size=MARIAN_VOCAB,
+        max_position_embeddings=512, dropout=0.1, attention_dropout=0.0,
+        activation_dropout=0.0, init_std=0.02,
+    )
+    return cfg
+
+
+def marian_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "bad_words_ids": [[tok.pad_token_id]],
+        "bos_token_id": 0,
+        "decoder_start_token_id": config["decoder_start_token_id"],
+        "eos_token_id": tok.eos_token_id,
+        "forced_eos_token_id": tok.eos_token_id,
+        "pad_token_id": tok.pad_token_id,
+        "max_length": 512,
+        "num_beams": 6,
+    }
+
+
+def bart_config(tok: Any) -> dict[str, Any]:
+    """sshleifer/distilbart-cnn-12-6's config (real dimensions)."""
+    from summarize.testing import tiny
+
+    cfg = tiny._bart_config(tok)
+    cfg.update(
+        d_model=1024, encoder_layers=12, decoder_layers=6,
+        encoder_attention_heads=16, decoder_attention_heads=16,
+        encoder_ffn_dim=4096, decoder_ffn_dim=4096, vocab_size=BART_VOCAB,
+        max_position_embeddings=1024, dropout=0.1, attention_dropout=0.0,
+        activation_dropout=0.0, init_std=0.02,
+    )
+    cfg["task_specific_params"] = {
+        "summarization": {
+            "early_stopping": True, "length_penalty": 2.0, "max_length": 142,
+            "min_length": 56, "no_repeat_ngram_size": 3, "num_beams": 4,
+        }
+    }
+    return cfg
+
+
+def bart_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
+    return {
+        "bos_token_id": tok.bos_token_id,
+        "decoder_start_token_id": tok.eos_token_id,
+        "eos_token_id": tok.eos_token_id,
+        "pad_token_id": tok.pad_token_id,
+        "forced_bos_token_id": tok.bos_token_id,
+        "forced_eos_token_id": tok.eos_token_id,
+        "early_stopping": True,
+        "length_penalty": 2.0,
+        "max_length": 142,
+        "min_length": 56,
+        "no_repeat_ngram_size": 3,
+        "num_beams": 4,
+    }
+
+
+SPECS: dict[str, dict[str, Any]] = {
+    "opus-mt-id-en": {
+        "reference": "Helsinki-NLP/opus-mt-id-en",
+        "tokenizer": build_marian_tokenizer,
+        "config_class": "MarianConfig",
+        "model_class": "MarianMTModel",
+        "config": marian_config,
+        "generation": marian_generation,
+    },
+    "distilbart-cnn-12-6": {
+        "reference": "sshleifer/distilbart-cnn-12-6",
+        "tokenizer": build_bart_tokenizer,
+        "config_class": "BartConfig",
+        "model_class": "BartForConditionalGeneration",
+        "config": bart_config,
+        "generation": bart_generation,
+    },
+}
+
+
+def _marker(name: str) -> dict[str, Any]:
+    from summarize.testing.corpus import load_corpus
+
+    return {
+        "name": name,
+        "version": FORMAT_VERSION,
+        "seed": SEED,
+        "corpus": load_corpus().fingerprint(),
+        "reference": SPECS[name]["reference"],
+    }
+
+
+def _complete(path: Path, expected: dict[str, Any]) -> bool:
+    try:
+        found = json.loads((path / MARKER_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    if any(found.get(k) != v for k, v in expected.items()):
+        return False
+    return all((path / f).is_file() for f in found.get("files", []))
+
+
+def build_one(name: str, dest: Path) -> float:
+    """Build bench model ``name`` into ``dest`` (atomically). Returns the seconds it took."""
+    import torch
+    import transformers
+
+    from summarize.testing.corpus import load_corpus
+
+    spec = SPECS[name]
+    start = time.perf_counter()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    scratch = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=dest.parent))
+    try:
+        transformers.utils.logging.set_verbosity_error()
+        words = pseudo_words(60_000)
+        tok = spec["tokenizer"](load_corpus(), scratch, words)
+        for key in ("is_local", "local_files_only"):  # load artefacts, as in summarize.testing
+            path = scratch / "tokenizer_config.json"
+            cfg = json.loads(path.read_text(encoding="utf-8"))
+            if key in cfg:
+                cfg.pop(key)
+                path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
+        cfg_kwargs = spec["config"](tok)
+        config = getattr(transformers, spec["config_class"])(**cfg_kwargs)
+        config.architectures = [spec["model_class"]]
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(SEED)
+            model = getattr(transformers, spec["model_class"])(config).eval()
+        model.generation_config = transformers.GenerationConfig(
+            **spec["generation"](tok, cfg_kwargs)
+        )
+        model.save_pretrained(scratch)
+        del model
+        scratch.chmod(0o755)
+        marker = {**_marker(name), "files": sorted(p.name for p in scratch.iterdir())}
+        (scratch / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        if dest.exists():
+            shutil.rmtree(dest, ignore_errors=True)
+        os.rename(scratch, dest)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
+    return time.perf_counter() - start
+
+
+def ensure_bench_models(root: Path | None = None) -> dict[str, str]:
+    """Build the bench models that are missing; returns name -> directory."""
+    root = root or bench_models_dir()
+    out: dict[str, str] = {}
+    for name in SPECS:
+        dest = root / name
+        if not _complete(dest, _marker(name)):
+            logger.info("building bench model %s in %s", name, dest)
+            seconds = build_one(name, dest)
+            logger.info("built %s in %.1fs", name, seconds)
+        out[name] = str(dest)
+    return out

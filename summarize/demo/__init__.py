@@ -1,0 +1,42 @@
+"""The Gradio web demo: ``summarize demo`` or ``python app.py``.
+
+Importing this package has no side effects and does not import Gradio; the page is
+built by :func:`build_demo` and started by :func:`launch_demo`.
+
+>>> from summarize.demo import DemoConfig, build_demo, launch_kwargs   # doctest: +SKIP
+>>> demo = build_demo(DemoConfig(mt_model="/tmp/tiny/marian", sum_model="/tmp/tiny/bart"))
+>>> demo.launch(**launch_kwargs(config), prevent_thread_lock=True)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from summarize.demo.cli import demo_command
+from summarize.demo.config import DemoConfig
+
+__all__ = ["DemoConfig", "DemoService", "DemoError", "build_demo", "demo_command",
+           "launch_demo", "launch_kwargs"]
+
+_LAZY = {
+    "DemoService": "summarize.demo.service",
+    "DemoError": "summarize.demo.service",
+    "build_demo": "summarize.demo.ui",
+    "launch_demo": "summarize.demo.ui",
+    "launch_kwargs": "summarize.demo.ui",
+}
+
+if TYPE_CHECKING:  # pragma: no cover
+    from summarize.demo.service import DemoError, DemoService
+    from summarize.demo.ui import build_demo, launch_demo, launch_kwargs
+
+
+def __getattr__(name: str) -> Any:
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'summarize.demo' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(module), name)
+    globals()[name] = value
+    return value
