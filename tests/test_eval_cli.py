@@ -158,3 +158,31 @@ def test_empty_selection_is_defined(tmp_path: Path) -> None:
     assert data["items"] == 0
     assert data["systems"]["lead-3"]["scores"]["rouge1"]["score"] is None
     assert not (tmp_path / "scores.png").exists()
+
+
+@needs_data
+def test_other_indosum_file_with_default_tokenizer_equals_plain_rouge_score(tmp_path: Path) -> None:
+    from rouge_score import rouge_scorer
+
+    from summarize.evaluation.datasets import load_indosum
+
+    other = tmp_path / "other.jsonl"
+    lines = INDOSUM.read_text(encoding="utf-8").splitlines()[40:70]
+    other.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        eval_command,
+        [str(other), "--system", "lead-3", "--rouge-tokenizer", "default", "-o", str(out), "-q",
+         "--no-plot"],
+    )
+    assert result.exit_code == 0, result.output
+    scores = json.loads((out / "results.json").read_text())["systems"]["lead-3"]["scores"]
+    scorer = rouge_scorer.RougeScorer(["rouge1", "rouge2", "rougeL"], use_stemmer=False)
+    items = load_indosum(other)
+    for key in ("rouge1", "rouge2", "rougeL"):
+        direct = [
+            scorer.score(it.reference, " ".join(it.source_sentences[:3]))[key].fmeasure
+            for it in items
+        ]
+        assert scores[key]["score"] == pytest.approx(100 * sum(direct) / len(direct), abs=1e-4)
+    assert "tok:default" in (out / "report.md").read_text()

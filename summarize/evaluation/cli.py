@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -91,6 +92,17 @@ def _list_suites() -> str:
     type=click.Choice(["summarization", "translation"]),
     help="Task of a pairs FILE (default: guessed from lengths).",
 )
+@click.option(
+    "--rouge-tokenizer",
+    type=click.Choice(["unicode", "default"]),
+    help="ROUGE tokenizer: 'unicode' keeps non-ASCII letters and hyphenated words; 'default' "
+    "is rouge-score's own (to compare with plain rouge-score). Default: the suite's (unicode).",
+)
+@click.option(
+    "--rouge-stemmer/--no-rouge-stemmer",
+    default=None,
+    help="Porter stemming for ROUGE (English references only). Default: the suite's (off).",
+)
 @click.option("--no-plot", is_flag=True, help="Do not draw scores.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("--list", "list_only", is_flag=True, help="List the suites in eval/ and exit.")
@@ -109,6 +121,8 @@ def eval_command(
     strategy: str | None,
     batch_size: int | None,
     task: str | None,
+    rouge_tokenizer: str | None,
+    rouge_stemmer: bool | None,
     no_plot: bool,
     quiet: bool,
     list_only: bool,
@@ -130,6 +144,13 @@ def eval_command(
     started = time.perf_counter()
     try:
         suite = load_target(target, task=task)
+        rouge_changes = {
+            k: v
+            for k, v in {"tokenizer": rouge_tokenizer, "stemmer": rouge_stemmer}.items()
+            if v is not None
+        }
+        if rouge_changes:
+            suite = dataclasses.replace(suite, rouge={**suite.rouge, **rouge_changes})
         out_dir = output_dir or Path("results") / "eval" / slug(suite.name)
         report = run_suite(
             suite,
