@@ -56,19 +56,18 @@ class Summarizer:
                 out[i] = text
         return out
 
+    def _split(self, text: str) -> list[str]:
+        """Split one over-long text into parts that fit the model (by token budget)."""
+        return split_to_fit(
+            text, self.budget, lambda t: self.engine.count_tokens([t])[0],
+            self.engine.tokenize, self.engine.detokenize,
+        )
+
     def _chunks(self, sentences: Sequence[str]) -> list[str]:
         """Join sentences into texts that each fit the model's input budget."""
         units: list[str] = []
         for s, c in zip(sentences, self.engine.count_tokens(list(sentences)), strict=True):
-            if c > self.budget:
-                units.extend(
-                    split_to_fit(
-                        s, self.budget, lambda t: self.engine.count_tokens([t])[0],
-                        self.engine.tokenize, self.engine.detokenize,
-                    )
-                )
-            else:
-                units.append(s)
+            units.extend(self._split(s) if c > self.budget else [s])
         # Each unit's own count includes special tokens; the joined text needs them once.
         counts = [max(c - 1, 1) for c in self.engine.count_tokens(units)]
         chunks = [
@@ -77,15 +76,7 @@ class Summarizer:
         # Packing estimates can be off by a token or two at joins: re-split any that overflow.
         fixed: list[str] = []
         for chunk, c in zip(chunks, self.engine.count_tokens(chunks), strict=True):
-            if c > self.budget:
-                fixed.extend(
-                    split_to_fit(
-                        chunk, self.budget, lambda t: self.engine.count_tokens([t])[0],
-                        self.engine.tokenize, self.engine.detokenize,
-                    )
-                )
-            else:
-                fixed.append(chunk)
+            fixed.extend(self._split(chunk) if c > self.budget else [chunk])
         return fixed
 
     def summarize_many(
