@@ -230,22 +230,16 @@ def models_pull(ids: tuple[str, ...], revision: str | None) -> None:
         click.echo(f"{model_id}: {path}")
 
 
-def _register_optional_commands() -> None:
-    try:
-        from summarize.evaluation.cli import eval_command
-    except ImportError:  # pragma: no cover - evaluation extras missing
-        pass
-    else:
-        main.add_command(eval_command, "eval")
-    try:
-        from summarize.demo import demo_command
-    except ImportError:  # pragma: no cover
-        pass
-    else:
-        main.add_command(demo_command, "demo")
+def _register_subcommands() -> None:
+    # Both modules import only click at module level; their heavy parts load on use.
+    from summarize.demo import demo_command
+    from summarize.evaluation.cli import eval_command
+
+    main.add_command(eval_command, "eval")
+    main.add_command(demo_command, "demo")
 
 
-_register_optional_commands()
+_register_subcommands()
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -37,6 +37,12 @@ class ModelNotAvailableError(SummarizeError):
     def __init__(self, model_id: str, reason: str = "") -> None:
         self.model_id = model_id
         self.reason = reason
+        if reason == "no such model directory":
+            super().__init__(
+                f"model directory '{model_id}' does not exist. Pass an existing directory saved "
+                "with save_pretrained, or a Hugging Face hub id (see `summarize models list`)."
+            )
+            return
         msg = (
             f"model '{model_id}' is not available"
             + (f" ({reason})" if reason else "")

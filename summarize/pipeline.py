@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -40,6 +41,15 @@ _DEFAULT_SUM = {
     "direct": registry.DEFAULT_CROSS_SUM_MODEL,
     "extract-translate": None,
 }
+
+
+def default_sum_model(strategy: str) -> str | None:
+    """The summariser a strategy uses when none is given (``None`` for extract-translate)."""
+    if strategy not in STRATEGIES:
+        raise ConfigError(f"unknown strategy '{strategy}' (use one of {', '.join(STRATEGIES)})")
+    return _DEFAULT_SUM[strategy]
+
+
 _FATAL = (ModelNotAvailableError, ModelLoadError, BackendNotInstalledError, ConfigError)
 
 #: Default upper bound on an article's size (characters). Larger input is rejected per record.
@@ -174,6 +184,8 @@ class Pipeline:
         self.backend_options = dict(backend_options or {})
         self._translator: Any = None
         self._summarizer: Any = None
+        # Tokenizers and the sentence cache are not thread-safe: one batch at a time.
+        self._lock = threading.RLock()
 
     # -- loading ------------------------------------------------------------
     def _engine(self, model_id: str, revision: str | None) -> Engine:
@@ -426,7 +438,17 @@ class Pipeline:
 
         A bad record yields a :class:`Result` with ``error`` set; the others go on.
         Model problems (not available, failing to load) raise, since no record can succeed.
+        Thread-safe: concurrent calls on one pipeline run one after the other.
         """
+        with self._lock:
+            return self._process_batch(records, start_position, on_progress)
+
+    def _process_batch(
+        self,
+        records: Sequence[Any],
+        start_position: int,
+        on_progress: Callable[[int], None] | None,
+    ) -> list[Result]:
         self.load()
         self._models_cache = self.describe()["models"]
         self._settings_cache = self.settings()
@@ -495,6 +517,12 @@ class Pipeline:
         """
         from summarize.text import split_paragraphs, split_sentences
 
+        with self._lock:
+            return self._translate_texts(texts, split_paragraphs, split_sentences)
+
+    def _translate_texts(
+        self, texts: Sequence[str], split_paragraphs: Any, split_sentences: Any
+    ) -> list[str]:
         layout: list[list[list[str]]] = [
             [split_sentences(p) for p in split_paragraphs(t)] for t in texts
         ]

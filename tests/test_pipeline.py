@@ -197,7 +197,7 @@ def test_config_errors(tiny_models):
 
 
 def test_missing_models_fail_clearly(tmp_path):
-    with pytest.raises(ModelNotAvailableError, match="no such model directory"):
+    with pytest.raises(ModelNotAvailableError, match="does not exist"):
         Pipeline(mt_model=str(tmp_path / "nope")).load()
     with pytest.raises(ModelNotAvailableError, match="summarize models pull"):
         Pipeline().load()  # HF_HUB_OFFLINE=1 in tests and the defaults are not cached

@@ -15,8 +15,15 @@ from typing import TYPE_CHECKING, Any
 from summarize.demo.cli import demo_command
 from summarize.demo.config import DemoConfig
 
-__all__ = ["DemoConfig", "DemoService", "DemoError", "build_demo", "demo_command",
-           "launch_demo", "launch_kwargs"]
+__all__ = [
+    "DemoConfig",
+    "DemoService",
+    "DemoError",
+    "build_demo",
+    "demo_command",
+    "launch_demo",
+    "launch_kwargs",
+]
 
 _LAZY = {
     "DemoService": "summarize.demo.service",

@@ -37,40 +37,122 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
-@_opt("--host", env="HOST", default=DEFAULT_HOST, show_default=True,
-      help="Address to bind (0.0.0.0 makes the demo reachable from other machines).")
-@_opt("--port", env="PORT", type=click.IntRange(1, 65535), default=DEFAULT_PORT,
-      show_default=True, help="Port to listen on.")
-@_opt("--strategy", "-s", env="STRATEGY", type=click.Choice(STRATEGY_CHOICES),
-      default="translate-summarize", show_default=True, help="Strategy preselected on the page.")
-@_opt("--mt-model", env="MT_MODEL", metavar="ID|DIR",
-      help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en].")
-@_opt("--sum-model", env="SUM_MODEL", metavar="ID|DIR",
-      help="Summarisation model for --strategy [default: per strategy].")
-@_opt("--backend", env="BACKEND", type=click.Choice(["transformers", "ctranslate2"]),
-      default="transformers", show_default=True, help="Inference backend.")
-@_opt("--device", env="DEVICE", type=click.Choice(["auto", "cpu", "cuda"]), default="auto",
-      show_default=True)
-@_opt("--dtype", env="DTYPE",
-      type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16",
-                         "int8_float32"]),
-      default="auto", show_default=True, help="Weights/compute type (int8* only with ctranslate2).")
-@_opt("--max-chars", env="MAX_CHARS", type=click.IntRange(1), default=DEFAULT_MAX_CHARS,
-      show_default=True, help="Refuse articles longer than this many characters.")
-@_opt("--concurrency", env="CONCURRENCY", type=click.IntRange(1), default=1, show_default=True,
-      help="Requests processed at the same time (the rest wait in the queue).")
-@_opt("--num-beams", env="NUM_BEAMS", type=click.IntRange(1),
-      help="Beam size for both models (default: per model family).")
-@_opt("--max-length", env="MAX_LENGTH", type=click.IntRange(1),
-      help="Maximum summary length in tokens for the 'medium' preset.")
-@_opt("--max-translation-length", env="MAX_TRANSLATION_LENGTH", type=click.IntRange(1),
-      help="Maximum tokens generated per translated sentence.")
-@_opt("--batch-size", env="BATCH_SIZE", type=click.IntRange(1), default=4, show_default=True,
-      help="Articles per batch in the Batch tab.")
-@_opt("--fixed-models", env="FIXED_MODELS", is_flag=True,
-      help="Serve only the configured models (visitors cannot type other model ids or paths).")
-@_opt("--preload/--no-preload", env="PRELOAD", default=True, show_default=True,
-      help="Load the configured models at start-up, in the background.")
+@_opt(
+    "--host",
+    env="HOST",
+    default=DEFAULT_HOST,
+    show_default=True,
+    help="Address to bind (0.0.0.0 makes the demo reachable from other machines).",
+)
+@_opt(
+    "--port",
+    env="PORT",
+    type=click.IntRange(1, 65535),
+    default=DEFAULT_PORT,
+    show_default=True,
+    help="Port to listen on.",
+)
+@_opt(
+    "--strategy",
+    "-s",
+    env="STRATEGY",
+    type=click.Choice(STRATEGY_CHOICES),
+    default="translate-summarize",
+    show_default=True,
+    help="Strategy preselected on the page.",
+)
+@_opt(
+    "--mt-model",
+    env="MT_MODEL",
+    metavar="ID|DIR",
+    help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en].",
+)
+@_opt(
+    "--sum-model",
+    env="SUM_MODEL",
+    metavar="ID|DIR",
+    help="Summarisation model for --strategy [default: per strategy].",
+)
+@_opt(
+    "--backend",
+    env="BACKEND",
+    type=click.Choice(["transformers", "ctranslate2"]),
+    default="transformers",
+    show_default=True,
+    help="Inference backend.",
+)
+@_opt(
+    "--device",
+    env="DEVICE",
+    type=click.Choice(["auto", "cpu", "cuda"]),
+    default="auto",
+    show_default=True,
+)
+@_opt(
+    "--dtype",
+    env="DTYPE",
+    type=click.Choice(
+        ["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32"]
+    ),
+    default="auto",
+    show_default=True,
+    help="Weights/compute type (int8* only with ctranslate2).",
+)
+@_opt(
+    "--max-chars",
+    env="MAX_CHARS",
+    type=click.IntRange(1),
+    default=DEFAULT_MAX_CHARS,
+    show_default=True,
+    help="Refuse articles longer than this many characters.",
+)
+@_opt(
+    "--concurrency",
+    env="CONCURRENCY",
+    type=click.IntRange(1),
+    default=1,
+    show_default=True,
+    help="Requests processed at the same time (the rest wait in the queue).",
+)
+@_opt(
+    "--num-beams",
+    env="NUM_BEAMS",
+    type=click.IntRange(1),
+    help="Beam size for both models (default: per model family).",
+)
+@_opt(
+    "--max-length",
+    env="MAX_LENGTH",
+    type=click.IntRange(1),
+    help="Maximum summary length in tokens for the 'medium' preset.",
+)
+@_opt(
+    "--max-translation-length",
+    env="MAX_TRANSLATION_LENGTH",
+    type=click.IntRange(1),
+    help="Maximum tokens generated per translated sentence.",
+)
+@_opt(
+    "--batch-size",
+    env="BATCH_SIZE",
+    type=click.IntRange(1),
+    default=4,
+    show_default=True,
+    help="Articles per batch in the Batch tab.",
+)
+@_opt(
+    "--fixed-models",
+    env="FIXED_MODELS",
+    is_flag=True,
+    help="Serve only the configured models (visitors cannot type other model ids or paths).",
+)
+@_opt(
+    "--preload/--no-preload",
+    env="PRELOAD",
+    default=True,
+    show_default=True,
+    help="Load the configured models at start-up, in the background.",
+)
 def demo_command(
     host: str,
     port: int,

@@ -171,25 +171,30 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
             )
         )
     summ = metrics.get("summary_preservation", {})
-    trans = metrics.get("translation_preservation")
-    numbers = f"summary {_kept(summ.get('numbers'), 'numbers')}"
-    if trans:
-        numbers += f"; translation {_kept(trans.get('numbers'), 'numbers')}"
-    rows.append(("Numbers and dates kept", numbers))
-    if "entities" in summ:
-        names = f"summary {_kept(summ.get('entities'), 'names')}"
-        if trans and "entities" in trans:
-            names += f"; translation {_kept(trans.get('entities'), 'names')}"
-        rows.append(("Names kept", names))
-    timing = " · ".join(
-        f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in result.timings.items()
-    )
+    trans = metrics.get("translation_preservation") or {}
+    for key, label, noun in (
+        ("numbers", "Numbers and dates kept", "numbers or dates"),
+        ("entities", "Names kept", "names"),
+    ):
+        entry = summ.get(key)
+        if entry is None:
+            continue
+        if not entry["total"]:
+            rows.append((label, f"none in the source ({noun})"))
+            continue
+        value = f"summary {_kept(entry, noun)}"
+        if trans.get(key):
+            value += f"; translation {_kept(trans[key], noun)}"
+        rows.append((label, value))
+    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in result.timings.items())
     if timing:
         rows.append(("Time", timing))
     models = []
     for role, desc in (result.models or {}).items():
         if isinstance(desc, dict):
-            models.append(f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})")
+            models.append(
+                f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})"
+            )
     if models:
         rows.append(("Models", "; ".join(models)))
     rows.append(("Strategy", f"`{result.strategy}`"))
@@ -223,13 +228,13 @@ class DemoService:
     # -- models ---------------------------------------------------------------------
     def default_sum_model(self, strategy: str) -> str:
         """What the summary-model box shows for ``strategy``."""
-        from summarize.pipeline import _DEFAULT_SUM
+        from summarize.pipeline import default_sum_model
 
         if strategy == "extract-translate":
             return ""
         if strategy == self.config.strategy and self.config.sum_model:
             return self.config.sum_model
-        return _DEFAULT_SUM.get(strategy) or ""
+        return default_sum_model(strategy) or ""
 
     def default_mt_model(self) -> str:
         from summarize.models.registry import DEFAULT_MT_MODEL
@@ -372,7 +377,9 @@ class DemoService:
             done += n
             if total:
                 frac = min(done / total, 1.0)
-                desc = "Summarising…" if done >= total else f"Translating: {done} of {total} sentences"
+                desc = (
+                    "Summarising…" if done >= total else f"Translating: {done} of {total} sentences"
+                )
                 progress(0.05 + 0.75 * frac, desc)
 
         progress(0.05, "Translating…" if pipe.strategy != "summarize-translate" else "Working…")
@@ -383,25 +390,56 @@ class DemoService:
                 raise DemoError(str(exc), title="Model problem") from exc
         progress(1.0, "Done")
         if result.error:
-            raise DemoError(self._friendly_record_error(result.error), title="Cannot read the article")
+            raise DemoError(
+                self._friendly_record_error(result.error), title="Cannot read the article"
+            )
         return self._article_output(result)
 
+    @staticmethod
+    def _units(record: dict[str, Any]) -> int:
+        """Sentences (plus title) a record will translate; 0 when it cannot be read."""
+        from summarize.text import prepare_article
+
+        text = record.get("text")
+        if record.get("_error") or not isinstance(text, (str, bytes)):
+            return 0
+        try:
+            article = prepare_article(text, html=record.get("html"), title=record.get("title"))
+        except Exception:
+            return 0
+        return len(article.sentences) + (1 if article.title else 0)
+
     def _count_units(self, record: dict[str, Any]) -> int:
-        """Sentences to translate (for the progress bar); 0 when unknown."""
+        """Check the article up front (typed errors, friendly messages) and count the
+        sentences to translate, for the progress bar."""
+        from summarize.errors import BinaryInputError, EmptyInputError
         from summarize.text import prepare_article
 
         try:
             article = prepare_article(record["text"], html=record.get("html"))
-        except (InputError, TypeError):
-            return 0
+        except BinaryInputError as exc:
+            raise DemoError(
+                f"This does not look like a text article: {exc}. Upload a UTF-8 encoded "
+                ".txt or .html file, or paste the text.",
+                title="Cannot read the file",
+            ) from exc
+        except EmptyInputError as exc:
+            raise DemoError(
+                f"The article is empty ({exc}). Paste the article body or pick an example.",
+                title="No article",
+            ) from exc
+        except InputError as exc:
+            raise DemoError(
+                self._friendly_record_error(str(exc)), title="Cannot read the article"
+            ) from exc
         return len(article.sentences) + (1 if article.title else 0)
 
     @staticmethod
     def _friendly_record_error(error: str) -> str:
         low = error.lower()
-        if "utf" in low or "binary" in low or "decode" in low:
+        if any(k in low for k in ("utf", "binary", "decode", "not text", "encoded")):
             return (
-                f"This does not look like a text article ({error}). Upload a UTF-8 encoded "
+                f"This does not look like a text article: {error}. Upload a UTF-8 encoded "
                 ".txt or .html file, or paste the text."
             )
         if "empty" in low:
@@ -419,7 +457,9 @@ class DemoService:
                 "summary_words": sum_words,
             }
         src_lang = "en" if english else "id"
-        metrics["summary_preservation"] = preservation(result.source, result.summary, src_lang=src_lang)
+        metrics["summary_preservation"] = preservation(
+            result.source, result.summary, src_lang=src_lang
+        )
         if result.translation and not english:
             metrics["translation_preservation"] = preservation(result.source, result.translation)
         alignment = [
@@ -502,14 +542,46 @@ class DemoService:
         csv_path = out_dir / "results.csv"
         results: list[Result] = []
         progress(0.0, f"0 of {total} articles")
+        size = self.config.batch_size
         with self._using(pipe), open(jsonl_path, "w", encoding="utf-8") as jf:
-            try:
-                for result in pipe.run(records, batch_size=self.config.batch_size):
+            for start in range(0, total, size):
+                chunk = records[start : start + size]
+                span = (
+                    f"article {start + 1}"
+                    if len(chunk) == 1
+                    else f"articles {start + 1}–{start + len(chunk)}"
+                )
+                units = sum(self._units(r) for r in chunk)
+                translated = 0
+
+                def on_progress(
+                    n: int,
+                    chunk: list[Any] = chunk,
+                    units: int = units,
+                    start: int = start,
+                    span: str = span,
+                ) -> None:
+                    nonlocal translated
+                    translated += n
+                    frac = min(translated / units, 1.0) if units else 0.0
+                    desc = (
+                        f"Summarising {span} of {total}"
+                        if frac >= 1.0
+                        else f"Translating {span} of {total}"
+                    )
+                    progress((start + 0.7 * frac * len(chunk)) / total, desc)
+
+                try:
+                    chunk_results = pipe.process_batch(
+                        chunk, start_position=start + 1, on_progress=on_progress
+                    )
+                except SummarizeError as exc:
+                    raise DemoError(str(exc), title="Model problem") from exc
+                for result in chunk_results:
                     results.append(result)
                     jf.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-                    progress(len(results) / total, f"{len(results)} of {total} articles")
-            except SummarizeError as exc:
-                raise DemoError(str(exc), title="Model problem") from exc
+                jf.flush()
+                progress(len(results) / total, f"{len(results)} of {total} articles done")
         self._write_csv(results, csv_path)
         rows = []
         ok = failed = warned = 0
@@ -535,8 +607,17 @@ class DemoService:
         with open(path, "w", encoding="utf-8", newline="") as fh:
             writer = csv.writer(fh)
             writer.writerow(
-                ["id", "title", "title_translation", "summary", "translation", "strategy",
-                 "seconds", "warnings", "error"]
+                [
+                    "id",
+                    "title",
+                    "title_translation",
+                    "summary",
+                    "translation",
+                    "strategy",
+                    "seconds",
+                    "warnings",
+                    "error",
+                ]
             )
             for r in results:
                 writer.writerow(
@@ -629,10 +710,14 @@ class DemoService:
                 f"The uploaded file is not UTF-8 text ({exc.reason}).", title="Cannot read the file"
             ) from exc
         except (ValueError, KeyError, OSError) as exc:
-            raise DemoError(f"The data could not be read: {exc}", title="Evaluation failed") from exc
+            raise DemoError(
+                f"The data could not be read: {exc}", title="Evaluation failed"
+            ) from exc
         progress(1.0, "Done")
         plot = report.files.get("plot")
-        files = [str(report.files[k]) for k in ("results", "report", "predictions") if k in report.files]
+        files = [
+            str(report.files[k]) for k in ("results", "report", "predictions") if k in report.files
+        ]
         return EvalOutput(eval_markdown(report), str(plot) if plot else None, files)
 
 
@@ -641,6 +726,7 @@ def eval_markdown(report: Any) -> str:
     try:
         from summarize.evaluation.metrics import metric_label
     except ImportError:  # pragma: no cover
+
         def metric_label(name: str) -> str:
             return name
 

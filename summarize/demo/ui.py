@@ -96,9 +96,13 @@ def _guard(fn: Callable[..., Any]) -> Callable[..., Any]:
         except gr.Error:
             raise
         except DemoError as exc:
-            raise gr.Error(exc.message, title=exc.title, duration=ERROR_SECONDS, print_exception=False) from None
+            raise gr.Error(
+                exc.message, title=exc.title, duration=ERROR_SECONDS, print_exception=False
+            ) from None
         except SummarizeError as exc:
-            raise gr.Error(str(exc), title="Error", duration=ERROR_SECONDS, print_exception=False) from None
+            raise gr.Error(
+                str(exc), title="Error", duration=ERROR_SECONDS, print_exception=False
+            ) from None
         except Exception as exc:
             log.exception("unexpected error in the demo")
             raise gr.Error(
@@ -162,7 +166,12 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         names kept, time per stage, warnings) and the full result as JSON.
         """
         out = service.summarize_article(
-            article, file, strategy, mt_model or "", sum_model or "", length or "medium",
+            article,
+            file,
+            strategy,
+            mt_model or "",
+            sum_model or "",
+            length or "medium",
             progress=_progress_fn(progress),
         )
         for w in out.warnings:
@@ -183,7 +192,11 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         results as JSONL and CSV files, and a status line (Markdown).
         """
         out = service.process_batch(
-            files, strategy, mt_model or "", sum_model or "", length or "medium",
+            files,
+            strategy,
+            mt_model or "",
+            sum_model or "",
+            length or "medium",
             progress=_progress_fn(progress),
         )
         for w in out.warnings:
@@ -269,7 +282,9 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             allow_custom_value=True,
                             interactive=needs_sum and not config.fixed_models,
                             label="Summarisation model",
-                            info=None if needs_sum else "Not used: this strategy needs no summariser.",
+                            info=None
+                            if needs_sum
+                            else "Not used: this strategy needs no summariser.",
                             elem_id="sum-model",
                         )
                         run_article = gr.Button(
@@ -316,7 +331,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
             # -------------------------------------------------------------- Batch
             with gr.Tab("Batch", id="batch"):
                 gr.Markdown(
-                    "Upload a **JSONL** file (one `{\"id\", \"title\", \"text\"}` object per "
+                    'Upload a **JSONL** file (one `{"id", "title", "text"}` object per '
                     "line), a **CSV** with the same columns, or several **.txt/.html** "
                     "articles. Bad records are reported in the table; the others go on. "
                     "Strategy, models and length are those of the Article tab.",
@@ -344,8 +359,12 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                     elem_id="batch-table",
                 )
                 with gr.Row():
-                    batch_jsonl = gr.File(label="Results (JSONL)", interactive=False, elem_id="batch-jsonl")
-                    batch_csv = gr.File(label="Results (CSV)", interactive=False, elem_id="batch-csv")
+                    batch_jsonl = gr.File(
+                        label="Results (JSONL)", interactive=False, elem_id="batch-jsonl"
+                    )
+                    batch_csv = gr.File(
+                        label="Results (CSV)", interactive=False, elem_id="batch-csv"
+                    )
 
             # ----------------------------------------------------------- Evaluate
             with gr.Tab("Evaluate", id="evaluate"):
@@ -376,7 +395,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             label="Task of an uploaded file",
                         )
                         eval_limit = gr.Number(
-                            value=None, precision=0, minimum=0, label="Limit (first N items; empty = all)"
+                            value=0, precision=0, minimum=0, label="Limit (first N items; 0 = all)"
                         )
                         eval_resamples = gr.Number(
                             value=1000, precision=0, minimum=1, label="Bootstrap resamples"
@@ -387,11 +406,18 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         eval_table = gr.Markdown(elem_id="eval-table")
                     with gr.Column(scale=2):
                         eval_plot = gr.Image(
-                            type="filepath", label="Scores (95% CI)", interactive=False,
+                            type="filepath",
+                            label="Scores (95% CI)",
+                            show_label=False,
+                            interactive=False,
+                            buttons=["download", "fullscreen"],
                             elem_id="eval-plot",
                         )
                 eval_files = gr.File(
-                    label="Report files", file_count="multiple", interactive=False, elem_id="eval-files"
+                    label="Report files",
+                    file_count="multiple",
+                    interactive=False,
+                    elem_id="eval-files",
                 )
 
         gr.Markdown(
@@ -401,9 +427,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         )
 
         # --------------------------------------------------------------- events
-        strategy.change(
-            on_strategy, strategy, sum_model, api_visibility="private", queue=False
-        )
+        strategy.change(on_strategy, strategy, sum_model, api_visibility="private", queue=False)
         run_article.click(
             _guard(summarize_article),
             [article, article_file, strategy, mt_model, sum_model, length],

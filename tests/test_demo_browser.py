@@ -1,0 +1,172 @@
+"""End to end in a real headless Chromium: paste a seed article and read the result,
+then process a JSONL batch and download the results.
+
+Screenshots go to ``artifacts/screenshots/`` (or ``$SUMMARIZE_ARTIFACTS``). When the
+browser cannot start this test fails: it is never skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = os.environ.get("SUMMARIZE_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+    "--disable-quic",
+]
+TIMEOUT_MS = 90_000
+
+pytestmark = pytest.mark.browser
+
+
+def artifacts_dir() -> Path:
+    base = os.environ.get("SUMMARIZE_ARTIFACTS")
+    path = Path(base) if base else ROOT / "artifacts" / "screenshots"
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.types import GenerationSettings
+
+    config = DemoConfig(
+        port=free_port(),
+        mt_model=tiny_models["marian"],
+        sum_model=tiny_models["bart"],
+        translation=GenerationSettings(num_beams=1, max_new_tokens=16),
+        summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+        workdir=tmp_path_factory.mktemp("demo-browser"),
+        preload=False,
+    )
+    demo = build_demo(config)
+    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{config.port}/"
+    finally:
+        demo.close()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError as exc:
+        pytest.fail(f"Playwright is not installed ({exc}); pip install playwright", pytrace=False)
+    if not Path(CHROMIUM).is_file():
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM} (install the Debian 'chromium' package or set "
+            "SUMMARIZE_CHROMIUM)",
+            pytrace=False,
+        )
+    with sync_playwright() as pw:
+        try:
+            instance = pw.chromium.launch(
+                executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True, timeout=60_000
+            )
+        except Exception as exc:
+            pytest.fail(f"headless Chromium ({CHROMIUM}) could not start: {exc}", pytrace=False)
+        try:
+            yield instance
+        finally:
+            instance.close()
+
+
+@pytest.fixture
+def page(browser: Any, app_url: str) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    page.goto(app_url)
+    page.wait_for_selector("#article-input textarea")
+    try:
+        yield page
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+
+
+def test_article_then_batch(page: Any, tmp_path: Path) -> None:
+    from playwright.sync_api import expect
+
+    shots = artifacts_dir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    text = seeds[1].read_text(encoding="utf-8")
+    # words from the middle of the first sentence (cleaning drops the site prefix)
+    first_sentence = " ".join(text.split()[3:8])
+
+    # ------------------------------------------------------------------ Article tab
+    page.locator("#article-input textarea").fill(text)
+    expect(page.locator("#article-input textarea")).to_have_value(text)
+    started = time.perf_counter()
+    page.locator("#summarize-btn").click()
+    expect(page.locator("#summary-output textarea")).not_to_have_value("", timeout=TIMEOUT_MS)
+    expect(page.locator("#info-panel")).to_contain_text("Compression")
+    expect(page.locator("#info-panel")).to_contain_text("translation")
+    table = page.locator("#alignment-table")
+    expect(table).to_contain_text(first_sentence)
+    grid = table.get_by_role("grid")
+    assert int(grid.get_attribute("aria-rowcount") or 0) - 1 >= 5, "one row per sentence"
+    cells = grid.get_by_role("gridcell")
+    assert first_sentence in cells.nth(1).inner_text()
+    assert cells.nth(2).inner_text().strip(), "the first sentence has an English translation"
+    elapsed = time.perf_counter() - started
+    page.screenshot(path=str(shots / "article.png"), full_page=True)
+    print(f"article round trip in the browser: {elapsed:.2f}s")
+
+    # -------------------------------------------------------------------- Batch tab
+    ids = [f"seed-{i}" for i in range(len(seeds))]
+    jsonl = tmp_path / "articles.jsonl"
+    with jsonl.open("w", encoding="utf-8") as fh:
+        for rid, path in zip(ids, seeds, strict=True):
+            fh.write(json.dumps({"id": rid, "text": path.read_text(encoding="utf-8")}) + "\n")
+    page.get_by_role("tab", name="Batch").click()
+    page.locator("#batch-files input[type=file]").set_input_files(str(jsonl))
+    expect(page.locator("#batch-files")).to_contain_text("articles.jsonl")
+    page.locator("#batch-btn").click()
+    expect(page.locator("#batch-status")).to_contain_text("Done", timeout=TIMEOUT_MS)
+    expect(page.locator("#batch-status")).to_contain_text(f"{len(ids)} ok")
+    for rid in ids:
+        expect(page.locator("#batch-table")).to_contain_text(rid)
+    page.screenshot(path=str(shots / "batch.png"), full_page=True)
+
+    link = page.locator("#batch-jsonl a[download], #batch-jsonl a").first
+    with page.expect_download() as info:
+        link.click()
+    download = info.value
+    target = tmp_path / "downloaded.jsonl"
+    download.save_as(str(target))
+    results = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
+    assert [r["id"] for r in results] == ids
+    assert all(r["error"] is None and r["summary"] for r in results)
+
+    # ------------------------------------------------------- an example fills the box
+    page.get_by_role("tab", name="Article").click()
+    page.get_by_role("button", name=seeds[2].read_text(encoding="utf-8").split()[0]).first.click()
+    expect(page.locator("#article-input textarea")).to_have_value(
+        seeds[2].read_text(encoding="utf-8")
+    )
