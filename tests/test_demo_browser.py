@@ -139,15 +139,19 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
     print(f"article round trip in the browser: {elapsed:.2f}s")
 
     # -------------------------------------------------------------------- Batch tab
-    ids = [f"seed-{i}" for i in range(len(seeds))]
+    ids = [f"seed-{i}" for i in range(20)]
     jsonl = tmp_path / "articles.jsonl"
     with jsonl.open("w", encoding="utf-8") as fh:
-        for rid, path in zip(ids, seeds, strict=True):
-            fh.write(json.dumps({"id": rid, "text": path.read_text(encoding="utf-8")}) + "\n")
+        for i, rid in enumerate(ids):  # distinct texts, so no article is served from the cache
+            text = f"Artikel nomor {i}. " + seeds[i % len(seeds)].read_text(encoding="utf-8")
+            fh.write(json.dumps({"id": rid, "text": text}) + "\n")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-files input[type=file]").set_input_files(str(jsonl))
     expect(page.locator("#batch-files")).to_contain_text("articles.jsonl")
     page.locator("#batch-btn").click()
+    progress = page.locator(".progress-text, .progress-level, .eta-bar").first
+    progress.wait_for(state="attached", timeout=TIMEOUT_MS)  # Gradio's progress bar shows
+    page.screenshot(path=str(shots / "batch-progress.png"), full_page=True)
     expect(page.locator("#batch-status")).to_contain_text("Done", timeout=TIMEOUT_MS)
     expect(page.locator("#batch-status")).to_contain_text(f"{len(ids)} ok")
     for rid in ids:
