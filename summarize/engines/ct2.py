@@ -22,9 +22,12 @@ content hash of a local directory's files) and quantisation. Conversions are wri
 into a temporary directory and renamed into place, so a killed or concurrent
 conversion never leaves a half-written entry behind.
 
-Greedy search in float32 gives the same tokens as the transformers backend. Sampling
-uses top-k multinomial sampling with beam size 1 (CTranslate2 cannot sample inside a
-beam search).
+Greedy search in float32 gives the same tokens as the transformers backend, and so
+does beam search except with ``no_repeat_ngram_size`` on T5-family models. Sampling is
+top-k multinomial sampling with beam size 1 (CTranslate2 4.x cannot sample inside a beam
+search); the seed goes to ``ctranslate2.set_random_seed``, but CTranslate2 keeps one
+generator per worker thread, seeded when it first samples, so only a fresh engine with
+``inter_threads=1`` repeats a sampled output exactly (transformers reseeds every call).
 """
 
 from __future__ import annotations
@@ -150,6 +153,7 @@ def _write_json_atomic(path: Path, data: Any) -> None:
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             json.dump(data, fh, indent=2, sort_keys=True)
+        os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
         with contextlib.suppress(OSError):
@@ -208,7 +212,10 @@ class CacheKey:
         digest = hashlib.sha256(
             json.dumps(self.as_dict(), sort_keys=True).encode("utf-8")
         ).hexdigest()[:16]
-        name = re.sub(r"[^A-Za-z0-9._-]+", "--", self.source.removeprefix("local:")).strip("-.")
+        source = self.source
+        if source.startswith("local:"):  # the directory and its parent name it well enough
+            source = "/".join(Path(source.removeprefix("local:")).parts[-2:])
+        name = re.sub(r"[^A-Za-z0-9._-]+", "--", source).strip("-.")
         return f"{name[-80:]}--{self.quantization}--{digest}"
 
 
@@ -230,7 +237,7 @@ def convert(source_dir: Path, key: CacheKey, cache: Path) -> tuple[Path, bool]:
     entry = cache / key.dirname()
     if is_complete(entry, key):
         return entry, False
-    with _lock(cache / f".{entry.name}.lock"):
+    with _lock(cache / ".locks" / f"{entry.name}.lock"):
         if is_complete(entry, key):  # another process converted it while we waited
             return entry, False
         _clean_stale(cache)
@@ -488,9 +495,10 @@ class CTranslate2Engine:
     ) -> CTranslate2Engine:
         """Load (converting on first use) ``model_id`` for CTranslate2.
 
-        ``intra_threads``: OpenMP threads per translation (default: the CPU cores this
-        process may use, divided by ``inter_threads``); ``inter_threads``: batches
-        translated in parallel (default 1); ``cache_dir``: where converted models live.
+        ``inter_threads``: workers that translate parts of a batch in parallel (default
+        2 on a CPU with 2 or more cores, else 1); ``intra_threads``: threads per worker
+        (default: the CPU cores this process may use divided by ``inter_threads``);
+        ``cache_dir``: where converted models live (default ``$SUMMARIZE_CACHE/ct2``).
         """
         import ctranslate2
 
@@ -509,11 +517,17 @@ class CTranslate2Engine:
                 f"dtype '{quantization}' is not supported by CTranslate2 on {ct2_device} "
                 f"(supported here: {', '.join(sorted(supported))})"
             )
-        inter = int(inter_threads) if inter_threads is not None else 1
+        cores = default_threads()
+        if inter_threads is None:
+            # Two workers that each take half of a batch beat one worker with twice the
+            # threads on small CPUs (see docs/performance.md).
+            inter = 2 if ct2_device == "cpu" and cores >= 2 else 1
+        else:
+            inter = int(inter_threads)
         if inter < 1:
             raise ConfigError("inter_threads must be at least 1")
         if intra_threads is None:
-            intra = max(default_threads() // inter, 1) if ct2_device == "cpu" else 0
+            intra = max(cores // inter, 1) if ct2_device == "cpu" else 0
         else:
             intra = int(intra_threads)
             if intra < 0:

@@ -1,0 +1,597 @@
+"""``python -m summarize.bench``: plain transformers vs the project's fast path.
+
+(a) *baseline*: what a user would write with transformers: sentences in fixed batches of
+16 in input order, no cache, float32, ``model.generate`` with the model's own beam size;
+the summariser gets each translated article packed into chunks that fit its 1,024-token
+window (no truncation, like the project) and the chunk summaries are summarised again.
+
+(b) *fast*: the real :class:`~summarize.pipeline.Pipeline` with ``backend="ctranslate2"``,
+int8, length-sorted batches with a token budget, the sentence cache and the default
+thread layout.
+
+Both use the same beam sizes and the same fixed ``max_new_tokens`` (the Translator's
+ratio-based output cap is switched off, so it cannot give the fast path shorter outputs),
+and count the tokens they actually generated (random models rarely emit EOS). Every
+system runs in its own process (peak RSS is that process's ``ru_maxrss``); the two
+pipeline workers process the articles in alternation, one round at a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import multiprocessing
+import os
+import platform
+import statistics
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+from summarize.bench.workers import SystemSpec, spec_dict, worker_main
+from summarize.bench.workload import build_workload
+
+logger = logging.getLogger("summarize.bench")
+
+
+class BenchError(RuntimeError):
+    pass
+
+
+class Worker:
+    """A system under test in its own (spawned) process."""
+
+    def __init__(self, spec: SystemSpec) -> None:
+        ctx = multiprocessing.get_context("spawn")
+        self.spec = spec
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=worker_main, args=(child, spec_dict(spec)), daemon=True)
+        self.proc.start()
+        child.close()
+
+    def call(self, command: str, payload: Any = None) -> Any:
+        self.conn.send((command, payload))
+        try:
+            status, value = self.conn.recv()
+        except EOFError as exc:
+            self.proc.join(5)
+            raise BenchError(
+                f"worker '{self.spec.label}' died (exit code {self.proc.exitcode})"
+            ) from exc
+        if status != "ok":
+            raise BenchError(f"worker '{self.spec.label}' failed: {value}")
+        return value
+
+    def finish(self) -> dict[str, Any]:
+        try:
+            return dict(self.call("finish"))
+        finally:
+            self.proc.join(30)
+            if self.proc.is_alive():  # pragma: no cover
+                self.proc.kill()
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def machine_info() -> dict[str, Any]:
+    model = platform.processor() or platform.machine()
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover
+        cores = os.cpu_count() or 1
+    mem_gb = None
+    try:
+        for line in Path("/proc/meminfo").read_text().splitlines():
+            if line.startswith("MemTotal"):
+                mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    versions = {"python": platform.python_version()}
+    for name in ("torch", "transformers", "ctranslate2"):
+        try:
+            from importlib.metadata import version
+
+            versions[name] = version(name)
+        except Exception:  # pragma: no cover
+            versions[name] = None
+    return {"cpu": model, "cores": cores, "memory_gb": mem_gb, "versions": versions,
+            "platform": platform.platform()}
+
+
+def load_average() -> list[float] | None:
+    try:
+        return [round(x, 2) for x in os.getloadavg()]
+    except OSError:  # pragma: no cover
+        return None
+
+
+def _sum(rounds: list[dict[str, Any]], key: str) -> float:
+    return float(sum(r.get(key, 0) or 0 for r in rounds))
+
+
+def summarize_rounds(rounds: list[dict[str, Any]], articles: int) -> dict[str, Any]:
+    wall = _sum(rounds, "wall_s")
+    tr_s, tr_tok = _sum(rounds, "translate_s"), _sum(rounds, "translate_tokens")
+    out: dict[str, Any] = {
+        "articles": articles,
+        "sentences": int(_sum(rounds, "sentences")),
+        "wall_s": round(wall, 2),
+        "articles_per_min": round(articles / wall * 60, 2) if wall else None,
+        "translate_s": round(tr_s, 2),
+        "translate_tokens": int(tr_tok),
+        "translate_tokens_per_s": round(tr_tok / tr_s, 1) if tr_s else None,
+        "first_result_s": round(rounds[0]["wall_s"], 2) if rounds else None,
+        "peak_rss_mb": max((r.get("peak_rss_mb", 0) for r in rounds), default=None),
+        "cache_hits": int(_sum(rounds, "cache_hits")),
+    }
+    if any("summarize_s" in r for r in rounds):
+        sm_s, sm_tok = _sum(rounds, "summarize_s"), _sum(rounds, "summarize_tokens")
+        out.update(
+            summarize_s=round(sm_s, 2),
+            summarize_tokens=int(sm_tok),
+            summarize_tokens_per_s=round(sm_tok / sm_s, 1) if sm_s else None,
+            summary_calls=int(_sum(rounds, "summary_calls")),
+            empty_summaries=int(_sum(rounds, "empty_summaries")),
+            total_tokens_per_s=round((tr_tok + sm_tok) / wall, 1) if wall else None,
+        )
+    return out
+
+
+def ratio(a: Any, b: Any) -> float | None:
+    if not a or not b:
+        return None
+    return round(float(a) / float(b), 2)
+
+
+def run_interleaved(
+    specs: Sequence[SystemSpec], rounds: list[list[dict[str, Any]]]
+) -> dict[str, dict[str, Any]]:
+    """Run ``specs`` side by side: set each up, then hand out the rounds in alternation
+    (the order rotates every round). Returns label -> {setup, rounds, finish}."""
+    workers = [Worker(s) for s in specs]
+    out: dict[str, dict[str, Any]] = {}
+    try:
+        for w in workers:  # one at a time, so load times are not contended
+            logger.info("loading %s", w.spec.label)
+            out[w.spec.label] = {"setup": w.call("setup"), "rounds": []}
+        for i, batch in enumerate(rounds):
+            order = workers[i % len(workers):] + workers[: i % len(workers)]
+            for w in order:
+                result = w.call("round", batch)
+                out[w.spec.label]["rounds"].append(result)
+                logger.info("round %d/%d %-28s %6.1fs", i + 1, len(rounds), w.spec.label,
+                            result["wall_s"])
+        for w in workers:
+            out[w.spec.label]["finish"] = w.finish()
+    finally:
+        for w in workers:
+            if w.proc.is_alive():
+                w.proc.kill()
+    return out
+
+
+def _call(target: str, *args: Any) -> Any:
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
+
+
+def _in_subprocess(target: str, *args: Any) -> Any:
+    """``module:function(*args)`` in a spawned child process."""
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_call, (target, *args))
+
+
+def _rounds(records: list[dict[str, Any]], size: int) -> list[list[dict[str, Any]]]:
+    return [records[i : i + size] for i in range(0, len(records), size)]
+
+
+# --------------------------------------------------------------------------- parts
+
+
+def part_translation_rss(base: SystemSpec, fast: SystemSpec, first: list[dict[str, Any]]) -> dict[str, Any]:
+    """Translation alone: load time and peak RSS of processes holding only the translator."""
+    out = {}
+    for spec in (replace(base, mode="translate", label="baseline-translate"),
+                 replace(fast, mode="translate", label="fast-translate")):
+        res = run_interleaved([spec], [first])[spec.label]
+        summary = summarize_rounds(res["rounds"], len(first))
+        summary["load_s"] = round(res["setup"].get("load_mt_s", 0.0), 2)
+        summary["peak_rss_mb"] = res["finish"]["peak_rss_mb"]
+        out[spec.system] = summary
+    return out
+
+
+def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
+                  round_size: int) -> dict[str, Any]:
+    res = run_interleaved([base, fast], _rounds(records, round_size))
+    out = {}
+    for spec in (base, fast):
+        r = res[spec.label]
+        summary = summarize_rounds(r["rounds"], len(records))
+        summary["load_mt_s"] = round(r["setup"].get("load_mt_s", 0.0), 2)
+        summary["load_sum_s"] = round(r["setup"].get("load_sum_s", 0.0), 2)
+        summary["peak_rss_mb"] = r["finish"]["peak_rss_mb"]
+        summary["setup"] = r["setup"]
+        summary["per_round_wall_s"] = [round(x["wall_s"], 2) for x in r["rounds"]]
+        out[spec.system] = summary
+    per_round = [
+        b["wall_s"] / f["wall_s"]
+        for b, f in zip(res[base.label]["rounds"], res[fast.label]["rounds"], strict=True)
+        if f["wall_s"]
+    ]
+    out["median_round_speedup"] = round(statistics.median(per_round), 2) if per_round else None
+    return out
+
+
+def part_ablations(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
+                   round_size: int) -> dict[str, Any]:
+    """Translation only, full workload: the fast path with one optimisation off at a time."""
+    t = replace(fast, mode="translate")
+    variants = [
+        replace(t, label="fast (all on)"),
+        replace(t, label="no int8 (ct2 float32)", dtype="float32"),
+        replace(t, label="no length sorting", sort_batches=False),
+        replace(t, label="no sentence cache", cache_size=0),
+        replace(t, label="threads intra=cores, inter=1",
+                backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
+        replace(t, label="max_batch_size 8", max_batch_size=8),
+        replace(t, label="max_batch_size 64", max_batch_size=64, max_batch_tokens=8192),
+        replace(t, label="transformers backend (fp32)", backend="transformers", dtype="float32",
+                backend_options={}),
+        replace(base, mode="translate", label="baseline (plain transformers)"),
+    ]
+    res = run_interleaved(variants, _rounds(records, round_size))
+    table = {}
+    for spec in variants:
+        s = summarize_rounds(res[spec.label]["rounds"], len(records))
+        s["peak_rss_mb"] = res[spec.label]["finish"]["peak_rss_mb"]
+        table[spec.label] = s
+    return table
+
+
+def part_cache_repeats(fast: SystemSpec, articles: int, seeds_dir: str | None,
+                       round_size: int) -> dict[str, Any]:
+    """The sentence cache on verbatim repeated articles (the best case for it)."""
+    records = build_workload(articles, seeds_dir, exact=True)
+    t = replace(fast, mode="translate")
+    variants = [replace(t, label="cache on (verbatim repeats)"),
+                replace(t, label="cache off (verbatim repeats)", cache_size=0)]
+    res = run_interleaved(variants, _rounds(records, round_size))
+    return {s.label: summarize_rounds(res[s.label]["rounds"], len(records)) for s in variants}
+
+
+def part_pipeline_variants(fast: SystemSpec, records: list[dict[str, Any]],
+                           round_size: int) -> dict[str, Any]:
+    """Streaming (articles in small rounds vs one big batch) and extract-translate."""
+    out = {}
+    runs = [
+        (replace(fast, label="translate-summarize, streaming"), round_size),
+        (replace(fast, label="translate-summarize, one batch"), len(records)),
+        (replace(fast, label="extract-translate (lead-3)", strategy="extract-translate"),
+         round_size),
+        (replace(fast, label="threads intra=cores, inter=1",
+                 backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
+         round_size),
+        (replace(fast, label="no int8 (ct2 float32)", dtype="float32"), round_size),
+    ]
+    for spec, size in runs:
+        res = run_interleaved([spec], _rounds(records, size))[spec.label]
+        s = summarize_rounds(res["rounds"], len(records))
+        s["peak_rss_mb"] = res["finish"]["peak_rss_mb"]
+        out[spec.label] = s
+    return out
+
+
+def agreement(a: list[list[int]], b: list[list[int]]) -> dict[str, float]:
+    """Token agreement of two systems' outputs for the same inputs."""
+    positional, prefix, exact = [], [], 0
+    for x, y in zip(a, b, strict=True):
+        n = max(len(x), len(y)) or 1
+        positional.append(sum(1 for i, j in zip(x, y, strict=False) if i == j) / n)
+        common = 0
+        for i, j in zip(x, y, strict=False):
+            if i != j:
+                break
+            common += 1
+        prefix.append(common / n)
+        exact += x == y
+    return {
+        "token_agreement": round(statistics.mean(positional), 4),
+        "common_prefix": round(statistics.mean(prefix), 4),
+        "identical_outputs": round(exact / max(len(a), 1), 4),
+        "sentences": len(a),
+    }
+
+
+def part_drift(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
+               sentences: int) -> dict[str, Any]:
+    """int8 drift (CTranslate2 int8 vs float32) and the float32 equivalence at full size."""
+    from summarize.text import prepare_article
+
+    flat = [s for r in records for s in prepare_article(r["text"]).sentences][:sentences]
+    systems = {
+        "transformers float32": replace(base, mode="translate", label="drift-hf"),
+        "ct2 float32": replace(fast, mode="translate", label="drift-f32", dtype="float32"),
+        "ct2 int8": replace(fast, mode="translate", label="drift-int8", dtype=fast.dtype),
+    }
+    out: dict[str, Any] = {}
+    for beams in (1, base.num_beams):
+        tokens = {}
+        for name, spec in systems.items():
+            w = Worker(spec)
+            try:
+                tokens[name] = w.call("tokens", {"sentences": flat, "num_beams": beams})
+                w.finish()
+            finally:
+                if w.proc.is_alive():
+                    w.proc.kill()
+        out[f"beams={beams}"] = {
+            "ct2 float32 vs transformers float32": agreement(
+                tokens["ct2 float32"], tokens["transformers float32"]),
+            "ct2 int8 vs ct2 float32": agreement(tokens["ct2 int8"], tokens["ct2 float32"]),
+            "ct2 int8 vs transformers float32": agreement(
+                tokens["ct2 int8"], tokens["transformers float32"]),
+        }
+    return out
+
+
+def fast_cores() -> int:
+    from summarize.engines.ct2 import default_threads
+
+    return default_threads()
+
+
+# --------------------------------------------------------------------------- report
+
+
+def _fmt(value: Any, unit: str = "") -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, str):
+        return value + unit
+    if isinstance(value, float):
+        text = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
+    else:
+        text = f"{value:,}"
+    return text + unit
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    cfg = report["config"]
+    lines = [
+        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; "
+        f"torch {m['versions'].get('torch')}, transformers {m['versions'].get('transformers')}, "
+        f"ctranslate2 {m['versions'].get('ctranslate2')}. Load average before/after: "
+        f"{report.get('load_before')} / {report.get('load_after')}.",
+        "",
+        f"Workload: {cfg['articles']} articles ({cfg['sentences']} sentences + titles), "
+        f"translation beams {cfg['num_beams']}, max_new_tokens {cfg['max_new_tokens']}; "
+        f"summary beams {cfg['sum_num_beams']}, max_new_tokens {cfg['sum_max_new_tokens']}, "
+        f"min_new_tokens {cfg['sum_min_new_tokens']}; models: {cfg['models']}.",
+        "",
+        "| | (a) transformers baseline | (b) fast path | (b)/(a) |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    tr = report.get("translation_only", {})
+    pl = report["pipeline"]
+    a, b = pl["baseline"], pl["fast"]
+
+    def row(name: str, x: Any, y: Any, unit: str = "", r: Any = "auto") -> None:
+        rr = ratio(y, x) if r == "auto" else r
+        lines.append(f"| {name} | {_fmt(x, unit)} | {_fmt(y, unit)} | {_fmt(rr, '×')} |")
+
+    row("translation: generated tokens/s", a["translate_tokens_per_s"], b["translate_tokens_per_s"])
+    row("translation: generated tokens", a["translate_tokens"], b["translate_tokens"], r=None)
+    if tr:
+        row("translation only: peak RSS", tr["baseline"]["peak_rss_mb"],
+            tr["fast"]["peak_rss_mb"], " MB")
+        row("translation only: model load", tr["baseline"]["load_s"], tr["fast"]["load_s"], " s")
+    row("pipeline: articles/minute", a["articles_per_min"], b["articles_per_min"])
+    row("pipeline: wall time", a["wall_s"], b["wall_s"], " s", r=ratio(a["wall_s"], b["wall_s"]))
+    row("pipeline: generated tokens/s (all)", a.get("total_tokens_per_s"),
+        b.get("total_tokens_per_s"))
+    row("summariser: generated tokens/s", a.get("summarize_tokens_per_s"),
+        b.get("summarize_tokens_per_s"))
+    row("summariser: calls / generated tokens",
+        f"{a.get('summary_calls')} / {a.get('summarize_tokens')}",
+        f"{b.get('summary_calls')} / {b.get('summarize_tokens')}", r=None)
+    row("pipeline: peak RSS", a["peak_rss_mb"], b["peak_rss_mb"], " MB")
+    row("pipeline: model load (mt + sum)", round(a["load_mt_s"] + a["load_sum_s"], 2),
+        round(b["load_mt_s"] + b["load_sum_s"], 2), " s")
+    row("pipeline: first result (1st round)", a["first_result_s"], b["first_result_s"], " s",
+        r=ratio(a["first_result_s"], b["first_result_s"]))
+    lines.append("")
+    lines.append(
+        "Ratios: (b)/(a) for rates, (a)/(b) for times, (b)/(a) for memory. "
+        f"Median per-round pipeline speed-up: {_fmt(pl.get('median_round_speedup'), '×')}. "
+        f"Building the bench models: {_fmt(report.get('build_models_s'), ' s')}; first-use "
+        f"conversion to CTranslate2 {cfg['dtype']}: translator "
+        f"{_fmt(report.get('prepare', {}).get('mt_seconds'), ' s')}, summariser "
+        f"{_fmt(report.get('prepare', {}).get('sum_seconds'), ' s')} (0 s when cached). "
+        f"Whole benchmark: {_fmt(report.get('elapsed_s'), ' s')}."
+    )
+    if "ablations" in report:
+        ab = report["ablations"]
+        full = ab.get("fast (all on)", {}).get("translate_tokens_per_s")
+        lines += ["", "Translation only, full workload, one change at a time:", "",
+                  "| variant | tokens/s | vs all-on | peak RSS |", "| --- | ---: | ---: | ---: |"]
+        for name, s in ab.items():
+            tps = s.get("translate_tokens_per_s")
+            lines.append(f"| {name} | {_fmt(tps)} | {_fmt(ratio(tps, full), '×')} | "
+                         f"{_fmt(s.get('peak_rss_mb'), ' MB')} |")
+    if "cache_repeats" in report:
+        lines += ["", "| sentence cache, verbatim repeated articles | tokens generated | "
+                  "cache hits | wall s |", "| --- | ---: | ---: | ---: |"]
+        for name, s in report["cache_repeats"].items():
+            lines.append(f"| {name} | {s['translate_tokens']} | {s['cache_hits']} | "
+                         f"{_fmt(s['wall_s'])} |")
+    if "pipeline_variants" in report:
+        lines += ["", "| fast pipeline variant | articles/min | first result | wall |",
+                  "| --- | ---: | ---: | ---: |"]
+        for name, s in report["pipeline_variants"].items():
+            lines.append(f"| {name} | {_fmt(s['articles_per_min'])} | "
+                         f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} |")
+    if "drift" in report:
+        lines += ["", "| output agreement | beams | token agreement | common prefix | "
+                  "identical |", "| --- | ---: | ---: | ---: | ---: |"]
+        for beams, comps in report["drift"].items():
+            for name, s in comps.items():
+                lines.append(f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
+                             f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |")
+    return "\n".join(lines) + "\n"
+
+
+# --------------------------------------------------------------------------- main
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m summarize.bench",
+        description="Benchmark the plain transformers baseline against the project's "
+        "fast path (ctranslate2, int8, batching, cache) on architecture-faithful "
+        "random-weight models.",
+    )
+    p.add_argument("--articles", type=int, default=5, help="articles in the workload (default 5)")
+    p.add_argument("--max-new-tokens", type=int, default=64,
+                   help="translation output cap, both systems (default 64)")
+    p.add_argument("--summary-max-new-tokens", type=int, default=64,
+                   help="summary output cap, both systems (default 64)")
+    p.add_argument("--round-size", type=int, default=1,
+                   help="articles per round; the systems alternate rounds (default 1)")
+    p.add_argument("--quick", action="store_true",
+                   help="smoke check: 2 articles, 16-token caps, no ablations")
+    p.add_argument("--ablations", action="store_true",
+                   help="also measure each optimisation's share, the cache on repeats, "
+                   "streaming, extract-translate and the int8 drift (several more minutes)")
+    p.add_argument("--drift", action="store_true", help="also measure the int8 drift")
+    p.add_argument("--drift-sentences", type=int, default=48)
+    p.add_argument("--tiny", action="store_true",
+                   help="use the tiny test models (seconds; for smoke tests only)")
+    p.add_argument("--models-dir", help="where bench models are built (default: cache)")
+    p.add_argument("--seeds-dir", help="seed articles (default: the repository's seeds/)")
+    p.add_argument("--output-dir", default="bench/results", help="default: bench/results")
+    p.add_argument("--dtype", default="int8", help="fast path dtype (default int8)")
+    p.add_argument("-q", "--quiet", action="store_true")
+    return p.parse_args(argv)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
+                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    if args.quick:
+        args.articles = min(args.articles, 2)
+        args.max_new_tokens = min(args.max_new_tokens, 16)
+        args.summary_max_new_tokens = min(args.summary_max_new_tokens, 16)
+    started = time.perf_counter()
+    report: dict[str, Any] = {"machine": machine_info(), "load_before": load_average(),
+                              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+
+    t0 = time.perf_counter()
+    # Models are built in a child process: Linux carries a process's peak RSS over to
+    # the processes it spawns, so this parent must never hold a model itself.
+    logger.info("building the benchmark models (first run only)")
+    if args.tiny:
+        from summarize.engines.ct2 import cache_root
+
+        tiny_dir = args.models_dir or os.environ.get("SUMMARIZE_TINY_DIR") or str(
+            cache_root() / "tiny"
+        )
+        paths = _in_subprocess("summarize.testing:build_tiny_models", tiny_dir, ["marian", "bart"])
+        mt_model, sum_model, mt_beams, sum_beams = paths["marian"], paths["bart"], 2, 2
+    else:
+        paths = _in_subprocess("summarize.bench.models:ensure_bench_models",
+                               Path(args.models_dir) if args.models_dir else None)
+        mt_model, sum_model = paths["opus-mt-id-en"], paths["distilbart-cnn-12-6"]
+        mt_beams, sum_beams = 6, 4
+    report["build_models_s"] = round(time.perf_counter() - t0, 1)
+
+    records = build_workload(args.articles, args.seeds_dir)
+    common = dict(
+        mt_model=mt_model, sum_model=sum_model, num_beams=mt_beams,
+        max_new_tokens=args.max_new_tokens, sum_num_beams=sum_beams,
+        sum_max_new_tokens=args.summary_max_new_tokens,
+        sum_min_new_tokens=min(56, max(args.summary_max_new_tokens - 8, 0)),
+    )
+    base = SystemSpec(label="baseline", system="baseline", mode="pipeline", **common)  # type: ignore[arg-type]
+    fast = SystemSpec(label="fast", system="fast", mode="pipeline", dtype=args.dtype, **common)  # type: ignore[arg-type]
+
+    from summarize.text import prepare_article
+
+    n_sent = sum(len(prepare_article(r["text"]).sentences) for r in records)
+    report["config"] = {
+        "articles": len(records), "sentences": n_sent, "num_beams": mt_beams,
+        "max_new_tokens": args.max_new_tokens, "sum_num_beams": sum_beams,
+        "sum_max_new_tokens": args.summary_max_new_tokens,
+        "sum_min_new_tokens": common["sum_min_new_tokens"], "round_size": args.round_size,
+        "dtype": args.dtype, "models": "tiny" if args.tiny else "bench (real dimensions)",
+        "mt_model": mt_model, "sum_model": sum_model,
+    }
+
+    logger.info("converting the fast path's models (first use only)")
+    w = Worker(replace(fast, label="prepare"))
+    try:
+        t0 = time.perf_counter()
+        report["prepare"] = w.call("prepare")
+        report["prepare"]["total_s"] = round(time.perf_counter() - t0, 1)
+        w.finish()
+    finally:
+        if w.proc.is_alive():
+            w.proc.kill()
+
+    logger.info("translation only: load time and peak RSS (first article)")
+    report["translation_only"] = part_translation_rss(base, fast, records[:1])
+    logger.info("whole pipeline, %d articles", len(records))
+    report["pipeline"] = part_pipeline(base, fast, records, args.round_size)
+    if args.ablations:
+        logger.info("ablations (translation only)")
+        report["ablations"] = part_ablations(base, fast, records, args.round_size)
+        report["cache_repeats"] = part_cache_repeats(fast, max(len(records), 10), args.seeds_dir,
+                                                     args.round_size)
+        report["pipeline_variants"] = part_pipeline_variants(fast, records, args.round_size)
+    if args.ablations or args.drift:
+        logger.info("int8 drift")
+        report["drift"] = part_drift(base, fast, records, args.drift_sentences)
+
+    report["load_after"] = load_average()
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    targets = {
+        "translation tokens/s >= 4x": ratio(report["pipeline"]["fast"]["translate_tokens_per_s"],
+                                             report["pipeline"]["baseline"]["translate_tokens_per_s"]),
+        "translation peak RSS <= 0.5x": ratio(report["translation_only"]["fast"]["peak_rss_mb"],
+                                              report["translation_only"]["baseline"]["peak_rss_mb"]),
+        "pipeline end to end >= 3x": ratio(report["pipeline"]["baseline"]["wall_s"],
+                                           report["pipeline"]["fast"]["wall_s"]),
+    }
+    report["targets"] = targets
+    table = markdown(report)
+    out_dir = Path(args.output_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    for name in (f"bench-{stamp}", "latest"):
+        (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
+        (out_dir / f"{name}.md").write_text(table, encoding="utf-8")
+    print(table)
+    print(f"targets: {json.dumps(targets)}")
+    print(f"total {report['elapsed_s']}s; results in {out_dir}/latest.json and latest.md")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
+

@@ -1,0 +1,412 @@
+"""Benchmark workers: one process per measured system.
+
+Each system (the plain transformers baseline, the project's fast path, or an ablation
+variant of it) runs in its own spawned process, so its peak RSS
+(``ru_maxrss`` of that process) and its imports do not mix with the others. The
+parent sends commands over a pipe: ``setup`` (load the models), ``round`` (process a
+few articles, reply with timings and token counts) and ``finish`` (reply with the peak
+RSS and exit). Two workers are driven in alternation, round by round, so that load
+from other processes on a shared machine hits both alike.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import sys
+import time
+import traceback
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass
+class SystemSpec:
+    """What one worker runs."""
+
+    label: str
+    system: str  # "baseline" (plain transformers) | "fast" (the project's Pipeline)
+    mode: str  # "pipeline" (translate + summarise) | "translate" (translation only)
+    mt_model: str
+    sum_model: str | None = None
+    num_beams: int = 6
+    max_new_tokens: int = 64
+    sum_num_beams: int = 4
+    sum_max_new_tokens: int = 64
+    sum_min_new_tokens: int = 56
+    no_repeat_ngram_size: int = 3
+    length_penalty: float = 2.0
+    # baseline: fixed batch sizes, input order
+    batch_size: int = 16
+    sum_batch_size: int = 8
+    # fast path
+    strategy: str = "translate-summarize"
+    backend: str = "ctranslate2"
+    dtype: str = "int8"
+    backend_options: dict[str, Any] = field(default_factory=dict)
+    cache_size: int = 20_000
+    sort_batches: bool = True
+    max_batch_size: int | None = None
+    max_batch_tokens: int = 4096
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def peak_rss_mb() -> float:
+    """Peak resident set size of this process, in MiB (``ru_maxrss`` is KiB on Linux).
+
+    Linux carries ``ru_maxrss`` over from the parent through fork and exec, so the
+    parent that spawns workers must stay small (it builds no model itself).
+    """
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return round(peak / (1024 * 1024 if sys.platform == "darwin" else 1024), 1)
+
+
+def hwm_rss_mb() -> float | None:
+    """``VmHWM`` from ``/proc/self/status`` (Linux; a cross-check of :func:`peak_rss_mb`)."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("VmHWM:"):
+                    return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
+
+
+# --------------------------------------------------------------------------- baseline
+
+
+class Baseline:
+    """What a user would write with transformers: fixed-size batches in input order,
+    no cache, float32, ``model.generate`` with the model's defaults plus the shared caps."""
+
+    def __init__(self, spec: SystemSpec) -> None:
+        self.spec = spec
+        self.mt: Any = None
+        self.sm: Any = None
+
+    def setup(self) -> dict[str, Any]:
+        import torch
+        import transformers
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        torch.set_grad_enabled(False)
+        out: dict[str, Any] = {}
+        start = time.perf_counter()
+        self.mt_tok = AutoTokenizer.from_pretrained(self.spec.mt_model)
+        self.mt = AutoModelForSeq2SeqLM.from_pretrained(self.spec.mt_model, dtype=torch.float32).eval()
+        out["load_mt_s"] = time.perf_counter() - start
+        if self.spec.mode == "pipeline":
+            start = time.perf_counter()
+            self.sm_tok = AutoTokenizer.from_pretrained(self.spec.sum_model)
+            self.sm = AutoModelForSeq2SeqLM.from_pretrained(self.spec.sum_model, dtype=torch.float32).eval()
+            out["load_sum_s"] = time.perf_counter() - start
+        out["threads"] = torch.get_num_threads()
+        return out
+
+    def _generate(self, model: Any, tok: Any, texts: list[str], **kwargs: Any) -> tuple[list[str], int]:
+        enc = tok(texts, return_tensors="pt", padding=True, truncation=True,
+                  max_length=tok.model_max_length)
+        out = model.generate(**enc, **kwargs)
+        tokens = int((out[:, 1:] != tok.pad_token_id).sum())
+        return [t.strip() for t in tok.batch_decode(out, skip_special_tokens=True)], tokens
+
+    def translate(self, sentences: list[str]) -> tuple[list[str], int]:
+        outs: list[str] = []
+        tokens = 0
+        bs = self.spec.batch_size
+        for i in range(0, len(sentences), bs):
+            texts, n = self._generate(
+                self.mt, self.mt_tok, sentences[i : i + bs],
+                num_beams=self.spec.num_beams, max_new_tokens=self.spec.max_new_tokens,
+                do_sample=False,
+            )
+            outs.extend(texts)
+            tokens += n
+        return outs, tokens
+
+    def _sum_generate(self, texts: list[str]) -> tuple[list[str], int, int]:
+        s = self.spec
+        outs: list[str] = []
+        tokens = calls = 0
+        for i in range(0, len(texts), s.sum_batch_size):
+            got, n = self._generate(
+                self.sm, self.sm_tok, texts[i : i + s.sum_batch_size],
+                num_beams=s.sum_num_beams, max_new_tokens=s.sum_max_new_tokens,
+                min_new_tokens=s.sum_min_new_tokens, no_repeat_ngram_size=s.no_repeat_ngram_size,
+                length_penalty=s.length_penalty, do_sample=False,
+            )
+            outs.extend(got)
+            tokens += n
+            calls += 1
+        return outs, tokens, calls
+
+    def _chunks(self, sentences: list[str]) -> list[str]:
+        """Sentences packed into texts that fit the summariser (no truncation)."""
+        budget = self.sm_tok.model_max_length - 4
+        counts = [len(ids) - 1 for ids in self.sm_tok(sentences)["input_ids"]]
+        chunks: list[str] = []
+        current: list[str] = []
+        total = 0
+        for sentence, count in zip(sentences, counts, strict=True):
+            if current and total + count > budget:
+                chunks.append(" ".join(current))
+                current, total = [], 0
+            current.append(sentence)
+            total += count
+        if current:
+            chunks.append(" ".join(current))
+        return chunks
+
+    def summarize(self, docs: list[list[str]]) -> tuple[list[str], int, int]:
+        chunked = [self._chunks([s for s in d if s]) for d in docs]
+        flat = [c for chunks in chunked for c in chunks]
+        outs, tokens, calls = self._sum_generate(flat)
+        summaries: list[str] = []
+        reduce_idx: list[int] = []
+        reduce_texts: list[str] = []
+        pos = 0
+        for chunks in chunked:
+            part = outs[pos : pos + len(chunks)]
+            pos += len(chunks)
+            if len(part) > 1:
+                reduce_idx.append(len(summaries))
+                reduce_texts.append(" ".join(part))
+            summaries.append(part[0] if part else "")
+        if reduce_texts:
+            reduced, n, c = self._sum_generate(reduce_texts)
+            tokens += n
+            calls += c
+            for i, text in zip(reduce_idx, reduced, strict=True):
+                summaries[i] = text
+        return summaries, tokens, calls
+
+    def round(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        from summarize.text import prepare_article
+
+        start = time.perf_counter()
+        articles = [prepare_article(r["text"], title=r.get("title")) for r in records]
+        needs = [a.sentences + ([a.title] if a.title else []) for a in articles]
+        flat = [s for n in needs for s in n]
+        t0 = time.perf_counter()
+        translated, tr_tokens = self.translate(flat)
+        translate_s = time.perf_counter() - t0
+        out = {"translate_s": translate_s, "translate_tokens": tr_tokens, "sentences": len(flat)}
+        if self.spec.mode == "pipeline":
+            docs, pos = [], 0
+            for a, n in zip(articles, needs, strict=True):
+                docs.append(translated[pos : pos + len(a.sentences)])
+                pos += len(n)
+            t0 = time.perf_counter()
+            summaries, sum_tokens, calls = self.summarize(docs)
+            out.update(summarize_s=time.perf_counter() - t0, summarize_tokens=sum_tokens,
+                       summary_calls=calls, empty_summaries=sum(1 for s in summaries if not s))
+        out["wall_s"] = time.perf_counter() - start
+        return out
+
+
+# --------------------------------------------------------------------------- fast path
+
+
+def _input_order_batches(counts: Any, *, max_batch_size: int, max_batch_tokens: int) -> list[list[int]]:
+    """Ablation: :func:`summarize.chunking.length_sorted_batches` without the sorting."""
+    batches: list[list[int]] = []
+    current: list[int] = []
+    longest = 0
+    for i, c in enumerate(counts):
+        new_longest = max(longest, c)
+        if current and (len(current) >= max_batch_size or new_longest * (len(current) + 1) > max_batch_tokens):
+            batches.append(current)
+            current, new_longest = [], c
+        current.append(i)
+        longest = new_longest
+    if current:
+        batches.append(current)
+    return batches
+
+
+class Fast:
+    """The project's own path: :class:`summarize.pipeline.Pipeline` (or its Translator)."""
+
+    def __init__(self, spec: SystemSpec) -> None:
+        self.spec = spec
+
+    def setup(self) -> dict[str, Any]:
+        from summarize.pipeline import Pipeline
+        from summarize.types import GenerationSettings
+
+        s = self.spec
+        if not s.sort_batches:
+            import summarize.translate as translate_module
+
+            translate_module.length_sorted_batches = _input_order_batches  # type: ignore[assignment]
+        strategy = s.strategy if s.mode == "pipeline" else "extract-translate"
+        self.pipe = Pipeline(
+            strategy,
+            mt_model=s.mt_model,
+            sum_model=s.sum_model if strategy != "extract-translate" else None,
+            backend=s.backend,
+            device="cpu",
+            dtype=s.dtype,
+            translation=GenerationSettings(num_beams=s.num_beams, max_new_tokens=s.max_new_tokens),
+            summary=GenerationSettings(
+                num_beams=s.sum_num_beams, max_new_tokens=s.sum_max_new_tokens,
+                min_new_tokens=s.sum_min_new_tokens, no_repeat_ngram_size=s.no_repeat_ngram_size,
+                length_penalty=s.length_penalty,
+            ),
+            full_translation=None if s.mode == "pipeline" else True,
+            cache_size=s.cache_size,
+            max_batch_tokens=s.max_batch_tokens,
+            backend_options=s.backend_options,
+        )
+        out: dict[str, Any] = {}
+        start = time.perf_counter()
+        translator = self.pipe.translator  # loads the model(s) of this strategy
+        out["load_s"] = time.perf_counter() - start
+        out["load_mt_s"] = float(getattr(translator.engine, "load_seconds", 0.0))
+        if self.pipe.needs_summarizer:
+            out["load_sum_s"] = float(getattr(self.pipe.summarizer.engine, "load_seconds", 0.0))
+        # The comparison uses one fixed output cap on both sides: no ratio-based cap.
+        translator.length_ratio = None
+        if s.max_batch_size:
+            translator.max_batch_size = s.max_batch_size
+        engine = translator.engine
+        out["threads"] = {
+            "intra": getattr(engine, "intra_threads", None),
+            "inter": getattr(engine, "inter_threads", None),
+        }
+        out["dtype"] = getattr(engine, "dtype", None)
+        return out
+
+    def round(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        start = time.perf_counter()
+        translator = self.pipe.translator
+        tr0 = translator.stats.generated_tokens
+        hits0 = translator.stats.cache_hits
+        out: dict[str, Any] = {}
+        if self.spec.mode == "translate":
+            from summarize.text import prepare_article
+
+            articles = [prepare_article(r["text"], title=r.get("title")) for r in records]
+            flat = [s for a in articles for s in a.sentences + ([a.title] if a.title else [])]
+            t0 = time.perf_counter()
+            translator.translate(flat)
+            out.update(translate_s=time.perf_counter() - t0, sentences=len(flat))
+        else:
+            sm = self.pipe.summarizer if self.pipe.needs_summarizer else None
+            sm0 = (sm.stats.generated_tokens, sm.stats.calls) if sm else (0, 0)
+            results = self.pipe.process_batch(records)
+            errors = [r.error for r in results if r.error]
+            if errors:
+                raise RuntimeError(f"fast path failed on a record: {errors[0]}")
+            out.update(
+                translate_s=sum(r.timings.get("translate", 0.0) for r in results),
+                sentences=sum(len(r.alignment) for r in results),
+                empty_summaries=sum(1 for r in results if not r.summary),
+            )
+            if sm is not None:
+                out.update(
+                    summarize_s=sum(r.timings.get("summarize", 0.0) for r in results),
+                    summarize_tokens=sm.stats.generated_tokens - sm0[0],
+                    summary_calls=sm.stats.calls - sm0[1],
+                )
+        out["translate_tokens"] = translator.stats.generated_tokens - tr0
+        out["cache_hits"] = translator.stats.cache_hits - hits0
+        out["wall_s"] = time.perf_counter() - start
+        return out
+
+
+# --------------------------------------------------------------------------- token dumps
+
+
+def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> list[list[int]]:
+    """Output token ids per sentence (for the int8 drift and the equivalence check)."""
+    from summarize.types import GenerationSettings
+
+    settings = GenerationSettings(num_beams=num_beams, max_new_tokens=spec.max_new_tokens)
+    out: list[list[int]] = []
+    if spec.system == "baseline":
+        import torch
+        from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
+
+        tok = AutoTokenizer.from_pretrained(spec.mt_model)
+        model = AutoModelForSeq2SeqLM.from_pretrained(spec.mt_model, dtype=torch.float32).eval()
+        with torch.inference_mode():
+            for i in range(0, len(sentences), spec.batch_size):
+                enc = tok(sentences[i : i + spec.batch_size], return_tensors="pt", padding=True)
+                gen = model.generate(**enc, num_beams=num_beams, max_new_tokens=spec.max_new_tokens,
+                                     do_sample=False)
+                for row in gen[:, 1:].tolist():
+                    while row and row[-1] == tok.pad_token_id:
+                        row.pop()
+                    out.append(row)
+        return out
+    from summarize.models.loading import load_engine
+
+    engine: Any = load_engine(spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype,
+                              **spec.backend_options)
+    for i in range(0, len(sentences), spec.batch_size):
+        for tokens in engine.generate_tokens(sentences[i : i + spec.batch_size], settings):
+            out.append(engine.token_ids(tokens))
+    return out
+
+
+# --------------------------------------------------------------------------- process
+
+
+def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
+    """Entry point of a worker process."""
+    spec = SystemSpec(**spec_dict)
+    os.environ.update(spec.env)
+    import logging
+    import warnings
+
+    warnings.filterwarnings("ignore")
+    logging.disable(logging.WARNING)
+    runner: Any = None
+    try:
+        while True:
+            command, payload = conn.recv()
+            if command == "setup":
+                runner = Baseline(spec) if spec.system == "baseline" else Fast(spec)
+                info = runner.setup()
+                info["rss_after_load_mb"] = peak_rss_mb()
+                conn.send(("ok", info))
+            elif command == "round":
+                result = runner.round(payload)
+                result["peak_rss_mb"] = peak_rss_mb()
+                result["vm_hwm_mb"] = hwm_rss_mb()
+                conn.send(("ok", result))
+            elif command == "tokens":
+                conn.send(("ok", output_tokens(spec, payload["sentences"], payload["num_beams"])))
+            elif command == "prepare":
+                conn.send(("ok", prepare(spec)))
+            elif command == "finish":
+                conn.send(("ok", {"peak_rss_mb": peak_rss_mb(), "vm_hwm_mb": hwm_rss_mb()}))
+                return
+            else:  # pragma: no cover
+                conn.send(("error", f"unknown command {command}"))
+    except BaseException as exc:  # report, then exit
+        conn.send(("error", f"{type(exc).__name__}: {exc}\n{traceback.format_exc()}"))
+
+
+def prepare(spec: SystemSpec) -> dict[str, Any]:
+    """Convert the fast path's models (first use) so workers measure cached loads."""
+    from summarize.models.loading import load_engine
+
+    out: dict[str, Any] = {}
+    for role, model in (("mt", spec.mt_model), ("sum", spec.sum_model)):
+        if not model:
+            continue
+        start = time.perf_counter()
+        engine: Any = load_engine(model, backend="ctranslate2", device="cpu", dtype=spec.dtype)
+        out[f"{role}_seconds"] = round(time.perf_counter() - start, 2)
+        out[f"{role}_converted"] = bool(getattr(engine, "converted", False))
+        out[f"{role}_dir"] = str(getattr(engine, "model_dir", ""))
+    return out
+
+
+def spec_dict(spec: SystemSpec) -> dict[str, Any]:
+    return asdict(spec)
