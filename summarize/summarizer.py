@@ -34,7 +34,7 @@ class Summarizer:
         settings: GenerationSettings | None = None,
         *,
         max_batch_size: int = 8,
-        max_batch_tokens: int = 8192,
+        max_batch_tokens: int = 2048,
     ) -> None:
         self.engine = engine
         self.settings = (settings or GenerationSettings()).merged_over(engine.profile.defaults)

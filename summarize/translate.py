@@ -39,7 +39,7 @@ class Translator:
         engine: Engine,
         settings: GenerationSettings | None = None,
         *,
-        max_batch_size: int = 32,
+        max_batch_size: int = 16,
         max_batch_tokens: int = 4096,
         cache_size: int = 20_000,
         length_ratio: float | None = MAX_LENGTH_RATIO,

@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import math
 import multiprocessing
 import os
 import platform
@@ -202,17 +203,39 @@ def _rounds(records: list[dict[str, Any]], size: int) -> list[list[dict[str, Any
 # --------------------------------------------------------------------------- parts
 
 
-def part_translation_rss(base: SystemSpec, fast: SystemSpec, first: list[dict[str, Any]]) -> dict[str, Any]:
-    """Translation alone: load time and peak RSS of processes holding only the translator."""
-    out = {}
-    for spec in (replace(base, mode="translate", label="baseline-translate"),
-                 replace(fast, mode="translate", label="fast-translate")):
-        res = run_interleaved([spec], [first])[spec.label]
-        summary = summarize_rounds(res["rounds"], len(first))
-        summary["load_s"] = round(res["setup"].get("load_mt_s", 0.0), 2)
-        summary["peak_rss_mb"] = res["finish"]["peak_rss_mb"]
+def part_translation(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
+                     round_size: int) -> dict[str, Any]:
+    """Translation alone: processes that hold only the translator, same sentences."""
+    specs = [replace(base, mode="translate", label="baseline-translate"),
+             replace(fast, mode="translate", label="fast-translate")]
+    res = run_interleaved(specs, _rounds(records, round_size))
+    out: dict[str, Any] = {}
+    for spec in specs:
+        r = res[spec.label]
+        summary = summarize_rounds(r["rounds"], len(records))
+        summary["load_s"] = round(r["setup"].get("load_mt_s", 0.0), 2)
+        summary["peak_rss_mb"] = r["finish"]["peak_rss_mb"]
+        summary["vm_hwm_mb"] = r["finish"].get("vm_hwm_mb")
+        summary["setup"] = r["setup"]
+        summary["per_round_tokens_per_s"] = [
+            round(x["translate_tokens"] / x["translate_s"], 1) for x in r["rounds"]
+            if x.get("translate_s")
+        ]
         out[spec.system] = summary
+    out["median_round_speedup"] = _median_ratio(
+        res[specs[1].label]["rounds"], res[specs[0].label]["rounds"], "translate_tokens",
+        "translate_s")
     return out
+
+
+def _median_ratio(a: list[dict[str, Any]], b: list[dict[str, Any]], num: str, den: str) -> float | None:
+    """Median over rounds of rate(a) / rate(b), the rate being ``num / den``."""
+    values = [
+        (x[num] / x[den]) / (y[num] / y[den])
+        for x, y in zip(a, b, strict=True)
+        if x.get(den) and y.get(den) and y.get(num)
+    ]
+    return round(statistics.median(values), 3) if values else None
 
 
 def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
@@ -225,6 +248,7 @@ def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, An
         summary["load_mt_s"] = round(r["setup"].get("load_mt_s", 0.0), 2)
         summary["load_sum_s"] = round(r["setup"].get("load_sum_s", 0.0), 2)
         summary["peak_rss_mb"] = r["finish"]["peak_rss_mb"]
+        summary["vm_hwm_mb"] = r["finish"].get("vm_hwm_mb")
         summary["setup"] = r["setup"]
         summary["per_round_wall_s"] = [round(x["wall_s"], 2) for x in r["rounds"]]
         out[spec.system] = summary
@@ -238,26 +262,40 @@ def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, An
 
 
 def part_ablations(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
-                   round_size: int) -> dict[str, Any]:
-    """Translation only, full workload: the fast path with one optimisation off at a time."""
-    t = replace(fast, mode="translate")
+                   repeats: int) -> dict[str, Any]:
+    """Translation only: the fast path with one optimisation off at a time.
+
+    Every round is the whole workload in one ``translate`` call (so batching and sorting
+    work across articles, as with ``Pipeline.run(batch_size=8)``), repeated ``repeats``
+    times with the sentence cache emptied before each round (the cache is measured
+    separately); the variants take turns within each round. Reported: median tokens/s
+    and the median over rounds of (all on / variant).
+    """
+    t = replace(fast, mode="translate", fresh_cache=True)
+    reference = "fast (all on)"
     variants = [
-        replace(t, label="fast (all on)"),
+        replace(t, label=reference),
         replace(t, label="no int8 (ct2 float32)", dtype="float32"),
         replace(t, label="no length sorting", sort_batches=False),
-        replace(t, label="no sentence cache", cache_size=0),
         replace(t, label="threads intra=cores, inter=1",
                 backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
         replace(t, label="max_batch_size 8", max_batch_size=8),
-        replace(t, label="max_batch_size 64", max_batch_size=64, max_batch_tokens=8192),
+        replace(t, label="max_batch_size 32 (old default)", max_batch_size=32),
         replace(t, label="transformers backend (fp32)", backend="transformers", dtype="float32",
                 backend_options={}),
         replace(base, mode="translate", label="baseline (plain transformers)"),
     ]
-    res = run_interleaved(variants, _rounds(records, round_size))
+    res = run_interleaved(variants, [records] * repeats)
+    ref_rounds = res[reference]["rounds"]
     table = {}
     for spec in variants:
-        s = summarize_rounds(res[spec.label]["rounds"], len(records))
+        rounds = res[spec.label]["rounds"]
+        s = summarize_rounds(rounds, len(records) * repeats)
+        rates = [r["translate_tokens"] / r["translate_s"] for r in rounds if r.get("translate_s")]
+        s["median_tokens_per_s"] = round(statistics.median(rates), 1) if rates else None
+        s["round_tokens_per_s"] = [round(x, 1) for x in rates]
+        s["speedup_of_all_on"] = _median_ratio(ref_rounds, rounds, "translate_tokens",
+                                               "translate_s")
         s["peak_rss_mb"] = res[spec.label]["finish"]["peak_rss_mb"]
         table[spec.label] = s
     return table
@@ -276,22 +314,26 @@ def part_cache_repeats(fast: SystemSpec, articles: int, seeds_dir: str | None,
 
 def part_pipeline_variants(fast: SystemSpec, records: list[dict[str, Any]],
                            round_size: int) -> dict[str, Any]:
-    """Streaming (articles in small rounds vs one big batch) and extract-translate."""
-    out = {}
-    runs = [
-        (replace(fast, label="translate-summarize, streaming"), round_size),
-        (replace(fast, label="translate-summarize, one batch"), len(records)),
-        (replace(fast, label="extract-translate (lead-3)", strategy="extract-translate"),
-         round_size),
-        (replace(fast, label="threads intra=cores, inter=1",
-                 backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
-         round_size),
-        (replace(fast, label="no int8 (ct2 float32)", dtype="float32"), round_size),
+    """Whole pipeline: streaming vs one batch, extract-translate, threads, int8."""
+    streaming = replace(fast, label="translate-summarize, streaming")
+    variants = [
+        streaming,
+        replace(fast, label="extract-translate (lead-3)", strategy="extract-translate"),
+        replace(fast, label="threads intra=cores, inter=1",
+                backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
+        replace(fast, label="no int8 (ct2 float32)", dtype="float32"),
     ]
-    for spec, size in runs:
-        res = run_interleaved([spec], _rounds(records, size))[spec.label]
-        s = summarize_rounds(res["rounds"], len(records))
-        s["peak_rss_mb"] = res["finish"]["peak_rss_mb"]
+    res = run_interleaved(variants, _rounds(records, round_size))
+    one = replace(fast, label="translate-summarize, one batch")
+    res.update(run_interleaved([one], [records]))
+    out = {}
+    for spec in [*variants, one]:
+        s = summarize_rounds(res[spec.label]["rounds"], len(records))
+        s["peak_rss_mb"] = res[spec.label]["finish"]["peak_rss_mb"]
+        if spec is not one:
+            s["median_round_speedup_of_streaming"] = _median_ratio(
+                [{"n": 1, "t": r["wall_s"]} for r in res[spec.label]["rounds"]],
+                [{"n": 1, "t": r["wall_s"]} for r in res[streaming.label]["rounds"]], "n", "t")
         out[spec.label] = s
     return out
 
@@ -382,70 +424,85 @@ def markdown(report: dict[str, Any]) -> str:
         f"Workload: {cfg['articles']} articles ({cfg['sentences']} sentences + titles), "
         f"translation beams {cfg['num_beams']}, max_new_tokens {cfg['max_new_tokens']}; "
         f"summary beams {cfg['sum_num_beams']}, max_new_tokens {cfg['sum_max_new_tokens']}, "
-        f"min_new_tokens {cfg['sum_min_new_tokens']}; models: {cfg['models']}.",
+        f"min_new_tokens {cfg['sum_min_new_tokens']}; models: {cfg['models']}; "
+        f"fast path dtype {cfg['dtype']}.",
         "",
         "| | (a) transformers baseline | (b) fast path | (b)/(a) |",
         "| --- | ---: | ---: | ---: |",
     ]
-    tr = report.get("translation_only", {})
+    tr = report["translation_only"]
     pl = report["pipeline"]
+    ta, tb = tr["baseline"], tr["fast"]
     a, b = pl["baseline"], pl["fast"]
 
     def row(name: str, x: Any, y: Any, unit: str = "", r: Any = "auto") -> None:
         rr = ratio(y, x) if r == "auto" else r
         lines.append(f"| {name} | {_fmt(x, unit)} | {_fmt(y, unit)} | {_fmt(rr, '×')} |")
 
-    row("translation: generated tokens/s", a["translate_tokens_per_s"], b["translate_tokens_per_s"])
-    row("translation: generated tokens", a["translate_tokens"], b["translate_tokens"], r=None)
-    if tr:
-        row("translation only: peak RSS", tr["baseline"]["peak_rss_mb"],
-            tr["fast"]["peak_rss_mb"], " MB")
-        row("translation only: model load", tr["baseline"]["load_s"], tr["fast"]["load_s"], " s")
+    row("translation: generated tokens/s", ta["translate_tokens_per_s"], tb["translate_tokens_per_s"])
+    row("translation: generated tokens", ta["translate_tokens"], tb["translate_tokens"], r=None)
+    row("translation: articles/minute", ta["articles_per_min"], tb["articles_per_min"])
+    row("translation: peak RSS", ta["peak_rss_mb"], tb["peak_rss_mb"], " MB")
+    row("translation: model load", ta["load_s"], tb["load_s"], " s")
     row("pipeline: articles/minute", a["articles_per_min"], b["articles_per_min"])
     row("pipeline: wall time", a["wall_s"], b["wall_s"], " s", r=ratio(a["wall_s"], b["wall_s"]))
     row("pipeline: generated tokens/s (all)", a.get("total_tokens_per_s"),
         b.get("total_tokens_per_s"))
-    row("summariser: generated tokens/s", a.get("summarize_tokens_per_s"),
+    row("pipeline: translation stage tokens/s", a["translate_tokens_per_s"],
+        b["translate_tokens_per_s"])
+    row("pipeline: summariser tokens/s", a.get("summarize_tokens_per_s"),
         b.get("summarize_tokens_per_s"))
-    row("summariser: calls / generated tokens",
+    row("pipeline: summariser calls / tokens",
         f"{a.get('summary_calls')} / {a.get('summarize_tokens')}",
         f"{b.get('summary_calls')} / {b.get('summarize_tokens')}", r=None)
     row("pipeline: peak RSS", a["peak_rss_mb"], b["peak_rss_mb"], " MB")
     row("pipeline: model load (mt + sum)", round(a["load_mt_s"] + a["load_sum_s"], 2),
         round(b["load_mt_s"] + b["load_sum_s"], 2), " s")
-    row("pipeline: first result (1st round)", a["first_result_s"], b["first_result_s"], " s",
+    row("pipeline: first result", a["first_result_s"], b["first_result_s"], " s",
         r=ratio(a["first_result_s"], b["first_result_s"]))
-    lines.append("")
-    lines.append(
-        "Ratios: (b)/(a) for rates, (a)/(b) for times, (b)/(a) for memory. "
-        f"Median per-round pipeline speed-up: {_fmt(pl.get('median_round_speedup'), '×')}. "
-        f"Building the bench models: {_fmt(report.get('build_models_s'), ' s')}; first-use "
-        f"conversion to CTranslate2 {cfg['dtype']}: translator "
-        f"{_fmt(report.get('prepare', {}).get('mt_seconds'), ' s')}, summariser "
-        f"{_fmt(report.get('prepare', {}).get('sum_seconds'), ' s')} (0 s when cached). "
-        f"Whole benchmark: {_fmt(report.get('elapsed_s'), ' s')}."
-    )
+    prep = report.get("prepare", {})
+    lines += [
+        "",
+        "(b)/(a) for rates and memory, (a)/(b) for times. Median per-round speed-up: "
+        f"translation {_fmt(tr.get('median_round_speedup'), '×')}, pipeline "
+        f"{_fmt(pl.get('median_round_speedup'), '×')}. Building the bench models: "
+        f"{_fmt(report.get('build_models_s'), ' s')}; first-use conversion to CTranslate2 "
+        f"{cfg['dtype']}: translator {_fmt(prep.get('mt_seconds'), ' s')}, summariser "
+        f"{_fmt(prep.get('sum_seconds'), ' s')} (converted: {prep.get('mt_converted')}/"
+        f"{prep.get('sum_converted')}). Whole benchmark: {_fmt(report.get('elapsed_s'), ' s')}.",
+    ]
     if "ablations" in report:
         ab = report["ablations"]
-        full = ab.get("fast (all on)", {}).get("translate_tokens_per_s")
-        lines += ["", "Translation only, full workload, one change at a time:", "",
-                  "| variant | tokens/s | vs all-on | peak RSS |", "| --- | ---: | ---: | ---: |"]
+        base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
+        full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
+        total_gain = (full / base_rate) if full and base_rate else None
+        lines += ["", "Translation only, whole workload per round, one change at a time:", "",
+                  "| variant | median tokens/s | all-on / variant | share of the log-gain | "
+                  "peak RSS |", "| --- | ---: | ---: | ---: | ---: |"]
         for name, s in ab.items():
-            tps = s.get("translate_tokens_per_s")
-            lines.append(f"| {name} | {_fmt(tps)} | {_fmt(ratio(tps, full), '×')} | "
-                         f"{_fmt(s.get('peak_rss_mb'), ' MB')} |")
+            speedup = s.get("speedup_of_all_on")
+            share = (
+                f"{math.log(speedup) / math.log(total_gain):.0%}"
+                if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
+                else "-"
+            )
+            lines.append(f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
+                         f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |")
     if "cache_repeats" in report:
         lines += ["", "| sentence cache, verbatim repeated articles | tokens generated | "
-                  "cache hits | wall s |", "| --- | ---: | ---: | ---: |"]
+                  "cache hits | wall |", "| --- | ---: | ---: | ---: |"]
         for name, s in report["cache_repeats"].items():
-            lines.append(f"| {name} | {s['translate_tokens']} | {s['cache_hits']} | "
-                         f"{_fmt(s['wall_s'])} |")
+            lines.append(f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
+                         f"{_fmt(s['wall_s'], ' s')} |")
     if "pipeline_variants" in report:
-        lines += ["", "| fast pipeline variant | articles/min | first result | wall |",
-                  "| --- | ---: | ---: | ---: |"]
+        lines += ["", "| fast pipeline variant | articles/min | first result | wall | "
+                  "vs streaming (median per round) | peak RSS |",
+                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
         for name, s in report["pipeline_variants"].items():
             lines.append(f"| {name} | {_fmt(s['articles_per_min'])} | "
-                         f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} |")
+                         f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
+                         f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
+                         f"{_fmt(s.get('peak_rss_mb'), ' MB')} |")
     if "drift" in report:
         lines += ["", "| output agreement | beams | token agreement | common prefix | "
                   "identical |", "| --- | ---: | ---: | ---: | ---: |"]
@@ -478,6 +535,8 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--ablations", action="store_true",
                    help="also measure each optimisation's share, the cache on repeats, "
                    "streaming, extract-translate and the int8 drift (several more minutes)")
+    p.add_argument("--repeats", type=int, default=2,
+                   help="rounds of the whole workload per ablation variant (default 2)")
     p.add_argument("--drift", action="store_true", help="also measure the int8 drift")
     p.add_argument("--drift-sentences", type=int, default=48)
     p.add_argument("--tiny", action="store_true",
@@ -554,13 +613,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if w.proc.is_alive():
             w.proc.kill()
 
-    logger.info("translation only: load time and peak RSS (first article)")
-    report["translation_only"] = part_translation_rss(base, fast, records[:1])
+    logger.info("translation only, %d articles", len(records))
+    report["translation_only"] = part_translation(base, fast, records, args.round_size)
     logger.info("whole pipeline, %d articles", len(records))
     report["pipeline"] = part_pipeline(base, fast, records, args.round_size)
     if args.ablations:
         logger.info("ablations (translation only)")
-        report["ablations"] = part_ablations(base, fast, records, args.round_size)
+        report["ablations"] = part_ablations(base, fast, records, args.repeats)
         report["cache_repeats"] = part_cache_repeats(fast, max(len(records), 10), args.seeds_dir,
                                                      args.round_size)
         report["pipeline_variants"] = part_pipeline_variants(fast, records, args.round_size)
@@ -570,13 +629,19 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     report["load_after"] = load_average()
     report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    tr, pl = report["translation_only"], report["pipeline"]
     targets = {
-        "translation tokens/s >= 4x": ratio(report["pipeline"]["fast"]["translate_tokens_per_s"],
-                                             report["pipeline"]["baseline"]["translate_tokens_per_s"]),
-        "translation peak RSS <= 0.5x": ratio(report["translation_only"]["fast"]["peak_rss_mb"],
-                                              report["translation_only"]["baseline"]["peak_rss_mb"]),
-        "pipeline end to end >= 3x": ratio(report["pipeline"]["baseline"]["wall_s"],
-                                           report["pipeline"]["fast"]["wall_s"]),
+        "translation tokens/s >= 4x": {
+            "total": ratio(tr["fast"]["translate_tokens_per_s"],
+                           tr["baseline"]["translate_tokens_per_s"]),
+            "median_round": tr.get("median_round_speedup"),
+        },
+        "translation peak RSS <= 0.5x": ratio(tr["fast"]["peak_rss_mb"],
+                                              tr["baseline"]["peak_rss_mb"]),
+        "pipeline end to end >= 3x": {
+            "total": ratio(pl["baseline"]["wall_s"], pl["fast"]["wall_s"]),
+            "median_round": pl.get("median_round_speedup"),
+        },
     }
     report["targets"] = targets
     table = markdown(report)

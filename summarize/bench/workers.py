@@ -48,6 +48,7 @@ class SystemSpec:
     sort_batches: bool = True
     max_batch_size: int | None = None
     max_batch_tokens: int = 4096
+    fresh_cache: bool = False  # empty the sentence cache before every round (repeated rounds)
     env: dict[str, str] = field(default_factory=dict)
 
 
@@ -283,6 +284,8 @@ class Fast:
     def round(self, records: list[dict[str, Any]]) -> dict[str, Any]:
         start = time.perf_counter()
         translator = self.pipe.translator
+        if self.spec.fresh_cache:
+            translator._cache.clear()
         tr0 = translator.stats.generated_tokens
         hits0 = translator.stats.cache_hits
         out: dict[str, Any] = {}
