@@ -332,8 +332,11 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
     out: list[list[int]] = []
     if spec.system == "baseline":
         import torch
+        import transformers
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
         tok = AutoTokenizer.from_pretrained(spec.mt_model)
         model = AutoModelForSeq2SeqLM.from_pretrained(spec.mt_model, dtype=torch.float32).eval()
         with torch.inference_mode():

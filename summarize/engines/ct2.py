@@ -609,8 +609,11 @@ class CTranslate2Engine:
         enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
         return [self.tokenizer.convert_ids_to_tokens(ids) for ids in enc["input_ids"]]
 
-    def translate_options(self, settings: GenerationSettings, n: int) -> dict[str, Any]:
-        """``translate_batch`` keyword arguments for ``settings`` (unset: model defaults)."""
+    def translate_options(
+        self, settings: GenerationSettings, n: int
+    ) -> tuple[dict[str, Any], bool, int]:
+        """``translate_batch`` keyword arguments for ``settings`` (unset: model defaults),
+        whether to emulate transformers' forced EOS, and the new-token limit."""
         d = self.defaults
 
         def pick(value: Any, default: Any) -> Any:
@@ -646,9 +649,7 @@ class CTranslate2Engine:
         if self.inter_threads > 1 and n > 1:
             # Split the batch so every translation worker gets a share.
             opts["max_batch_size"] = math.ceil(n / self.inter_threads)
-        opts["_forced_eos"] = forced_eos and length < max_new
-        opts["_max_new"] = max_new
-        return opts
+        return opts, forced_eos and length < max_new, max_new
 
     def generate_tokens(
         self, texts: Sequence[str], settings: GenerationSettings
@@ -657,9 +658,7 @@ class CTranslate2Engine:
         decoder start token excluded, EOS included when generated (as transformers counts)."""
         if not texts:
             return []
-        opts = self.translate_options(settings, len(texts))
-        forced_eos = opts.pop("_forced_eos")
-        max_new = opts.pop("_max_new")
+        opts, forced_eos, max_new = self.translate_options(settings, len(texts))
         if settings.do_sample:
             import ctranslate2
 
