@@ -62,10 +62,22 @@ def main() -> None:
 
 def generation_options(f: Any) -> Any:
     options = [
-        click.option("--num-beams", type=click.IntRange(1), help="Beam size for both models (default: per model family, see prompts/)."),
-        click.option("--min-length", type=click.IntRange(0), help="Minimum summary length in tokens."),
-        click.option("--max-length", type=click.IntRange(1), help="Maximum summary length in tokens."),
-        click.option("--max-translation-length", type=click.IntRange(1), help="Maximum tokens generated per translated sentence."),
+        click.option(
+            "--num-beams",
+            type=click.IntRange(1),
+            help="Beam size for both models (default: per model family, see prompts/).",
+        ),
+        click.option(
+            "--min-length", type=click.IntRange(0), help="Minimum summary length in tokens."
+        ),
+        click.option(
+            "--max-length", type=click.IntRange(1), help="Maximum summary length in tokens."
+        ),
+        click.option(
+            "--max-translation-length",
+            type=click.IntRange(1),
+            help="Maximum tokens generated per translated sentence.",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -74,12 +86,46 @@ def generation_options(f: Any) -> Any:
 
 def model_options(f: Any) -> Any:
     options = [
-        click.option("--strategy", "-s", type=click.Choice(STRATEGY_CHOICES), default="translate-summarize", show_default=True, help="How the English summary is made."),
-        click.option("--mt-model", metavar="ID|DIR", help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en]."),
-        click.option("--sum-model", metavar="ID|DIR", help="Summarisation model [default: per strategy, e.g. sshleifer/distilbart-cnn-12-6]."),
-        click.option("--backend", type=click.Choice(["transformers", "ctranslate2"]), default="transformers", show_default=True, help="Inference backend."),
-        click.option("--device", type=click.Choice(["auto", "cpu", "cuda"]), default="auto", show_default=True),
-        click.option("--dtype", type=click.Choice(["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32"]), default="auto", show_default=True, help="Weights/compute type (int8* only with ctranslate2)."),
+        click.option(
+            "--strategy",
+            "-s",
+            type=click.Choice(STRATEGY_CHOICES),
+            default="translate-summarize",
+            show_default=True,
+            help="How the English summary is made.",
+        ),
+        click.option(
+            "--mt-model",
+            metavar="ID|DIR",
+            help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en].",
+        ),
+        click.option(
+            "--sum-model",
+            metavar="ID|DIR",
+            help="Summarisation model [default: per strategy, e.g. sshleifer/distilbart-cnn-12-6].",
+        ),
+        click.option(
+            "--backend",
+            type=click.Choice(["transformers", "ctranslate2"]),
+            default="transformers",
+            show_default=True,
+            help="Inference backend.",
+        ),
+        click.option(
+            "--device",
+            type=click.Choice(["auto", "cpu", "cuda"]),
+            default="auto",
+            show_default=True,
+        ),
+        click.option(
+            "--dtype",
+            type=click.Choice(
+                ["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32"]
+            ),
+            default="auto",
+            show_default=True,
+            help="Weights/compute type (int8* only with ctranslate2).",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
@@ -87,9 +133,17 @@ def model_options(f: Any) -> Any:
 
 
 def build_pipeline(
-    *, strategy: str, mt_model: str | None, sum_model: str | None, backend: str, device: str,
-    dtype: str, num_beams: int | None = None, min_length: int | None = None,
-    max_length: int | None = None, max_translation_length: int | None = None,
+    *,
+    strategy: str,
+    mt_model: str | None,
+    sum_model: str | None,
+    backend: str,
+    device: str,
+    dtype: str,
+    num_beams: int | None = None,
+    min_length: int | None = None,
+    max_length: int | None = None,
+    max_translation_length: int | None = None,
     **extra: Any,
 ) -> Any:
     from summarize.pipeline import Pipeline
@@ -114,17 +168,63 @@ def build_pipeline(
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, allow_dash=True), default="-", show_default=True, help="JSONL output file ('-' for stdout).")
-@click.option("--resume", is_flag=True, help="Skip ids already in the output file and append the rest.")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="JSONL output file ('-' for stdout).",
+)
+@click.option(
+    "--resume", is_flag=True, help="Skip ids already in the output file and append the rest."
+)
 @model_options
 @generation_options
-@click.option("--batch-size", "-b", type=click.IntRange(1), default=8, show_default=True, help="Articles per batch (sentences are batched across them).")
-@click.option("--extractive", type=click.Choice(["lead", "textrank"]), default="lead", show_default=True, help="Sentence picker for --strategy extract-translate.")
-@click.option("--sentences", "extract_k", type=click.IntRange(1), default=3, show_default=True, help="Sentences picked by extract-translate.")
-@click.option("--full-translation/--no-full-translation", default=None, help="Translate the whole article (default: yes, except extract-translate).")
-@click.option("--max-chars", type=click.IntRange(1), default=5_000_000, show_default=True, help="Reject articles longer than this many characters.")
+@click.option(
+    "--batch-size",
+    "-b",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help="Articles per batch (sentences are batched across them).",
+)
+@click.option(
+    "--extractive",
+    type=click.Choice(["lead", "textrank"]),
+    default="lead",
+    show_default=True,
+    help="Sentence picker for --strategy extract-translate.",
+)
+@click.option(
+    "--sentences",
+    "extract_k",
+    type=click.IntRange(1),
+    default=3,
+    show_default=True,
+    help="Sentences picked by extract-translate.",
+)
+@click.option(
+    "--full-translation/--no-full-translation",
+    default=None,
+    help="Translate the whole article (default: yes, except extract-translate).",
+)
+@click.option(
+    "--max-chars",
+    type=click.IntRange(1),
+    default=5_000_000,
+    show_default=True,
+    help="Reject articles longer than this many characters.",
+)
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
-def run(paths: tuple[str, ...], output: str, resume: bool, batch_size: int, progress: bool, **options: Any) -> None:
+def run(
+    paths: tuple[str, ...],
+    output: str,
+    resume: bool,
+    batch_size: int,
+    progress: bool,
+    **options: Any,
+) -> None:
     """Translate and summarise articles; write one JSON line per article.
 
     PATHS are .txt/.html files, directories (read recursively), JSONL files
@@ -165,7 +265,12 @@ def run(paths: tuple[str, ...], output: str, resume: bool, batch_size: int, prog
 
     from tqdm import tqdm
 
-    with tqdm(total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True) as bar, JsonlWriter(output, append=resume) as writer:
+    with (
+        tqdm(
+            total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
+        ) as bar,
+        JsonlWriter(output, append=resume) as writer,
+    ):
         for result in pipeline.run(pending(), batch_size=batch_size):
             writer.write(result.to_dict())
             if result.error:
@@ -192,7 +297,11 @@ def models() -> None:
 
 
 @models.command("list")
-@click.option("--cache-dir", type=click.Path(file_okay=False), help="Cache to scan [default: the standard Hugging Face cache].")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Cache to scan [default: the standard Hugging Face cache].",
+)
 def models_list(cache_dir: str | None) -> None:
     """Show models in the Hugging Face cache, with sizes and what this tool knows of them."""
     from summarize.models.hub import cached_models

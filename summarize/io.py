@@ -26,7 +26,9 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
         path = Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
-                if child.is_file() and not any(part.startswith(".") for part in child.relative_to(path).parts):
+                if child.is_file() and not any(
+                    part.startswith(".") for part in child.relative_to(path).parts
+                ):
                     yield child
         elif path.is_file():
             yield path
@@ -71,10 +73,16 @@ def _iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
                 yield {"id": fallback, "_error": f"line {lineno} of {path.name} is not valid UTF-8"}
                 continue
             except json.JSONDecodeError as exc:
-                yield {"id": fallback, "_error": f"malformed JSON on line {lineno} of {path.name}: {exc.msg}"}
+                yield {
+                    "id": fallback,
+                    "_error": f"malformed JSON on line {lineno} of {path.name}: {exc.msg}",
+                }
                 continue
             if not isinstance(obj, dict):
-                yield {"id": fallback, "_error": f"line {lineno} of {path.name} is not a JSON object"}
+                yield {
+                    "id": fallback,
+                    "_error": f"line {lineno} of {path.name} is not a JSON object",
+                }
                 continue
             if obj.get("id") in (None, ""):
                 obj["id"] = fallback
@@ -89,7 +97,9 @@ def _iter_csv(path: Path) -> Iterator[dict[str, Any]]:
                 if row.get("id") in (None, ""):
                     row["id"] = f"{path.stem}:{rowno}"
                 if "text" not in row:
-                    row["_error"] = f"{path.name} has no 'text' column (columns: {reader.fieldnames})"
+                    row["_error"] = (
+                        f"{path.name} has no 'text' column (columns: {reader.fieldnames})"
+                    )
                 yield row
         except (UnicodeDecodeError, csv.Error) as exc:
             yield {"id": f"{path.stem}:?", "_error": f"cannot read {path.name} as UTF-8 CSV: {exc}"}

@@ -82,19 +82,26 @@ def to_record(item: Any, position: int) -> Record:
         text = item.get("text")
         if text is None:
             return Record(
-                id=rid, text=None,
+                id=rid,
+                text=None,
                 error=str(MalformedRecordError("record has no 'text' field")),
             )
         if not isinstance(text, (str, bytes)):
-            return Record(id=rid, text=None, error=f"'text' must be a string, not {type(text).__name__}")
+            return Record(
+                id=rid, text=None, error=f"'text' must be a string, not {type(text).__name__}"
+            )
         title = item.get("title")
         meta = {k: v for k, v in item.items() if k not in ("id", "text", "title", "html")}
         return Record(
-            id=rid, text=text, title=str(title) if title else None, html=item.get("html"),
+            id=rid,
+            text=text,
+            title=str(title) if title else None,
+            html=item.get("html"),
             metadata=meta,
         )
     return Record(
-        id=str(position), text=None,
+        id=str(position),
+        text=None,
         error=f"unsupported record type {type(item).__name__} (use str, bytes or dict)",
     )
 
@@ -192,8 +199,13 @@ class Pipeline:
         from summarize.models.loading import load_engine
 
         return load_engine(
-            model_id, backend=self.backend, device=self.device, dtype=self.dtype,
-            revision=revision, prompts_dir=self.prompts_dir, **self.backend_options,
+            model_id,
+            backend=self.backend,
+            device=self.device,
+            dtype=self.dtype,
+            revision=revision,
+            prompts_dir=self.prompts_dir,
+            **self.backend_options,
         )
 
     @property
@@ -213,7 +225,9 @@ class Pipeline:
                     "not a translation model"
                 )
             self._translator = Translator(
-                engine, self.translation_settings, max_batch_tokens=self.max_batch_tokens,
+                engine,
+                self.translation_settings,
+                max_batch_tokens=self.max_batch_tokens,
                 cache_size=self.cache_size,
             )
         if self.needs_summarizer and self._summarizer is None:
@@ -221,9 +235,7 @@ class Pipeline:
             engine = self._engine(self.sum_model, self.sum_revision)
             want = "crosslingual-summarization" if self.strategy == "direct" else "summarization"
             if engine.profile.task != want:
-                hint = (
-                    " (try csebuetnlp/mT5_m2m_crossSum)" if want.startswith("cross") else ""
-                )
+                hint = " (try csebuetnlp/mT5_m2m_crossSum)" if want.startswith("cross") else ""
                 raise ConfigError(
                     f"strategy '{self.strategy}' needs a {want} model{hint}; "
                     f"'{self.sum_model}' is a {engine.profile.family} {engine.profile.task} model"
@@ -242,7 +254,9 @@ class Pipeline:
     def license_warnings(self) -> list[str]:
         """Warnings for models whose licence restricts use (e.g. non-commercial)."""
         out = []
-        engines = [self.translator.engine] + ([self.summarizer.engine] if self.needs_summarizer else [])
+        engines = [self.translator.engine] + (
+            [self.summarizer.engine] if self.needs_summarizer else []
+        )
         for engine in engines:
             if engine.profile.non_commercial:
                 out.append(
@@ -344,7 +358,9 @@ class Pipeline:
             w.translation_sentences = out
             w.timings["translate"] = elapsed * (len(need) / max(len(flat), 1))
             if warnings:  # attribute split-sentence warnings to the records they came from
-                w.warnings.extend(warnings if len(jobs) == 1 else self._long_sentence_warnings(need))
+                w.warnings.extend(
+                    warnings if len(jobs) == 1 else self._long_sentence_warnings(need)
+                )
 
     def _long_sentence_warnings(self, sentences: Sequence[str]) -> list[str]:
         budget = self.translator.budget
@@ -352,8 +368,10 @@ class Pipeline:
         n = sum(1 for c in counts if c > budget)
         if not n:
             return []
-        return [f"{n} sentence(s) exceeded the translation model's limit of {budget} tokens "
-                "and were translated in parts"]
+        return [
+            f"{n} sentence(s) exceeded the translation model's limit of {budget} tokens "
+            "and were translated in parts"
+        ]
 
     def _summarize_stage(self, works: list[_Work]) -> None:
         if self.strategy == "extract-translate":
@@ -368,7 +386,9 @@ class Pipeline:
         for w in works:
             assert w.article is not None
             if self.strategy == "translate-summarize":
-                if w.translation_sentences is None or len(w.aligned_indices) != len(w.article.sentences):
+                if w.translation_sentences is None or len(w.aligned_indices) != len(
+                    w.article.sentences
+                ):
                     raise ConfigError("translate-summarize needs the full translation")
                 docs.append([s for s in w.translation_sentences if s])
             else:  # summarize-translate and direct read the Indonesian source
@@ -471,8 +491,13 @@ class Pipeline:
             self._summarize_stage(works)
 
     def _isolate(self, w: _Work, on_progress: Callable[[int], None] | None) -> None:
-        fresh = _Work(w.record, article=w.article, english_input=w.english_input,
-                      warnings=list(w.warnings), timings=dict(w.timings))
+        fresh = _Work(
+            w.record,
+            article=w.article,
+            english_input=w.english_input,
+            warnings=list(w.warnings),
+            timings=dict(w.timings),
+        )
         try:
             self._forward([fresh], on_progress)
         except _FATAL:

@@ -59,8 +59,11 @@ class Summarizer:
     def _split(self, text: str) -> list[str]:
         """Split one over-long text into parts that fit the model (by token budget)."""
         return split_to_fit(
-            text, self.budget, lambda t: self.engine.count_tokens([t])[0],
-            self.engine.tokenize, self.engine.detokenize,
+            text,
+            self.budget,
+            lambda t: self.engine.count_tokens([t])[0],
+            self.engine.tokenize,
+            self.engine.detokenize,
         )
 
     def _chunks(self, sentences: Sequence[str]) -> list[str]:
@@ -79,9 +82,7 @@ class Summarizer:
             fixed.extend(self._split(chunk) if c > self.budget else [chunk])
         return fixed
 
-    def summarize_many(
-        self, documents: Sequence[Sequence[str]]
-    ) -> list[tuple[str, list[str]]]:
+    def summarize_many(self, documents: Sequence[Sequence[str]]) -> list[tuple[str, list[str]]]:
         """Summarise several documents (each a list of sentences), batching across them."""
         results: list[tuple[str, list[str]]] = [("", []) for _ in documents]
         state: dict[int, list[str]] = {}
@@ -119,9 +120,7 @@ class Summarizer:
                     continue
                 joined = [s for s in summaries if s.strip()] or summaries
                 total = self.engine.count_tokens([" ".join(joined)])[0]
-                next_state[i] = (
-                    self._chunks(joined) if total > self.budget else [" ".join(joined)]
-                )
+                next_state[i] = self._chunks(joined) if total > self.budget else [" ".join(joined)]
             state = next_state
         return results
 

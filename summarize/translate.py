@@ -101,8 +101,11 @@ class Translator:
         for s, c in zip(todo, counts_all, strict=True):
             if c > self.budget:
                 parts = split_to_fit(
-                    s, self.budget, lambda t: self.engine.count_tokens([t])[0],
-                    self.engine.tokenize, self.engine.detokenize,
+                    s,
+                    self.budget,
+                    lambda t: self.engine.count_tokens([t])[0],
+                    self.engine.tokenize,
+                    self.engine.detokenize,
                 )
                 parts_of[s] = parts
                 units.extend(parts)
@@ -132,9 +135,7 @@ class Translator:
             if on_batch is not None:
                 on_batch(len(batch))
         for s in todo:
-            value = (
-                " ".join(generated[p] for p in parts_of[s]) if s in parts_of else generated[s]
-            )
+            value = " ".join(generated[p] for p in parts_of[s]) if s in parts_of else generated[s]
             self._cache_put(s, value)
             out[s] = value
         return [out.get(s, "") for s in sentences], warnings

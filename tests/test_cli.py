@@ -44,7 +44,9 @@ def test_run_seeds_every_strategy(strategy, tiny_models, tmp_path):
     assert result.exit_code == 0, result.output
     records = read_jsonl(out)
     assert len(records) == 5
-    assert sorted(r["id"] for r in records) == sorted(p.stem for p in (ROOT / "seeds").glob("*.txt"))
+    assert sorted(r["id"] for r in records) == sorted(
+        p.stem for p in (ROOT / "seeds").glob("*.txt")
+    )
     for r in records:
         assert r["error"] is None
         assert r["translation"].strip() and r["summary"].strip()
@@ -55,7 +57,9 @@ def test_run_seeds_every_strategy(strategy, tiny_models, tmp_path):
 
 def test_run_to_stdout_streams_jsonl(tiny_models):
     seed = next((ROOT / "seeds").glob("*.txt"))
-    result = CliRunner().invoke(main, ["run", str(seed), *tiny_args("extract-translate", tiny_models), *FAST])
+    result = CliRunner().invoke(
+        main, ["run", str(seed), *tiny_args("extract-translate", tiny_models), *FAST]
+    )
     assert result.exit_code == 0, result.output
     lines = [json.loads(x) for x in result.stdout.splitlines()]
     assert [r["id"] for r in lines] == [seed.stem]
@@ -87,12 +91,30 @@ def test_bad_corpus_completes_and_reports_each_record(tiny_models, tmp_path, see
         fh.write(json.dumps({"id": "j-good2", "text": seeds[2]}) + "\n")
     out = tmp_path / "out.jsonl"
     result = CliRunner().invoke(
-        main, ["run", str(corpus), "-o", str(out), "--batch-size", "4",
-               *tiny_args("translate-summarize", tiny_models), *FAST]
+        main,
+        [
+            "run",
+            str(corpus),
+            "-o",
+            str(out),
+            "--batch-size",
+            "4",
+            *tiny_args("translate-summarize", tiny_models),
+            *FAST,
+        ],
     )
     assert result.exit_code == EXIT_FAILED_RECORDS, result.output
     by_id = {r["id"]: r for r in read_jsonl(out)}
-    assert set(by_id) == {"empty", "binary", "page", "english", "big", "j-good", "batch:2", "j-good2"}
+    assert set(by_id) == {
+        "empty",
+        "binary",
+        "page",
+        "english",
+        "big",
+        "j-good",
+        "batch:2",
+        "j-good2",
+    }
     for good in ("page", "english", "big", "j-good", "j-good2"):
         assert by_id[good]["error"] is None and by_id[good]["summary"], good
     assert "empty" in by_id["empty"]["error"]
@@ -154,10 +176,23 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(tiny_models, tmp_path,
     texts = list(seed_texts.values())
     with src.open("w", encoding="utf-8") as fh:
         for i in range(200):  # unique text per record so nothing is served from a cache
-            fh.write(json.dumps({"id": f"n{i:03d}", "text": f"Artikel {i}. " + texts[i % 5]}) + "\n")
+            fh.write(
+                json.dumps({"id": f"n{i:03d}", "text": f"Artikel {i}. " + texts[i % 5]}) + "\n"
+            )
     out = tmp_path / "out.jsonl"
-    cmd = [sys.executable, "-m", "summarize", "run", str(src), "-o", str(out), "--batch-size", "2",
-           *tiny_args("extract-translate", tiny_models), *FAST]
+    cmd = [
+        sys.executable,
+        "-m",
+        "summarize",
+        "run",
+        str(src),
+        "-o",
+        str(out),
+        "--batch-size",
+        "2",
+        *tiny_args("extract-translate", tiny_models),
+        *FAST,
+    ]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
     proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     deadline = time.monotonic() + 120

@@ -93,8 +93,9 @@ def test_beam_search_with_family_defaults_matches_transformers(
 def test_mt5_beam_scores_match_transformers(tiny_models: dict[str, str], name: str) -> None:
     """Regression: the converter must not scale mT5 logits (transformers 5 does not)."""
     hf, fast = _engines(tiny_models[name])
-    settings = GenerationSettings(num_beams=4, max_new_tokens=MAX_NEW, length_penalty=1.0,
-                                  no_repeat_ngram_size=0)
+    settings = GenerationSettings(
+        num_beams=4, max_new_tokens=MAX_NEW, length_penalty=1.0, no_repeat_ngram_size=0
+    )
     assert fast.generate(SENTENCES, settings).texts == hf.generate(SENTENCES, settings).texts  # type: ignore[attr-defined]
 
 
@@ -140,8 +141,13 @@ def test_sampling_is_seeded(tiny_models: dict[str, str], tmp_path: Path) -> None
     outputs = []
     for _ in range(2):
         engine = CTranslate2Engine.load(
-            tiny_models["marian"], local_dir=Path(tiny_models["marian"]), device="cpu",
-            dtype="float32", revision=None, inter_threads=1, intra_threads=1,
+            tiny_models["marian"],
+            local_dir=Path(tiny_models["marian"]),
+            device="cpu",
+            dtype="float32",
+            revision=None,
+            inter_threads=1,
+            intra_threads=1,
         )
         outputs.append(engine.generate(SENTENCES, settings).texts)
     assert outputs[0] == outputs[1]
@@ -160,7 +166,11 @@ def test_describe_has_the_same_keys_as_transformers(tiny_models: dict[str, str])
 
 def _load(path: str | Path, cache: Path, dtype: str = "int8") -> CTranslate2Engine:
     return CTranslate2Engine.load(
-        str(path), local_dir=Path(path), device="cpu", dtype=dtype, revision=None,
+        str(path),
+        local_dir=Path(path),
+        device="cpu",
+        dtype=dtype,
+        revision=None,
         cache_dir=cache,
     )
 
@@ -190,7 +200,10 @@ def test_quantisation_and_content_are_part_of_the_key(
     int8 = _load(src, cache, "int8")
     f32 = _load(src, cache, "float32")
     assert f32.converted and f32.model_dir != int8.model_dir
-    assert json.loads((f32.model_dir / ct2.MARKER_FILE).read_text())["key"]["quantization"] == "float32"
+    assert (
+        json.loads((f32.model_dir / ct2.MARKER_FILE).read_text())["key"]["quantization"]
+        == "float32"
+    )
     # Changing the model's files (here its config) gives a new entry, not a stale one.
     config = json.loads((src / "config.json").read_text(encoding="utf-8"))
     config["summarize_test_marker"] = 1
@@ -267,8 +280,9 @@ def test_unsupported_compute_type_is_a_config_error(tiny_models: dict[str, str])
 
 
 def test_thread_options_reach_the_engine(tiny_models: dict[str, str]) -> None:
-    engine = load_engine(tiny_models["marian"], backend="ctranslate2", device="cpu",
-                         intra_threads=1, inter_threads=1)
+    engine = load_engine(
+        tiny_models["marian"], backend="ctranslate2", device="cpu", intra_threads=1, inter_threads=1
+    )
     assert (engine.intra_threads, engine.inter_threads) == (1, 1)  # type: ignore[attr-defined]
     default = load_engine(tiny_models["marian"], backend="ctranslate2", device="cpu")
     assert default.inter_threads * default.intra_threads <= max(ct2.default_threads(), 2)  # type: ignore[attr-defined]
@@ -279,8 +293,13 @@ def test_thread_options_reach_the_engine(tiny_models: dict[str, str]) -> None:
 def test_pipeline_backend_options(tiny_models: dict[str, str]) -> None:
     from summarize.pipeline import Pipeline
 
-    pipe = Pipeline("extract-translate", mt_model=tiny_models["marian"], backend="ctranslate2",
-                    device="cpu", backend_options={"intra_threads": 1, "inter_threads": 2})
+    pipe = Pipeline(
+        "extract-translate",
+        mt_model=tiny_models["marian"],
+        backend="ctranslate2",
+        device="cpu",
+        backend_options={"intra_threads": 1, "inter_threads": 2},
+    )
     engine = pipe.translator.engine
     assert engine.backend == "ctranslate2"
     assert (engine.intra_threads, engine.inter_threads) == (1, 2)
@@ -307,11 +326,24 @@ def test_cli_run_writes_the_same_records_with_both_backends(
     records = {}
     for backend in ("transformers", "ctranslate2"):
         out = tmp_path / f"{backend}.jsonl"
-        result = runner.invoke(main, [
-            "run", str(SEEDS), "--backend", backend, "--device", "cpu",
-            "--mt-model", tiny_models["marian"], "--sum-model", tiny_models["bart"],
-            "-o", str(out), "--no-progress",
-        ])
+        result = runner.invoke(
+            main,
+            [
+                "run",
+                str(SEEDS),
+                "--backend",
+                backend,
+                "--device",
+                "cpu",
+                "--mt-model",
+                tiny_models["marian"],
+                "--sum-model",
+                tiny_models["bart"],
+                "-o",
+                str(out),
+                "--no-progress",
+            ],
+        )
         assert result.exit_code == 0, result.output
         records[backend] = [json.loads(line) for line in out.read_text().splitlines()]
     hf, fast = records["transformers"], records["ctranslate2"]
@@ -351,8 +383,15 @@ def test_bench_systems_do_equal_work(tiny_models: dict[str, str]) -> None:
     from summarize.bench.workload import build_workload
 
     records = build_workload(1)
-    common = dict(mt_model=tiny_models["marian"], sum_model=tiny_models["bart"], num_beams=2,
-                  max_new_tokens=8, sum_num_beams=2, sum_max_new_tokens=8, sum_min_new_tokens=4)
+    common = dict(
+        mt_model=tiny_models["marian"],
+        sum_model=tiny_models["bart"],
+        num_beams=2,
+        max_new_tokens=8,
+        sum_num_beams=2,
+        sum_max_new_tokens=8,
+        sum_min_new_tokens=4,
+    )
     base = Baseline(SystemSpec(label="a", system="baseline", mode="pipeline", **common))  # type: ignore[arg-type]
     fast = Fast(SystemSpec(label="b", system="fast", mode="pipeline", **common))  # type: ignore[arg-type]
     base.setup()

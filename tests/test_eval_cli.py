@@ -172,8 +172,17 @@ def test_other_indosum_file_with_default_tokenizer_equals_plain_rouge_score(tmp_
     out = tmp_path / "out"
     result = CliRunner().invoke(
         eval_command,
-        [str(other), "--system", "lead-3", "--rouge-tokenizer", "default", "-o", str(out), "-q",
-         "--no-plot"],
+        [
+            str(other),
+            "--system",
+            "lead-3",
+            "--rouge-tokenizer",
+            "default",
+            "-o",
+            str(out),
+            "-q",
+            "--no-plot",
+        ],
     )
     assert result.exit_code == 0, result.output
     scores = json.loads((out / "results.json").read_text())["systems"]["lead-3"]["scores"]

@@ -38,7 +38,9 @@ def test_prompt_files_can_be_overridden(tmp_path, monkeypatch):
     assert load_profile("t5", prompts_dir=tmp_path).prefix == "ringkas: "
     monkeypatch.setenv("SUMMARIZE_PROMPTS_DIR", str(tmp_path))
     assert load_profile("t5").defaults.num_beams == 1
-    (tmp_path / "bad.toml").write_text('family = "bad"\n[generation]\nbeams = 3\n', encoding="utf-8")
+    (tmp_path / "bad.toml").write_text(
+        'family = "bad"\n[generation]\nbeams = 3\n', encoding="utf-8"
+    )
     with pytest.raises(ConfigError, match="unknown generation settings"):
         load_profile("bad", prompts_dir=tmp_path)
     with pytest.raises(ConfigError, match="no prompt file"):
@@ -60,9 +62,16 @@ def test_registry_records_non_commercial_licences():
 def test_local_models_are_classified_from_their_config(tiny_models):
     from pathlib import Path
 
-    expected = {"marian": "marian", "bart": "bart", "t5": "t5", "mt5": "mt5-xlsum",
-                "mt5_crosssum": "mt5-crosssum", "m2m100": "m2m100", "nllb": "nllb",
-                "mbart50": "mbart50"}
+    expected = {
+        "marian": "marian",
+        "bart": "bart",
+        "t5": "t5",
+        "mt5": "mt5-xlsum",
+        "mt5_crosssum": "mt5-crosssum",
+        "m2m100": "m2m100",
+        "nllb": "nllb",
+        "mbart50": "mbart50",
+    }
     for name, family in expected.items():
         assert infer_family(tiny_models[name], Path(tiny_models[name])) == family
 
@@ -77,8 +86,11 @@ def test_licence_comes_from_the_model_card(tiny_models, tmp_path):
 
 def test_non_commercial_models_warn_in_every_result(tiny_models, seed_texts):
     pipe = Pipeline(
-        "direct", mt_model=tiny_models["marian"], sum_model=tiny_models["mt5_crosssum"],
-        translation=GenerationSettings(max_new_tokens=4), summary=GenerationSettings(max_new_tokens=4),
+        "direct",
+        mt_model=tiny_models["marian"],
+        sum_model=tiny_models["mt5_crosssum"],
+        translation=GenerationSettings(max_new_tokens=4),
+        summary=GenerationSettings(max_new_tokens=4),
     )
     result = pipe.process_batch([next(iter(seed_texts.values()))])[0]
     assert any("non-commercial" in w for w in result.warnings)

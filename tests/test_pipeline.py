@@ -44,7 +44,9 @@ def pipe(tiny_models):
 )
 def test_every_strategy_end_to_end(strategy, tiny_models, seed_texts):
     pipe = Pipeline(
-        strategy, mt_model=tiny_models["marian"], sum_model=sum_model_for(strategy, tiny_models),
+        strategy,
+        mt_model=tiny_models["marian"],
+        sum_model=sum_model_for(strategy, tiny_models),
         **FAST,
     )
     records = [{"id": k, "text": v} for k, v in seed_texts.items()]
@@ -94,7 +96,10 @@ def test_bad_records_are_reported_and_the_batch_goes_on(pipe, seed_texts):
         {"id": "latin1", "text": "Berita dari Jakarta, caf\xe9".encode("latin-1")},
         {"id": "no-text", "title": "x"},
         {"id": "good", "text": good},
-        {"id": "html", "text": "<html><body><h1>NATO</h1><p>" + good.split("\n")[0] + "</p></body></html>"},
+        {
+            "id": "html",
+            "text": "<html><body><h1>NATO</h1><p>" + good.split("\n")[0] + "</p></body></html>",
+        },
         12345,
     ]
     results = pipe.process_batch(records)
@@ -138,7 +143,9 @@ def test_long_article_is_chunked_with_a_warning(pipe, seed_texts):
 
 
 def test_max_chars_limit(tiny_models):
-    p = Pipeline(mt_model=tiny_models["marian"], sum_model=tiny_models["bart"], max_chars=50, **FAST)
+    p = Pipeline(
+        mt_model=tiny_models["marian"], sum_model=tiny_models["bart"], max_chars=50, **FAST
+    )
     r = p.process_batch(["Jakarta " * 20])[0]
     assert r.error and "over the limit" in r.error
 
@@ -206,16 +213,26 @@ def test_missing_models_fail_clearly(tmp_path):
 def test_every_translation_family_loads(tiny_models):
     from summarize.models import load_engine
 
-    for name, family in [("marian", "marian"), ("m2m100", "m2m100"), ("nllb", "nllb"),
-                         ("mbart50", "mbart50")]:
+    for name, family in [
+        ("marian", "marian"),
+        ("m2m100", "m2m100"),
+        ("nllb", "nllb"),
+        ("mbart50", "mbart50"),
+    ]:
         if name not in tiny_models:
             continue
         engine = load_engine(tiny_models[name])
         assert engine.profile.family == family
-        out = engine.generate(["Rusia menyerang Ukraina."], GenerationSettings(max_new_tokens=4, num_beams=1))
+        out = engine.generate(
+            ["Rusia menyerang Ukraina."], GenerationSettings(max_new_tokens=4, num_beams=1)
+        )
         assert len(out.texts) == 1 and out.tokens[0] >= 1
-    for name, family in [("bart", "bart"), ("t5", "t5"), ("mt5", "mt5-xlsum"),
-                         ("mt5_crosssum", "mt5-crosssum")]:
+    for name, family in [
+        ("bart", "bart"),
+        ("t5", "t5"),
+        ("mt5", "mt5-xlsum"),
+        ("mt5_crosssum", "mt5-crosssum"),
+    ]:
         engine = load_engine(tiny_models[name])
         assert engine.profile.family == family
     assert load_engine(tiny_models["t5"]).profile.prefix == "summarize: "

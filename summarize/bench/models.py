@@ -44,8 +44,38 @@ SEED = 1234
 MARIAN_VOCAB = 54_796
 BART_VOCAB = 50_264  # config.vocab_size; the tokenizer has <mask> on top (50,265 entries)
 
-_ONSETS = ("b", "c", "d", "f", "g", "h", "j", "k", "l", "m", "n", "p", "r", "s", "t", "v",
-           "w", "br", "cl", "dr", "fl", "gr", "pl", "pr", "sh", "st", "th", "tr", "ch", "sp")
+_ONSETS = (
+    "b",
+    "c",
+    "d",
+    "f",
+    "g",
+    "h",
+    "j",
+    "k",
+    "l",
+    "m",
+    "n",
+    "p",
+    "r",
+    "s",
+    "t",
+    "v",
+    "w",
+    "br",
+    "cl",
+    "dr",
+    "fl",
+    "gr",
+    "pl",
+    "pr",
+    "sh",
+    "st",
+    "th",
+    "tr",
+    "ch",
+    "sp",
+)
 _VOWELS = ("a", "e", "i", "o", "u", "ai", "ea", "ou", "io")
 _CODAS = ("", "", "n", "r", "s", "t", "l", "m", "nd", "st", "ng", "ck")
 
@@ -119,12 +149,12 @@ def build_marian_tokenizer(corpus: Any, dest: Path) -> Any:
     from summarize.testing import vocab as tv
 
     # BPE with 1,500 pieces: about 1.4 pieces per word of Indonesian news, like the real one.
-    source = tv.train_sentencepiece(
-        corpus.indonesian, vocab_size=1500, model_type="bpe", seed=SEED
-    )
+    source = tv.train_sentencepiece(corpus.indonesian, vocab_size=1500, model_type="bpe", seed=SEED)
     target = tv.train_sentencepiece(corpus.english, vocab_size=400, seed=SEED)
     vocab = {"</s>": 0, "<unk>": 1}
-    for piece in tv.spm_pieces(source, skip_special=True) + tv.spm_pieces(target, skip_special=True):
+    for piece in tv.spm_pieces(source, skip_special=True) + tv.spm_pieces(
+        target, skip_special=True
+    ):
         vocab.setdefault(piece, len(vocab))
     fillers: list[str] = []
     for word in _filler_words():
@@ -181,12 +211,20 @@ def marian_config(tok: Any) -> dict[str, Any]:
 
     cfg = tiny._marian_config(tok)
     cfg.update(
-        d_model=512, encoder_layers=6, decoder_layers=6,
-        encoder_attention_heads=8, decoder_attention_heads=8,
-        encoder_ffn_dim=2048, decoder_ffn_dim=2048,
-        vocab_size=MARIAN_VOCAB, decoder_vocab_size=MARIAN_VOCAB,
-        max_position_embeddings=512, dropout=0.1, attention_dropout=0.0,
-        activation_dropout=0.0, init_std=0.02,
+        d_model=512,
+        encoder_layers=6,
+        decoder_layers=6,
+        encoder_attention_heads=8,
+        decoder_attention_heads=8,
+        encoder_ffn_dim=2048,
+        decoder_ffn_dim=2048,
+        vocab_size=MARIAN_VOCAB,
+        decoder_vocab_size=MARIAN_VOCAB,
+        max_position_embeddings=512,
+        dropout=0.1,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        init_std=0.02,
     )
     return cfg
 
@@ -210,16 +248,28 @@ def bart_config(tok: Any) -> dict[str, Any]:
 
     cfg = tiny._bart_config(tok)
     cfg.update(
-        d_model=1024, encoder_layers=12, decoder_layers=6,
-        encoder_attention_heads=16, decoder_attention_heads=16,
-        encoder_ffn_dim=4096, decoder_ffn_dim=4096, vocab_size=BART_VOCAB,
-        max_position_embeddings=1024, dropout=0.1, attention_dropout=0.0,
-        activation_dropout=0.0, init_std=0.02,
+        d_model=1024,
+        encoder_layers=12,
+        decoder_layers=6,
+        encoder_attention_heads=16,
+        decoder_attention_heads=16,
+        encoder_ffn_dim=4096,
+        decoder_ffn_dim=4096,
+        vocab_size=BART_VOCAB,
+        max_position_embeddings=1024,
+        dropout=0.1,
+        attention_dropout=0.0,
+        activation_dropout=0.0,
+        init_std=0.02,
     )
     cfg["task_specific_params"] = {
         "summarization": {
-            "early_stopping": True, "length_penalty": 2.0, "max_length": 142,
-            "min_length": 56, "no_repeat_ngram_size": 3, "num_beams": 4,
+            "early_stopping": True,
+            "length_penalty": 2.0,
+            "max_length": 142,
+            "min_length": 56,
+            "no_repeat_ngram_size": 3,
+            "num_beams": 4,
         }
     }
     return cfg

@@ -107,8 +107,13 @@ def machine_info() -> dict[str, Any]:
             versions[name] = version(name)
         except Exception:  # pragma: no cover
             versions[name] = None
-    return {"cpu": model, "cores": cores, "memory_gb": mem_gb, "versions": versions,
-            "platform": platform.platform()}
+    return {
+        "cpu": model,
+        "cores": cores,
+        "memory_gb": mem_gb,
+        "versions": versions,
+        "platform": platform.platform(),
+    }
 
 
 def load_average() -> list[float] | None:
@@ -168,12 +173,13 @@ def run_interleaved(
             logger.info("loading %s", w.spec.label)
             out[w.spec.label] = {"setup": w.call("setup"), "rounds": []}
         for i, batch in enumerate(rounds):
-            order = workers[i % len(workers):] + workers[: i % len(workers)]
+            order = workers[i % len(workers) :] + workers[: i % len(workers)]
             for w in order:
                 result = w.call("round", batch)
                 out[w.spec.label]["rounds"].append(result)
-                logger.info("round %d/%d %-28s %6.1fs", i + 1, len(rounds), w.spec.label,
-                            result["wall_s"])
+                logger.info(
+                    "round %d/%d %-28s %6.1fs", i + 1, len(rounds), w.spec.label, result["wall_s"]
+                )
         for w in workers:
             out[w.spec.label]["finish"] = w.finish()
     finally:
@@ -203,11 +209,14 @@ def _rounds(records: list[dict[str, Any]], size: int) -> list[list[dict[str, Any
 # --------------------------------------------------------------------------- parts
 
 
-def part_translation(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
-                     round_size: int) -> dict[str, Any]:
+def part_translation(
+    base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]], round_size: int
+) -> dict[str, Any]:
     """Translation alone: processes that hold only the translator, same sentences."""
-    specs = [replace(base, mode="translate", label="baseline-translate"),
-             replace(fast, mode="translate", label="fast-translate")]
+    specs = [
+        replace(base, mode="translate", label="baseline-translate"),
+        replace(fast, mode="translate", label="fast-translate"),
+    ]
     res = run_interleaved(specs, _rounds(records, round_size))
     out: dict[str, Any] = {}
     for spec in specs:
@@ -218,17 +227,23 @@ def part_translation(base: SystemSpec, fast: SystemSpec, records: list[dict[str,
         summary["vm_hwm_mb"] = r["finish"].get("vm_hwm_mb")
         summary["setup"] = r["setup"]
         summary["per_round_tokens_per_s"] = [
-            round(x["translate_tokens"] / x["translate_s"], 1) for x in r["rounds"]
+            round(x["translate_tokens"] / x["translate_s"], 1)
+            for x in r["rounds"]
             if x.get("translate_s")
         ]
         out[spec.system] = summary
     out["median_round_speedup"] = _median_ratio(
-        res[specs[1].label]["rounds"], res[specs[0].label]["rounds"], "translate_tokens",
-        "translate_s")
+        res[specs[1].label]["rounds"],
+        res[specs[0].label]["rounds"],
+        "translate_tokens",
+        "translate_s",
+    )
     return out
 
 
-def _median_ratio(a: list[dict[str, Any]], b: list[dict[str, Any]], num: str, den: str) -> float | None:
+def _median_ratio(
+    a: list[dict[str, Any]], b: list[dict[str, Any]], num: str, den: str
+) -> float | None:
     """Median over rounds of rate(a) / rate(b), the rate being ``num / den``."""
     values = [
         (x[num] / x[den]) / (y[num] / y[den])
@@ -238,8 +253,9 @@ def _median_ratio(a: list[dict[str, Any]], b: list[dict[str, Any]], num: str, de
     return round(statistics.median(values), 3) if values else None
 
 
-def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
-                  round_size: int) -> dict[str, Any]:
+def part_pipeline(
+    base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]], round_size: int
+) -> dict[str, Any]:
     res = run_interleaved([base, fast], _rounds(records, round_size))
     out = {}
     for spec in (base, fast):
@@ -261,8 +277,9 @@ def part_pipeline(base: SystemSpec, fast: SystemSpec, records: list[dict[str, An
     return out
 
 
-def part_ablations(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
-                   repeats: int) -> dict[str, Any]:
+def part_ablations(
+    base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]], repeats: int
+) -> dict[str, Any]:
     """Translation only: the fast path with one optimisation off at a time.
 
     Every round is the whole workload in one ``translate`` call (so batching and sorting
@@ -277,12 +294,20 @@ def part_ablations(base: SystemSpec, fast: SystemSpec, records: list[dict[str, A
         replace(t, label=reference),
         replace(t, label="no int8 (ct2 float32)", dtype="float32"),
         replace(t, label="no length sorting", sort_batches=False),
-        replace(t, label="threads intra=cores, inter=1",
-                backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
+        replace(
+            t,
+            label="threads intra=cores, inter=1",
+            backend_options={"intra_threads": fast_cores(), "inter_threads": 1},
+        ),
         replace(t, label="max_batch_size 8", max_batch_size=8),
         replace(t, label="max_batch_size 32 (old default)", max_batch_size=32),
-        replace(t, label="transformers backend (fp32)", backend="transformers", dtype="float32",
-                backend_options={}),
+        replace(
+            t,
+            label="transformers backend (fp32)",
+            backend="transformers",
+            dtype="float32",
+            backend_options={},
+        ),
         replace(base, mode="translate", label="baseline (plain transformers)"),
     ]
     res = run_interleaved(variants, [records] * repeats)
@@ -294,33 +319,41 @@ def part_ablations(base: SystemSpec, fast: SystemSpec, records: list[dict[str, A
         rates = [r["translate_tokens"] / r["translate_s"] for r in rounds if r.get("translate_s")]
         s["median_tokens_per_s"] = round(statistics.median(rates), 1) if rates else None
         s["round_tokens_per_s"] = [round(x, 1) for x in rates]
-        s["speedup_of_all_on"] = _median_ratio(ref_rounds, rounds, "translate_tokens",
-                                               "translate_s")
+        s["speedup_of_all_on"] = _median_ratio(
+            ref_rounds, rounds, "translate_tokens", "translate_s"
+        )
         s["peak_rss_mb"] = res[spec.label]["finish"]["peak_rss_mb"]
         table[spec.label] = s
     return table
 
 
-def part_cache_repeats(fast: SystemSpec, articles: int, seeds_dir: str | None,
-                       round_size: int) -> dict[str, Any]:
+def part_cache_repeats(
+    fast: SystemSpec, articles: int, seeds_dir: str | None, round_size: int
+) -> dict[str, Any]:
     """The sentence cache on verbatim repeated articles (the best case for it)."""
     records = build_workload(articles, seeds_dir, exact=True)
     t = replace(fast, mode="translate")
-    variants = [replace(t, label="cache on (verbatim repeats)"),
-                replace(t, label="cache off (verbatim repeats)", cache_size=0)]
+    variants = [
+        replace(t, label="cache on (verbatim repeats)"),
+        replace(t, label="cache off (verbatim repeats)", cache_size=0),
+    ]
     res = run_interleaved(variants, _rounds(records, round_size))
     return {s.label: summarize_rounds(res[s.label]["rounds"], len(records)) for s in variants}
 
 
-def part_pipeline_variants(fast: SystemSpec, records: list[dict[str, Any]],
-                           round_size: int) -> dict[str, Any]:
+def part_pipeline_variants(
+    fast: SystemSpec, records: list[dict[str, Any]], round_size: int
+) -> dict[str, Any]:
     """Whole pipeline: streaming vs one batch, extract-translate, threads, int8."""
     streaming = replace(fast, label="translate-summarize, streaming")
     variants = [
         streaming,
         replace(fast, label="extract-translate (lead-3)", strategy="extract-translate"),
-        replace(fast, label="threads intra=cores, inter=1",
-                backend_options={"intra_threads": fast_cores(), "inter_threads": 1}),
+        replace(
+            fast,
+            label="threads intra=cores, inter=1",
+            backend_options={"intra_threads": fast_cores(), "inter_threads": 1},
+        ),
         replace(fast, label="no int8 (ct2 float32)", dtype="float32"),
     ]
     res = run_interleaved(variants, _rounds(records, round_size))
@@ -333,7 +366,10 @@ def part_pipeline_variants(fast: SystemSpec, records: list[dict[str, Any]],
         if spec is not one:
             s["median_round_speedup_of_streaming"] = _median_ratio(
                 [{"n": 1, "t": r["wall_s"]} for r in res[spec.label]["rounds"]],
-                [{"n": 1, "t": r["wall_s"]} for r in res[streaming.label]["rounds"]], "n", "t")
+                [{"n": 1, "t": r["wall_s"]} for r in res[streaming.label]["rounds"]],
+                "n",
+                "t",
+            )
         out[spec.label] = s
     return out
 
@@ -359,8 +395,9 @@ def agreement(a: list[list[int]], b: list[list[int]]) -> dict[str, float]:
     }
 
 
-def part_drift(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]],
-               sentences: int) -> dict[str, Any]:
+def part_drift(
+    base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]], sentences: int
+) -> dict[str, Any]:
     """int8 drift (CTranslate2 int8 vs float32) and the float32 equivalence at full size."""
     from summarize.text import prepare_article
 
@@ -383,10 +420,12 @@ def part_drift(base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]]
                     w.proc.kill()
         out[f"beams={beams}"] = {
             "ct2 float32 vs transformers float32": agreement(
-                tokens["ct2 float32"], tokens["transformers float32"]),
+                tokens["ct2 float32"], tokens["transformers float32"]
+            ),
             "ct2 int8 vs ct2 float32": agreement(tokens["ct2 int8"], tokens["ct2 float32"]),
             "ct2 int8 vs transformers float32": agreement(
-                tokens["ct2 int8"], tokens["transformers float32"]),
+                tokens["ct2 int8"], tokens["transformers float32"]
+            ),
         }
     return out
 
@@ -439,27 +478,52 @@ def markdown(report: dict[str, Any]) -> str:
         rr = ratio(y, x) if r == "auto" else r
         lines.append(f"| {name} | {_fmt(x, unit)} | {_fmt(y, unit)} | {_fmt(rr, '×')} |")
 
-    row("translation: generated tokens/s", ta["translate_tokens_per_s"], tb["translate_tokens_per_s"])
+    row(
+        "translation: generated tokens/s",
+        ta["translate_tokens_per_s"],
+        tb["translate_tokens_per_s"],
+    )
     row("translation: generated tokens", ta["translate_tokens"], tb["translate_tokens"], r=None)
     row("translation: articles/minute", ta["articles_per_min"], tb["articles_per_min"])
     row("translation: peak RSS", ta["peak_rss_mb"], tb["peak_rss_mb"], " MB")
     row("translation: model load", ta["load_s"], tb["load_s"], " s")
     row("pipeline: articles/minute", a["articles_per_min"], b["articles_per_min"])
     row("pipeline: wall time", a["wall_s"], b["wall_s"], " s", r=ratio(a["wall_s"], b["wall_s"]))
-    row("pipeline: generated tokens/s (all)", a.get("total_tokens_per_s"),
-        b.get("total_tokens_per_s"))
-    row("pipeline: translation stage tokens/s", a["translate_tokens_per_s"],
-        b["translate_tokens_per_s"])
-    row("pipeline: summariser tokens/s", a.get("summarize_tokens_per_s"),
-        b.get("summarize_tokens_per_s"))
-    row("pipeline: summariser calls / tokens",
+    row(
+        "pipeline: generated tokens/s (all)",
+        a.get("total_tokens_per_s"),
+        b.get("total_tokens_per_s"),
+    )
+    row(
+        "pipeline: translation stage tokens/s",
+        a["translate_tokens_per_s"],
+        b["translate_tokens_per_s"],
+    )
+    row(
+        "pipeline: summariser tokens/s",
+        a.get("summarize_tokens_per_s"),
+        b.get("summarize_tokens_per_s"),
+    )
+    row(
+        "pipeline: summariser calls / tokens",
         f"{a.get('summary_calls')} / {a.get('summarize_tokens')}",
-        f"{b.get('summary_calls')} / {b.get('summarize_tokens')}", r=None)
+        f"{b.get('summary_calls')} / {b.get('summarize_tokens')}",
+        r=None,
+    )
     row("pipeline: peak RSS", a["peak_rss_mb"], b["peak_rss_mb"], " MB")
-    row("pipeline: model load (mt + sum)", round(a["load_mt_s"] + a["load_sum_s"], 2),
-        round(b["load_mt_s"] + b["load_sum_s"], 2), " s")
-    row("pipeline: first result", a["first_result_s"], b["first_result_s"], " s",
-        r=ratio(a["first_result_s"], b["first_result_s"]))
+    row(
+        "pipeline: model load (mt + sum)",
+        round(a["load_mt_s"] + a["load_sum_s"], 2),
+        round(b["load_mt_s"] + b["load_sum_s"], 2),
+        " s",
+    )
+    row(
+        "pipeline: first result",
+        a["first_result_s"],
+        b["first_result_s"],
+        " s",
+        r=ratio(a["first_result_s"], b["first_result_s"]),
+    )
     prep = report.get("prepare", {})
     lines += [
         "",
@@ -476,9 +540,13 @@ def markdown(report: dict[str, Any]) -> str:
         base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
         full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
         total_gain = (full / base_rate) if full and base_rate else None
-        lines += ["", "Translation only, whole workload per round, one change at a time:", "",
-                  "| variant | median tokens/s | all-on / variant | share of the log-gain | "
-                  "peak RSS |", "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "Translation only, whole workload per round, one change at a time:",
+            "",
+            "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for name, s in ab.items():
             speedup = s.get("speedup_of_all_on")
             share = (
@@ -486,30 +554,47 @@ def markdown(report: dict[str, Any]) -> str:
                 if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
                 else "-"
             )
-            lines.append(f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
-                         f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |")
+            lines.append(
+                f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
+                f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |"
+            )
     if "cache_repeats" in report:
-        lines += ["", "| sentence cache, verbatim repeated articles | tokens generated | "
-                  "cache hits | wall |", "| --- | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |",
+            "| --- | ---: | ---: | ---: |",
+        ]
         for name, s in report["cache_repeats"].items():
-            lines.append(f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
-                         f"{_fmt(s['wall_s'], ' s')} |")
+            lines.append(
+                f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
+                f"{_fmt(s['wall_s'], ' s')} |"
+            )
     if "pipeline_variants" in report:
-        lines += ["", "| fast pipeline variant | articles/min | first result | wall | "
-                  "vs streaming (median per round) | peak RSS |",
-                  "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "| fast pipeline variant | articles/min | first result | wall | "
+            "vs streaming (median per round) | peak RSS |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for name, s in report["pipeline_variants"].items():
-            lines.append(f"| {name} | {_fmt(s['articles_per_min'])} | "
-                         f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
-                         f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
-                         f"{_fmt(s.get('peak_rss_mb'), ' MB')} |")
+            lines.append(
+                f"| {name} | {_fmt(s['articles_per_min'])} | "
+                f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
+                f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
+                f"{_fmt(s.get('peak_rss_mb'), ' MB')} |"
+            )
     if "drift" in report:
-        lines += ["", "| output agreement | beams | token agreement | common prefix | "
-                  "identical |", "| --- | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "| output agreement | beams | token agreement | common prefix | identical |",
+            "| --- | ---: | ---: | ---: | ---: |",
+        ]
         for beams, comps in report["drift"].items():
             for name, s in comps.items():
-                lines.append(f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
-                             f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |")
+                lines.append(
+                    f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
+                    f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |"
+                )
     return "\n".join(lines) + "\n"
 
 
@@ -524,23 +609,46 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "random-weight models.",
     )
     p.add_argument("--articles", type=int, default=5, help="articles in the workload (default 5)")
-    p.add_argument("--max-new-tokens", type=int, default=64,
-                   help="translation output cap, both systems (default 64)")
-    p.add_argument("--summary-max-new-tokens", type=int, default=64,
-                   help="summary output cap, both systems (default 64)")
-    p.add_argument("--round-size", type=int, default=1,
-                   help="articles per round; the systems alternate rounds (default 1)")
-    p.add_argument("--quick", action="store_true",
-                   help="smoke check: 2 articles, 16-token caps, no ablations")
-    p.add_argument("--ablations", action="store_true",
-                   help="also measure each optimisation's share, the cache on repeats, "
-                   "streaming, extract-translate and the int8 drift (several more minutes)")
-    p.add_argument("--repeats", type=int, default=2,
-                   help="rounds of the whole workload per ablation variant (default 2)")
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=64,
+        help="translation output cap, both systems (default 64)",
+    )
+    p.add_argument(
+        "--summary-max-new-tokens",
+        type=int,
+        default=64,
+        help="summary output cap, both systems (default 64)",
+    )
+    p.add_argument(
+        "--round-size",
+        type=int,
+        default=1,
+        help="articles per round; the systems alternate rounds (default 1)",
+    )
+    p.add_argument(
+        "--quick", action="store_true", help="smoke check: 2 articles, 16-token caps, no ablations"
+    )
+    p.add_argument(
+        "--ablations",
+        action="store_true",
+        help="also measure each optimisation's share, the cache on repeats, "
+        "streaming, extract-translate and the int8 drift (several more minutes)",
+    )
+    p.add_argument(
+        "--repeats",
+        type=int,
+        default=2,
+        help="rounds of the whole workload per ablation variant (default 2)",
+    )
     p.add_argument("--drift", action="store_true", help="also measure the int8 drift")
     p.add_argument("--drift-sentences", type=int, default=48)
-    p.add_argument("--tiny", action="store_true",
-                   help="use the tiny test models (seconds; for smoke tests only)")
+    p.add_argument(
+        "--tiny",
+        action="store_true",
+        help="use the tiny test models (seconds; for smoke tests only)",
+    )
     p.add_argument("--models-dir", help="where bench models are built (default: cache)")
     p.add_argument("--seeds-dir", help="seed articles (default: the repository's seeds/)")
     p.add_argument("--output-dir", default="bench/results", help="default: bench/results")
@@ -551,15 +659,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(level=logging.WARNING if args.quiet else logging.INFO,
-                        format="%(asctime)s %(message)s", datefmt="%H:%M:%S")
+    logging.basicConfig(
+        level=logging.WARNING if args.quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        datefmt="%H:%M:%S",
+    )
     if args.quick:
         args.articles = min(args.articles, 2)
         args.max_new_tokens = min(args.max_new_tokens, 16)
         args.summary_max_new_tokens = min(args.summary_max_new_tokens, 16)
     started = time.perf_counter()
-    report: dict[str, Any] = {"machine": machine_info(), "load_before": load_average(),
-                              "started": time.strftime("%Y-%m-%dT%H:%M:%S%z")}
+    report: dict[str, Any] = {
+        "machine": machine_info(),
+        "load_before": load_average(),
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
 
     t0 = time.perf_counter()
     # Models are built in a child process: Linux carries a process's peak RSS over to
@@ -568,22 +682,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.tiny:
         from summarize.engines.ct2 import cache_root
 
-        tiny_dir = args.models_dir or os.environ.get("SUMMARIZE_TINY_DIR") or str(
-            cache_root() / "tiny"
+        tiny_dir = (
+            args.models_dir or os.environ.get("SUMMARIZE_TINY_DIR") or str(cache_root() / "tiny")
         )
         paths = _in_subprocess("summarize.testing:build_tiny_models", tiny_dir, ["marian", "bart"])
         mt_model, sum_model, mt_beams, sum_beams = paths["marian"], paths["bart"], 2, 2
     else:
-        paths = _in_subprocess("summarize.bench.models:ensure_bench_models",
-                               Path(args.models_dir) if args.models_dir else None)
+        paths = _in_subprocess(
+            "summarize.bench.models:ensure_bench_models",
+            Path(args.models_dir) if args.models_dir else None,
+        )
         mt_model, sum_model = paths["opus-mt-id-en"], paths["distilbart-cnn-12-6"]
         mt_beams, sum_beams = 6, 4
     report["build_models_s"] = round(time.perf_counter() - t0, 1)
 
     records = build_workload(args.articles, args.seeds_dir)
     common = dict(
-        mt_model=mt_model, sum_model=sum_model, num_beams=mt_beams,
-        max_new_tokens=args.max_new_tokens, sum_num_beams=sum_beams,
+        mt_model=mt_model,
+        sum_model=sum_model,
+        num_beams=mt_beams,
+        max_new_tokens=args.max_new_tokens,
+        sum_num_beams=sum_beams,
         sum_max_new_tokens=args.summary_max_new_tokens,
         sum_min_new_tokens=min(56, max(args.summary_max_new_tokens - 8, 0)),
     )
@@ -594,12 +713,18 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     n_sent = sum(len(prepare_article(r["text"]).sentences) for r in records)
     report["config"] = {
-        "articles": len(records), "sentences": n_sent, "num_beams": mt_beams,
-        "max_new_tokens": args.max_new_tokens, "sum_num_beams": sum_beams,
+        "articles": len(records),
+        "sentences": n_sent,
+        "num_beams": mt_beams,
+        "max_new_tokens": args.max_new_tokens,
+        "sum_num_beams": sum_beams,
         "sum_max_new_tokens": args.summary_max_new_tokens,
-        "sum_min_new_tokens": common["sum_min_new_tokens"], "round_size": args.round_size,
-        "dtype": args.dtype, "models": "tiny" if args.tiny else "bench (real dimensions)",
-        "mt_model": mt_model, "sum_model": sum_model,
+        "sum_min_new_tokens": common["sum_min_new_tokens"],
+        "round_size": args.round_size,
+        "dtype": args.dtype,
+        "models": "tiny" if args.tiny else "bench (real dimensions)",
+        "mt_model": mt_model,
+        "sum_model": sum_model,
     }
 
     logger.info("converting the fast path's models (first use only)")
@@ -620,8 +745,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.ablations:
         logger.info("ablations (translation only)")
         report["ablations"] = part_ablations(base, fast, records, args.repeats)
-        report["cache_repeats"] = part_cache_repeats(fast, max(len(records), 10), args.seeds_dir,
-                                                     args.round_size)
+        report["cache_repeats"] = part_cache_repeats(
+            fast, max(len(records), 10), args.seeds_dir, args.round_size
+        )
         report["pipeline_variants"] = part_pipeline_variants(fast, records, args.round_size)
     if args.ablations or args.drift:
         logger.info("int8 drift")
@@ -632,12 +758,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     tr, pl = report["translation_only"], report["pipeline"]
     targets = {
         "translation tokens/s >= 4x": {
-            "total": ratio(tr["fast"]["translate_tokens_per_s"],
-                           tr["baseline"]["translate_tokens_per_s"]),
+            "total": ratio(
+                tr["fast"]["translate_tokens_per_s"], tr["baseline"]["translate_tokens_per_s"]
+            ),
             "median_round": tr.get("median_round_speedup"),
         },
-        "translation peak RSS <= 0.5x": ratio(tr["fast"]["peak_rss_mb"],
-                                              tr["baseline"]["peak_rss_mb"]),
+        "translation peak RSS <= 0.5x": ratio(
+            tr["fast"]["peak_rss_mb"], tr["baseline"]["peak_rss_mb"]
+        ),
         "pipeline end to end >= 3x": {
             "total": ratio(pl["baseline"]["wall_s"], pl["fast"]["wall_s"]),
             "median_round": pl.get("median_round_speedup"),
@@ -659,4 +787,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 if __name__ == "__main__":  # pragma: no cover
     sys.exit(main())
-

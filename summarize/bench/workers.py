@@ -97,19 +97,30 @@ class Baseline:
         out: dict[str, Any] = {}
         start = time.perf_counter()
         self.mt_tok = AutoTokenizer.from_pretrained(self.spec.mt_model)
-        self.mt = AutoModelForSeq2SeqLM.from_pretrained(self.spec.mt_model, dtype=torch.float32).eval()
+        self.mt = AutoModelForSeq2SeqLM.from_pretrained(
+            self.spec.mt_model, dtype=torch.float32
+        ).eval()
         out["load_mt_s"] = time.perf_counter() - start
         if self.spec.mode == "pipeline":
             start = time.perf_counter()
             self.sm_tok = AutoTokenizer.from_pretrained(self.spec.sum_model)
-            self.sm = AutoModelForSeq2SeqLM.from_pretrained(self.spec.sum_model, dtype=torch.float32).eval()
+            self.sm = AutoModelForSeq2SeqLM.from_pretrained(
+                self.spec.sum_model, dtype=torch.float32
+            ).eval()
             out["load_sum_s"] = time.perf_counter() - start
         out["threads"] = torch.get_num_threads()
         return out
 
-    def _generate(self, model: Any, tok: Any, texts: list[str], **kwargs: Any) -> tuple[list[str], int]:
-        enc = tok(texts, return_tensors="pt", padding=True, truncation=True,
-                  max_length=tok.model_max_length)
+    def _generate(
+        self, model: Any, tok: Any, texts: list[str], **kwargs: Any
+    ) -> tuple[list[str], int]:
+        enc = tok(
+            texts,
+            return_tensors="pt",
+            padding=True,
+            truncation=True,
+            max_length=tok.model_max_length,
+        )
         out = model.generate(**enc, **kwargs)
         tokens = int((out[:, 1:] != tok.pad_token_id).sum())
         return [t.strip() for t in tok.batch_decode(out, skip_special_tokens=True)], tokens
@@ -120,8 +131,11 @@ class Baseline:
         bs = self.spec.batch_size
         for i in range(0, len(sentences), bs):
             texts, n = self._generate(
-                self.mt, self.mt_tok, sentences[i : i + bs],
-                num_beams=self.spec.num_beams, max_new_tokens=self.spec.max_new_tokens,
+                self.mt,
+                self.mt_tok,
+                sentences[i : i + bs],
+                num_beams=self.spec.num_beams,
+                max_new_tokens=self.spec.max_new_tokens,
                 do_sample=False,
             )
             outs.extend(texts)
@@ -134,10 +148,15 @@ class Baseline:
         tokens = calls = 0
         for i in range(0, len(texts), s.sum_batch_size):
             got, n = self._generate(
-                self.sm, self.sm_tok, texts[i : i + s.sum_batch_size],
-                num_beams=s.sum_num_beams, max_new_tokens=s.sum_max_new_tokens,
-                min_new_tokens=s.sum_min_new_tokens, no_repeat_ngram_size=s.no_repeat_ngram_size,
-                length_penalty=s.length_penalty, do_sample=False,
+                self.sm,
+                self.sm_tok,
+                texts[i : i + s.sum_batch_size],
+                num_beams=s.sum_num_beams,
+                max_new_tokens=s.sum_max_new_tokens,
+                min_new_tokens=s.sum_min_new_tokens,
+                no_repeat_ngram_size=s.no_repeat_ngram_size,
+                length_penalty=s.length_penalty,
+                do_sample=False,
             )
             outs.extend(got)
             tokens += n
@@ -202,8 +221,12 @@ class Baseline:
                 pos += len(n)
             t0 = time.perf_counter()
             summaries, sum_tokens, calls = self.summarize(docs)
-            out.update(summarize_s=time.perf_counter() - t0, summarize_tokens=sum_tokens,
-                       summary_calls=calls, empty_summaries=sum(1 for s in summaries if not s))
+            out.update(
+                summarize_s=time.perf_counter() - t0,
+                summarize_tokens=sum_tokens,
+                summary_calls=calls,
+                empty_summaries=sum(1 for s in summaries if not s),
+            )
         out["wall_s"] = time.perf_counter() - start
         return out
 
@@ -211,14 +234,18 @@ class Baseline:
 # --------------------------------------------------------------------------- fast path
 
 
-def _input_order_batches(counts: Any, *, max_batch_size: int, max_batch_tokens: int) -> list[list[int]]:
+def _input_order_batches(
+    counts: Any, *, max_batch_size: int, max_batch_tokens: int
+) -> list[list[int]]:
     """Ablation: :func:`summarize.chunking.length_sorted_batches` without the sorting."""
     batches: list[list[int]] = []
     current: list[int] = []
     longest = 0
     for i, c in enumerate(counts):
         new_longest = max(longest, c)
-        if current and (len(current) >= max_batch_size or new_longest * (len(current) + 1) > max_batch_tokens):
+        if current and (
+            len(current) >= max_batch_size or new_longest * (len(current) + 1) > max_batch_tokens
+        ):
             batches.append(current)
             current, new_longest = [], c
         current.append(i)
@@ -253,8 +280,10 @@ class Fast:
             dtype=s.dtype,
             translation=GenerationSettings(num_beams=s.num_beams, max_new_tokens=s.max_new_tokens),
             summary=GenerationSettings(
-                num_beams=s.sum_num_beams, max_new_tokens=s.sum_max_new_tokens,
-                min_new_tokens=s.sum_min_new_tokens, no_repeat_ngram_size=s.no_repeat_ngram_size,
+                num_beams=s.sum_num_beams,
+                max_new_tokens=s.sum_max_new_tokens,
+                min_new_tokens=s.sum_min_new_tokens,
+                no_repeat_ngram_size=s.no_repeat_ngram_size,
                 length_penalty=s.length_penalty,
             ),
             full_translation=None if s.mode == "pipeline" else True,
@@ -342,8 +371,9 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
         with torch.inference_mode():
             for i in range(0, len(sentences), spec.batch_size):
                 enc = tok(sentences[i : i + spec.batch_size], return_tensors="pt", padding=True)
-                gen = model.generate(**enc, num_beams=num_beams, max_new_tokens=spec.max_new_tokens,
-                                     do_sample=False)
+                gen = model.generate(
+                    **enc, num_beams=num_beams, max_new_tokens=spec.max_new_tokens, do_sample=False
+                )
                 for row in gen[:, 1:].tolist():
                     while row and row[-1] == tok.pad_token_id:
                         row.pop()
@@ -351,8 +381,9 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
         return out
     from summarize.models.loading import load_engine
 
-    engine: Any = load_engine(spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype,
-                              **spec.backend_options)
+    engine: Any = load_engine(
+        spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype, **spec.backend_options
+    )
     for i in range(0, len(sentences), spec.batch_size):
         for tokens in engine.generate_tokens(sentences[i : i + spec.batch_size], settings):
             out.append(engine.token_ids(tokens))

@@ -23,7 +23,9 @@ class ModelProfile:
     prefix: str = ""
     src_lang: str | None = None
     tgt_lang: str | None = None
-    target_language_name: str | None = None  # mT5 CrossSum: key into config.task_specific_params["langid_map"]
+    target_language_name: str | None = (
+        None  # mT5 CrossSum: key into config.task_specific_params["langid_map"]
+    )
     defaults: GenerationSettings = field(default_factory=GenerationSettings)
     max_input_tokens: int = 512
     license: str | None = None

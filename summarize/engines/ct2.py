@@ -137,7 +137,11 @@ def directory_fingerprint(directory: Path, cache: Path) -> str:
         memo = {}
     h = hashlib.sha256()
     for path in sorted(directory.iterdir()):
-        if not path.is_file() or path.name.startswith(".") or not path.name.endswith(_HASHED_SUFFIXES):
+        if (
+            not path.is_file()
+            or path.name.startswith(".")
+            or not path.name.endswith(_HASHED_SUFFIXES)
+        ):
             continue
         h.update(path.name.encode("utf-8") + b"\0" + _file_digest(path, memo).encode() + b"\0")
     try:
@@ -471,12 +475,18 @@ class CTranslate2Engine:
             self._prefix = [tokenizer.convert_ids_to_tokens(tid)]
         elif self.defaults.forced_bos_token_id is not None:
             self._prefix = [tokenizer.convert_ids_to_tokens(self.defaults.forced_bos_token_id)]
-        self._suppress = [
-            toks for toks in (
-                tokenizer.convert_ids_to_tokens(list(seq)) for seq in self.defaults.bad_words_ids
-            )
-            if toks and all(t in self._target_vocab for t in toks)
-        ] if self._target_vocab else []
+        self._suppress = (
+            [
+                toks
+                for toks in (
+                    tokenizer.convert_ids_to_tokens(list(seq))
+                    for seq in self.defaults.bad_words_ids
+                )
+                if toks and all(t in self._target_vocab for t in toks)
+            ]
+            if self._target_vocab
+            else []
+        )
 
     @classmethod
     def load(
@@ -542,13 +552,17 @@ class CTranslate2Engine:
         if local_dir is not None:
             source_dir: Path | None = local_dir
             key = CacheKey(
-                f"local:{local_dir}", "sha256:" + directory_fingerprint(local_dir, cache),
-                quantization, bool(profile.target_language_name),
+                f"local:{local_dir}",
+                "sha256:" + directory_fingerprint(local_dir, cache),
+                quantization,
+                bool(profile.target_language_name),
             )
         else:
             source_dir = None
             key = CacheKey(
-                model_id, commit or revision or "main", quantization,
+                model_id,
+                commit or revision or "main",
+                quantization,
                 bool(profile.target_language_name),
             )
         entry = cache / key.dirname()
@@ -569,8 +583,12 @@ class CTranslate2Engine:
         defaults = _Defaults.read(source_dir, config)
         try:
             translator = ctranslate2.Translator(
-                str(entry), device=ct2_device, device_index=int(index or 0),
-                compute_type=quantization, inter_threads=inter, intra_threads=intra,
+                str(entry),
+                device=ct2_device,
+                device_index=int(index or 0),
+                compute_type=quantization,
+                inter_threads=inter,
+                intra_threads=intra,
             )
         except (RuntimeError, ValueError) as exc:
             raise ModelLoadError(f"CTranslate2 could not load {entry}: {exc}") from exc
@@ -634,7 +652,9 @@ class CTranslate2Engine:
             "max_decoding_length": int(length),
             "min_decoding_length": int(min(min_new, length)),
             "length_penalty": float(pick(settings.length_penalty, d.length_penalty)),
-            "no_repeat_ngram_size": int(pick(settings.no_repeat_ngram_size, d.no_repeat_ngram_size)),
+            "no_repeat_ngram_size": int(
+                pick(settings.no_repeat_ngram_size, d.no_repeat_ngram_size)
+            ),
             "repetition_penalty": float(d.repetition_penalty),
             "return_end_token": True,
             "max_input_length": 0,
@@ -681,8 +701,7 @@ class CTranslate2Engine:
         if not known:
             return list(self.tokenizer.convert_tokens_to_ids(list(tokens)))
         return [
-            known[t] if t in known else int(self.tokenizer.convert_tokens_to_ids(t))
-            for t in tokens
+            known[t] if t in known else int(self.tokenizer.convert_tokens_to_ids(t)) for t in tokens
         ]
 
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:

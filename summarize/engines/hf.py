@@ -124,8 +124,13 @@ class TransformersEngine:
             truncation=False,
         ).to(self.device)
         kwargs = dict(self._gen_kwargs)
-        for name in ("num_beams", "max_new_tokens", "min_new_tokens", "length_penalty",
-                     "no_repeat_ngram_size"):
+        for name in (
+            "num_beams",
+            "max_new_tokens",
+            "min_new_tokens",
+            "length_penalty",
+            "no_repeat_ngram_size",
+        ):
             value = getattr(settings, name)
             if value is not None:
                 kwargs[name] = value
@@ -140,9 +145,11 @@ class TransformersEngine:
         # that is not a special token): never part of the text.
         decoded = self.tokenizer.batch_decode(out[:, 1:], skip_special_tokens=True)
         pad = self.tokenizer.pad_token_id
-        tokens = (out[:, 1:] != pad).sum(dim=1).tolist() if pad is not None else [
-            out.shape[1] - 1
-        ] * len(texts)
+        tokens = (
+            (out[:, 1:] != pad).sum(dim=1).tolist()
+            if pad is not None
+            else [out.shape[1] - 1] * len(texts)
+        )
         return GenerationBatch([d.strip() for d in decoded], [int(t) for t in tokens])
 
     def describe(self) -> dict[str, Any]:

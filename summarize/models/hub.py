@@ -57,8 +57,6 @@ def pull(model_id: str, revision: str | None = None) -> str:
     try:
         files = HfApi().list_repo_files(model_id, revision=revision)
         weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]
-        return str(
-            snapshot_download(model_id, revision=revision, allow_patterns=_COMMON + weights)
-        )
+        return str(snapshot_download(model_id, revision=revision, allow_patterns=_COMMON + weights))
     except Exception as exc:  # network, auth, missing repo: all reported the same way
         raise describe_hub_failure(model_id, exc) from exc

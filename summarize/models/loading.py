@@ -110,7 +110,9 @@ def load_engine(
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            engine = _build(model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options)
+            engine = _build(
+                model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options
+            )
             _ENGINES[key] = engine
     return engine
 
@@ -136,21 +138,34 @@ def _build(
         from summarize.engines.ct2 import CTranslate2Engine
 
         return CTranslate2Engine.load(
-            model_id, local_dir=local, device=device, dtype=dtype, revision=revision,
-            prompts_dir=prompts_dir, **options,
+            model_id,
+            local_dir=local,
+            device=device,
+            dtype=dtype,
+            revision=revision,
+            prompts_dir=prompts_dir,
+            **options,
         )
     if options:
         raise ConfigError(f"unknown options for the transformers backend: {sorted(options)}")
     from summarize.engines.hf import TransformersEngine
 
     return TransformersEngine.load(
-        model_id, local_dir=local, device=device, dtype=dtype, revision=revision,
+        model_id,
+        local_dir=local,
+        device=device,
+        dtype=dtype,
+        revision=revision,
         prompts_dir=prompts_dir,
     )
 
 
 def load_hf(
-    model_id: str, local: Path | None, revision: str | None, *, with_model: bool = True,
+    model_id: str,
+    local: Path | None,
+    revision: str | None,
+    *,
+    with_model: bool = True,
     torch_dtype: Any = None,
 ) -> tuple[Any, Any, Any]:
     """Load config, tokenizer and (optionally) the torch model through transformers.

@@ -122,9 +122,7 @@ def infer_family(model_id: str, local_dir: Path | None = None) -> str:
     if info is not None:
         return info.family
     if local_dir is None:
-        raise ConfigError(
-            f"cannot tell the model family of '{model_id}' before it is downloaded"
-        )
+        raise ConfigError(f"cannot tell the model family of '{model_id}' before it is downloaded")
     config = _read_json(local_dir / "config.json")
     tok_cfg = _read_json(local_dir / "tokenizer_config.json")
     model_type = config.get("model_type")
@@ -150,8 +148,10 @@ def resolve_profile(
     import dataclasses
 
     info = lookup(model_id)
-    family = info.family if info else family_from_config(
-        config.get("model_type", ""), tokenizer_class, model_id, config
+    family = (
+        info.family
+        if info
+        else family_from_config(config.get("model_type", ""), tokenizer_class, model_id, config)
     )
     profile = load_profile(family, prompts_dir)
     changes: dict[str, Any] = {}

@@ -21,9 +21,7 @@ class ModelInfo:
 
 _MODELS = [
     ModelInfo("Helsinki-NLP/opus-mt-id-en", "marian", "translation"),
-    ModelInfo(
-        "facebook/nllb-200-distilled-600M", "nllb", "translation", "CC-BY-NC-4.0", True
-    ),
+    ModelInfo("facebook/nllb-200-distilled-600M", "nllb", "translation", "CC-BY-NC-4.0", True),
     ModelInfo("facebook/nllb-200-distilled-1.3B", "nllb", "translation", "CC-BY-NC-4.0", True),
     ModelInfo("facebook/m2m100_418M", "m2m100", "translation", "MIT"),
     ModelInfo("facebook/m2m100_1.2B", "m2m100", "translation", "MIT"),
@@ -60,7 +58,12 @@ DEFAULT_ID_SUM_MODEL = "csebuetnlp/mT5_multilingual_XLSum"
 DEFAULT_CROSS_SUM_MODEL = "csebuetnlp/mT5_m2m_crossSum"
 
 #: The models ``summarize models pull`` fetches when given no ids.
-DEFAULT_MODELS = (DEFAULT_MT_MODEL, DEFAULT_SUM_MODEL, DEFAULT_ID_SUM_MODEL, DEFAULT_CROSS_SUM_MODEL)
+DEFAULT_MODELS = (
+    DEFAULT_MT_MODEL,
+    DEFAULT_SUM_MODEL,
+    DEFAULT_ID_SUM_MODEL,
+    DEFAULT_CROSS_SUM_MODEL,
+)
 
 
 def lookup(model_id: str) -> ModelInfo | None:
