@@ -126,10 +126,39 @@ def model_options(f: Any) -> Any:
             show_default=True,
             help="Weights/compute type (int8* only with ctranslate2).",
         ),
+        click.option(
+            "--threads",
+            type=click.IntRange(1),
+            help="CPU threads: per CTranslate2 worker, or torch's thread count "
+            "[default: all cores].",
+        ),
+        click.option(
+            "--inter-threads",
+            type=click.IntRange(1),
+            help="CTranslate2 workers that share each batch [default: 2 on 2+ cores].",
+        ),
     ]
     for option in reversed(options):
         f = option(f)
     return f
+
+
+def thread_options(backend: str, threads: int | None, inter_threads: int | None) -> dict[str, int]:
+    """Backend options for ``--threads``/``--inter-threads``.
+
+    CTranslate2 takes them per engine; for transformers ``--threads`` sets torch's
+    process-wide thread count here, at the edge, and ``--inter-threads`` is refused.
+    """
+    if backend == "ctranslate2":
+        options = {"intra_threads": threads, "inter_threads": inter_threads}
+        return {k: v for k, v in options.items() if v is not None}
+    if inter_threads is not None:
+        raise ConfigError("--inter-threads needs --backend ctranslate2")
+    if threads is not None:
+        import torch
+
+        torch.set_num_threads(threads)
+    return {}
 
 
 def build_pipeline(
@@ -144,6 +173,8 @@ def build_pipeline(
     min_length: int | None = None,
     max_length: int | None = None,
     max_translation_length: int | None = None,
+    threads: int | None = None,
+    inter_threads: int | None = None,
     **extra: Any,
 ) -> Any:
     from summarize.pipeline import Pipeline
@@ -162,6 +193,7 @@ def build_pipeline(
         summary=GenerationSettings(
             num_beams=num_beams, min_new_tokens=min_length, max_new_tokens=max_length
         ),
+        backend_options=thread_options(backend, threads, inter_threads),
         **extra,
     )
 
@@ -236,6 +268,7 @@ def run(
       summarize run seeds/ -o out.jsonl
       summarize run big.jsonl -o out.jsonl --resume          # continue a killed job
       summarize run seeds/ --mt-model ./models/opus-mt-id-en --device cuda
+      summarize run big.jsonl -o out.jsonl --backend ctranslate2 --inter-threads 2
       summarize run seeds/ -s extract-translate --extractive textrank --sentences 2
 
     Exit status: 0 all records ok, 1 some records failed (see their "error"

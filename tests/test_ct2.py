@@ -7,6 +7,7 @@ import json
 import shutil
 import threading
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -358,6 +359,35 @@ def test_cli_run_writes_the_same_records_with_both_backends(
         assert len(b["alignment"]) == len(a["alignment"])
         assert b["models"]["translation"]["backend"] == "ctranslate2"
         assert b["models"]["summarization"]["dtype"] == "int8"  # auto on CPU
+
+
+def test_cli_thread_options(tiny_models: dict[str, str], tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from summarize.cli import main
+
+    base = ["run", str(SEEDS), "-s", "extract-translate", "--mt-model", tiny_models["marian"]]
+    base += ["--device", "cpu", "--no-progress", "-o"]
+    from summarize.models import loading
+
+    def thread_engines() -> list[Any]:
+        wanted = (("inter_threads", 1), ("intra_threads", 2))
+        return [e for k, e in loading._ENGINES.items() if k[1] == "ctranslate2" and k[-1] == wanted]
+
+    assert not thread_engines()
+    runner = CliRunner()
+    result = runner.invoke(
+        main,
+        [*base, str(tmp_path / "a.jsonl"), "--backend", "ctranslate2"]
+        + ["--threads", "2", "--inter-threads", "1"],
+    )
+    assert result.exit_code == 0, result.output
+    [engine] = thread_engines()
+    assert (engine.intra_threads, engine.inter_threads) == (2, 1)
+    result = runner.invoke(main, [*base, str(tmp_path / "b.jsonl"), "--inter-threads", "2"])
+    assert result.exit_code == 2
+    assert "Error: --inter-threads needs --backend ctranslate2" in result.output
+    assert "Traceback" not in result.output
 
 
 # --------------------------------------------------------------------------- benchmark parts

@@ -99,6 +99,18 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     help="Weights/compute type (int8* only with ctranslate2).",
 )
 @_opt(
+    "--threads",
+    env="THREADS",
+    type=click.IntRange(1),
+    help="CPU threads: per CTranslate2 worker, or torch's thread count [default: all cores].",
+)
+@_opt(
+    "--inter-threads",
+    env="INTER_THREADS",
+    type=click.IntRange(1),
+    help="CTranslate2 workers that share each batch [default: 2 on 2+ cores].",
+)
+@_opt(
     "--max-chars",
     env="MAX_CHARS",
     type=click.IntRange(1),
@@ -162,6 +174,8 @@ def demo_command(
     backend: str,
     device: str,
     dtype: str,
+    threads: int | None,
+    inter_threads: int | None,
     max_chars: int,
     concurrency: int,
     num_beams: int | None,
@@ -173,8 +187,14 @@ def demo_command(
 ) -> None:
     """Launch the web demo: translate and summarise an article, process a batch,
     score an evaluation suite. Binds 127.0.0.1 unless --host says otherwise."""
+    from summarize.cli import thread_options
+    from summarize.errors import ConfigError
     from summarize.types import GenerationSettings
 
+    try:
+        backend_options = thread_options(backend, threads, inter_threads)
+    except ConfigError as exc:
+        raise click.UsageError(str(exc)) from exc
     config = DemoConfig(
         host=host,
         port=port,
@@ -184,6 +204,7 @@ def demo_command(
         backend=backend,
         device=device,
         dtype=dtype,
+        backend_options=backend_options,
         max_chars=max_chars,
         concurrency=concurrency,
         translation=GenerationSettings(num_beams=num_beams, max_new_tokens=max_translation_length),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
@@ -46,6 +47,7 @@ class DemoConfig:
     backend: str = "transformers"
     device: str = "auto"
     dtype: str = "auto"
+    backend_options: Mapping[str, Any] = field(default_factory=dict)
     max_chars: int = DEFAULT_MAX_CHARS
     concurrency: int = 1
     queue_size: int | None = 64

@@ -288,6 +288,7 @@ class DemoService:
                 backend=cfg.backend,
                 device=cfg.device,
                 dtype=cfg.dtype,
+                backend_options=cfg.backend_options,
                 translation=cfg.translation,
                 summary=summary,
                 extract_k=EXTRACT_SENTENCES[length],
