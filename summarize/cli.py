@@ -12,12 +12,12 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Iterator
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from summarize import __version__
-from summarize.errors import ConfigError, SummarizeError
+from summarize.errors import ConfigError, InputError, SummarizeError
 
 EXIT_OK = 0
 EXIT_FAILED_RECORDS = 1
@@ -27,9 +27,15 @@ EXIT_FATAL = 3
 STRATEGY_CHOICES = ["translate-summarize", "summarize-translate", "direct", "extract-translate"]
 
 
-def fail(message: str, code: int) -> None:
+def fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
+
+
+def fail_with(exc: SummarizeError) -> NoReturn:
+    """Exit with ``exc`` as a one-line error: usage errors (bad options, suites, input
+    files) exit 2, everything else (models, backends) 3."""
+    fail(str(exc), EXIT_USAGE if isinstance(exc, ConfigError | InputError) else EXIT_FATAL)
 
 
 class _Group(click.Group):
@@ -38,10 +44,8 @@ class _Group(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
-        except ConfigError as exc:
-            fail(str(exc), EXIT_USAGE)
         except SummarizeError as exc:
-            fail(str(exc), EXIT_FATAL)
+            fail_with(exc)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

@@ -43,19 +43,31 @@ def test_missing_target_is_usage_error() -> None:
 
 def test_unknown_suite_is_clean_error(tmp_path: Path) -> None:
     result = _invoke("no-such-suite", "-o", str(tmp_path))
-    assert result.exit_code == 1
+    assert result.exit_code == 2
     assert result.output.startswith("Error: no suite named 'no-such-suite'")
     assert "Traceback" not in result.output
 
 
 @needs_data
+def test_a_model_that_is_not_available_exits_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    args = ["nusax-mt", "--limit", "2", "--mt-model", "summarize-test/not-cached"]
+    result = _invoke(*args, "-o", str(tmp_path))
+    assert result.exit_code == 3
+    assert "Error: model 'summarize-test/not-cached' is not available" in result.output
+    assert "summarize models pull" in result.output and "Traceback" not in result.output
+
+
+@needs_data
 def test_domain_errors_become_messages(tmp_path: Path) -> None:
     result = _invoke("indosum-baselines", "--system", "bart", "-o", str(tmp_path))
-    assert result.exit_code == 1 and "Error: no system named 'bart'" in result.output
+    assert result.exit_code == 2 and "Error: no system named 'bart'" in result.output
     result = _invoke("indosum-baselines", "--metric", "meteor", "-o", str(tmp_path))
-    assert result.exit_code == 1 and "Error: unknown metric 'meteor'" in result.output
+    assert result.exit_code == 2 and "Error: unknown metric 'meteor'" in result.output
     result = _invoke("indosum-baselines", "--mt-model", "/tmp/x", "-o", str(tmp_path))
-    assert result.exit_code == 1 and "no pipeline system" in result.output
+    assert result.exit_code == 2 and "no pipeline system" in result.output
     result = _invoke("indosum-baselines", "--limit", "-1")
     assert result.exit_code == 2
 
@@ -146,7 +158,7 @@ def test_pairs_file(tmp_path: Path) -> None:
     bad = tmp_path / "bad.txt"
     bad.write_text("hello", encoding="utf-8")
     result = _invoke(str(bad))
-    assert result.exit_code == 1 and result.output.startswith("Error:")
+    assert result.exit_code == 2 and result.output.startswith("Error:")
 
 
 @needs_data

@@ -172,7 +172,9 @@ def eval_command(
             plot=not no_plot,
         )
     except SummarizeError as exc:
-        raise click.ClickException(str(exc)) from exc
+        from summarize.cli import fail_with
+
+        fail_with(exc)
     from summarize.evaluation.report import render_table
 
     click.echo(f"{report.suite.name} ({report.suite.task})")
