@@ -308,7 +308,18 @@ def run(
         ) as bar,
         JsonlWriter(output, append=resume) as writer,
     ):
-        for result in pipeline.run(pending(), batch_size=batch_size):
+
+        def translated(n: int) -> None:
+            stage["sentences"] += n
+            bar.set_postfix_str(f"translated {stage['sentences']} sentences", refresh=True)
+
+        def summarised(done_inputs: int, total_inputs: int) -> None:
+            bar.set_postfix_str(f"summarised {done_inputs}/{total_inputs} passages", refresh=True)
+
+        stage = {"sentences": 0}
+        for result in pipeline.run(
+            pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
+        ):
             writer.write(result.to_dict())
             if result.error:
                 counts["failed"] += 1

@@ -127,6 +127,17 @@ class _Work:
     error: str | None = None
 
 
+@dataclass(frozen=True)
+class _Hooks:
+    """Progress callbacks of one call (see :meth:`Pipeline.process_batch`)."""
+
+    on_progress: Callable[[int], None] | None = None
+    on_summary: Callable[[int, int], None] | None = None
+
+
+_NO_HOOKS = _Hooks()
+
+
 class Pipeline:
     """Indonesian article → English translation and English summary.
 
@@ -318,9 +329,7 @@ class Pipeline:
 
         return select_sentences(list(sentences), self.extractive, self.extract_k)
 
-    def _translate_stage(
-        self, works: list[_Work], on_progress: Callable[[int], None] | None = None
-    ) -> None:
+    def _translate_stage(self, works: list[_Work], hooks: _Hooks = _NO_HOOKS) -> None:
         """Translate what each record needs, batched across records."""
         jobs: list[tuple[_Work, list[str]]] = []
         for w in works:
@@ -346,7 +355,7 @@ class Pipeline:
             return
         start = time.perf_counter()
         flat = [s for _, need in jobs for s in need]
-        translations, warnings = self.translator.translate(flat, on_batch=on_progress)
+        translations, warnings = self.translator.translate(flat, on_batch=hooks.on_progress)
         elapsed = time.perf_counter() - start
         pos = 0
         for w, need in jobs:
@@ -373,7 +382,7 @@ class Pipeline:
             "and were translated in parts"
         ]
 
-    def _summarize_stage(self, works: list[_Work]) -> None:
+    def _summarize_stage(self, works: list[_Work], hooks: _Hooks = _NO_HOOKS) -> None:
         if self.strategy == "extract-translate":
             for w in works:
                 assert w.article is not None and w.translation_sentences is not None
@@ -393,7 +402,7 @@ class Pipeline:
                 docs.append([s for s in w.translation_sentences if s])
             else:  # summarize-translate and direct read the Indonesian source
                 docs.append(w.article.sentences)
-        outputs = self.summarizer.summarize_many(docs)
+        outputs = self.summarizer.summarize_many(docs, on_batch=hooks.on_summary)
         elapsed = time.perf_counter() - start
         total = sum(len(d) for d in docs) or 1
         for w, doc, (summary, warnings) in zip(works, docs, outputs, strict=True):
@@ -453,21 +462,24 @@ class Pipeline:
         *,
         start_position: int = 1,
         on_progress: Callable[[int], None] | None = None,
+        on_summary: Callable[[int, int], None] | None = None,
     ) -> list[Result]:
         """Process a batch of records (str, bytes, dict or :class:`Record`), in order.
 
         A bad record yields a :class:`Result` with ``error`` set; the others go on.
         Model problems (not available, failing to load) raise, since no record can succeed.
         Thread-safe: concurrent calls on one pipeline run one after the other.
+
+        Progress callbacks: ``on_progress(n)`` after each translation batch (``n`` texts
+        translated); ``on_summary(done, total)`` after each summariser batch (summariser
+        inputs done so far and known so far; ``total`` grows when chunk summaries of a
+        long article are summarised again).
         """
         with self._lock:
-            return self._process_batch(records, start_position, on_progress)
+            return self._process_batch(records, start_position, _Hooks(on_progress, on_summary))
 
     def _process_batch(
-        self,
-        records: Sequence[Any],
-        start_position: int,
-        on_progress: Callable[[int], None] | None,
+        self, records: Sequence[Any], start_position: int, hooks: _Hooks
     ) -> list[Result]:
         self.load()
         self._models_cache = self.describe()["models"]
@@ -477,20 +489,20 @@ class Pipeline:
         works = [self._preprocess(r) for r in recs]
         good = [w for w in works if w.error is None]
         try:
-            self._forward(good, on_progress)
+            self._forward(good, hooks)
         except _FATAL:
             raise
         except Exception:  # find the culprit: redo record by record
             for w in good:
-                self._isolate(w, on_progress)
+                self._isolate(w, hooks)
         return [self._postprocess(w, common) for w in works]
 
-    def _forward(self, works: list[_Work], on_progress: Callable[[int], None] | None) -> None:
+    def _forward(self, works: list[_Work], hooks: _Hooks) -> None:
         if works:
-            self._translate_stage(works, on_progress)
-            self._summarize_stage(works)
+            self._translate_stage(works, hooks)
+            self._summarize_stage(works, hooks)
 
-    def _isolate(self, w: _Work, on_progress: Callable[[int], None] | None) -> None:
+    def _isolate(self, w: _Work, hooks: _Hooks) -> None:
         fresh = _Work(
             w.record,
             article=w.article,
@@ -499,7 +511,7 @@ class Pipeline:
             timings=dict(w.timings),
         )
         try:
-            self._forward([fresh], on_progress)
+            self._forward([fresh], hooks)
         except _FATAL:
             raise
         except Exception as exc:  # one bad record must not stop the batch
@@ -514,10 +526,12 @@ class Pipeline:
         *,
         batch_size: int = 8,
         on_progress: Callable[[int], None] | None = None,
+        on_summary: Callable[[int, int], None] | None = None,
     ) -> Iterator[Result]:
         """Stream results for ``records`` in input order, ``batch_size`` articles at a time.
 
         ``records`` is consumed lazily, so generators and files far larger than memory work.
+        The callbacks are those of :meth:`process_batch`, per batch.
         """
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
@@ -528,7 +542,9 @@ class Pipeline:
             chunk = list(itertools.islice(it, batch_size))
             if not chunk:
                 return
-            yield from self.process_batch(chunk, start_position=position, on_progress=on_progress)
+            yield from self.process_batch(
+                chunk, start_position=position, on_progress=on_progress, on_summary=on_summary
+            )
             position += len(chunk)
 
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from summarize.chunking import length_sorted_batches, pack_by_budget, split_to_fit
@@ -43,7 +43,9 @@ class Summarizer:
         self.budget = max(engine.profile.max_input_tokens - 2, 8)
         self.stats = SummaryStats()
 
-    def _generate(self, texts: list[str]) -> list[str]:
+    def _generate(
+        self, texts: list[str], on_batch: Callable[[int], None] | None = None
+    ) -> list[str]:
         counts = self.engine.count_tokens(texts)
         out: list[str] = [""] * len(texts)
         for batch in length_sorted_batches(
@@ -54,6 +56,8 @@ class Summarizer:
             self.stats.generated_tokens += sum(result.tokens)
             for i, text in zip(batch, result.texts, strict=True):
                 out[i] = text
+            if on_batch is not None:
+                on_batch(len(batch))
         return out
 
     def _split(self, text: str) -> list[str]:
@@ -82,8 +86,17 @@ class Summarizer:
             fixed.extend(self._split(chunk) if c > self.budget else [chunk])
         return fixed
 
-    def summarize_many(self, documents: Sequence[Sequence[str]]) -> list[tuple[str, list[str]]]:
-        """Summarise several documents (each a list of sentences), batching across them."""
+    def summarize_many(
+        self,
+        documents: Sequence[Sequence[str]],
+        *,
+        on_batch: Callable[[int, int], None] | None = None,
+    ) -> list[tuple[str, list[str]]]:
+        """Summarise several documents (each a list of sentences), batching across them.
+
+        ``on_batch(done, total)`` is called after every model batch: inputs summarised so
+        far and inputs known so far (a reduce round adds its inputs to ``total``).
+        """
         results: list[tuple[str, list[str]]] = [("", []) for _ in documents]
         state: dict[int, list[str]] = {}
         warnings: dict[int, list[str]] = {i: [] for i in range(len(documents))}
@@ -99,10 +112,18 @@ class Summarizer:
                     f"summarised in {len(chunks)} chunks and combined"
                 )
             state[i] = chunks
-        rounds = 0
+        rounds = done = total_inputs = 0
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            if on_batch is not None:
+                on_batch(done, total_inputs)
+
         while state:
             flat = [(i, c) for i, chunks in state.items() for c in chunks]
-            outputs = self._generate([c for _, c in flat])
+            total_inputs += len(flat)
+            outputs = self._generate([c for _, c in flat], advance)
             grouped: dict[int, list[str]] = {}
             for (i, _), out in zip(flat, outputs, strict=True):
                 grouped.setdefault(i, []).append(out)

@@ -142,6 +142,26 @@ def test_long_article_is_chunked_with_a_warning(pipe, seed_texts):
     assert any("exceeded the summariser's limit" in w for w in r.warnings)
 
 
+def test_progress_callbacks_cover_both_stages(tiny_models, seed_texts):
+    # a fresh pipeline: the shared one may already have these sentences in its cache
+    pipe = Pipeline(mt_model=tiny_models["marian"], sum_model=tiny_models["bart"], **FAST)
+    text = "\n".join(seed_texts.values())
+    translated: list[int] = []
+    summarised: list[tuple[int, int]] = []
+    r = pipe.process_batch(
+        [text], on_progress=translated.append, on_summary=lambda d, t: summarised.append((d, t))
+    )[0]
+    assert r.ok
+    units = len(r.alignment) + (1 if r.title else 0)
+    assert sum(translated) >= units  # split sentences count their parts
+    done = [d for d, _ in summarised]
+    assert done == sorted(done) and len(set(done)) == len(done)  # strictly increasing
+    assert all(d <= t for d, t in summarised)
+    first_round = summarised[0][1]
+    assert first_round > 1  # the long article was chunked
+    assert summarised[-1][0] == summarised[-1][1] > first_round  # the reduce round adds inputs
+
+
 def test_max_chars_limit(tiny_models):
     p = Pipeline(
         mt_model=tiny_models["marian"], sum_model=tiny_models["bart"], max_chars=50, **FAST

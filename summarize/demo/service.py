@@ -383,10 +383,16 @@ class DemoService:
                 )
                 progress(0.05 + 0.75 * frac, desc)
 
+        def on_summary(done_inputs: int, total_inputs: int) -> None:
+            frac = done_inputs / total_inputs if total_inputs else 1.0
+            progress(0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages")
+
         progress(0.05, "Translating…" if pipe.strategy != "summarize-translate" else "Working…")
         with self._using(pipe):
             try:
-                result = pipe.process_batch([record], on_progress=on_progress)[0]
+                result = pipe.process_batch(
+                    [record], on_progress=on_progress, on_summary=on_summary
+                )[0]
             except SummarizeError as exc:
                 raise DemoError(str(exc), title="Model problem") from exc
         progress(1.0, "Done")
@@ -572,9 +578,25 @@ class DemoService:
                     )
                     progress((start + 0.7 * frac * len(chunk)) / total, desc)
 
+                def on_summary(
+                    done_inputs: int,
+                    total_inputs: int,
+                    chunk: list[Any] = chunk,
+                    start: int = start,
+                    span: str = span,
+                ) -> None:
+                    frac = done_inputs / total_inputs if total_inputs else 1.0
+                    desc = (
+                        f"Summarising {span} of {total}: {done_inputs} of {total_inputs} passages"
+                    )
+                    progress((start + (0.7 + 0.3 * frac) * len(chunk)) / total, desc)
+
                 try:
                     chunk_results = pipe.process_batch(
-                        chunk, start_position=start + 1, on_progress=on_progress
+                        chunk,
+                        start_position=start + 1,
+                        on_progress=on_progress,
+                        on_summary=on_summary,
                     )
                 except SummarizeError as exc:
                     raise DemoError(str(exc), title="Model problem") from exc
