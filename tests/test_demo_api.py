@@ -468,3 +468,29 @@ def test_binds_localhost_by_default() -> None:
     from summarize.demo import DemoConfig
 
     assert DemoConfig().host == "127.0.0.1"
+
+
+def test_old_request_outputs_are_pruned(tmp_path: Path) -> None:
+    import os
+    import time
+
+    from summarize.demo import DemoConfig
+    from summarize.demo.service import DemoService
+
+    service = DemoService(DemoConfig(workdir=tmp_path, keep_outputs_s=3600, preload=False))
+    old = tmp_path / "batch-20200101-000000-deadbeef"
+    recent = tmp_path / "eval-20200101-000000-cafef00d"
+    unrelated = tmp_path / "keep-me-1-2"
+    for d in (old, recent, unrelated):
+        d.mkdir()
+        (d / "results.jsonl").write_text("{}\n")
+    two_hours_ago = time.time() - 7200
+    os.utime(old, (two_hours_ago, two_hours_ago))
+    os.utime(unrelated, (two_hours_ago, two_hours_ago))
+    fresh = service._request_dir("batch")
+    assert fresh.is_dir() and recent.is_dir() and unrelated.is_dir()
+    assert not old.exists()
+    forever = DemoService(DemoConfig(workdir=tmp_path, keep_outputs_s=None, preload=False))
+    os.utime(recent, (two_hours_ago, two_hours_ago))
+    forever._request_dir("eval")
+    assert recent.is_dir()

@@ -59,6 +59,8 @@ class DemoConfig:
     preload: bool = True
     seeds_dir: Path | None = REPO_ROOT / "seeds"
     workdir: Path | None = None
+    #: seconds a request's result files are kept (None: forever); also Gradio's cache
+    keep_outputs_s: int | None = 24 * 3600
     max_file_size: str | int | None = "100mb"
 
     def with_(self, **changes: Any) -> DemoConfig:

@@ -12,6 +12,7 @@ import csv
 import json
 import logging
 import re
+import shutil
 import tempfile
 import threading
 import time
@@ -658,9 +659,24 @@ class DemoService:
                 )
 
     def _request_dir(self, kind: str) -> Path:
+        """A fresh folder for one request's files; older ones past ``keep_outputs_s`` go."""
+        self._prune_outputs()
         d = self.workdir / f"{kind}-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         d.mkdir(parents=True, exist_ok=True)
         return d
+
+    def _prune_outputs(self) -> None:
+        keep = self.config.keep_outputs_s
+        if keep is None:
+            return
+        cutoff = time.time() - keep
+        for d in self.workdir.glob("*-*-*-*"):
+            try:
+                if d.is_dir() and d.name.startswith(("batch-", "eval-")):
+                    if d.stat().st_mtime < cutoff:
+                        shutil.rmtree(d, ignore_errors=True)
+            except OSError:  # another request removed it first
+                continue
 
     # -- evaluation -------------------------------------------------------------------
     @staticmethod

@@ -231,7 +231,9 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         return update
 
     # --------------------------------------------------------------------- layout
-    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+    keep = config.keep_outputs_s
+    delete_cache = (max(60, min(keep, 3600)), keep) if keep is not None else None
+    with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=delete_cache) as demo:
         gr.Markdown(f"# {TITLE}\n{INTRO}", elem_id="app-header")
         with gr.Tabs():
             # ------------------------------------------------------------ Article
