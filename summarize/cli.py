@@ -17,14 +17,20 @@ from typing import Any, NoReturn
 import click
 
 from summarize import __version__
+from summarize.cli_common import (
+    BACKENDS,
+    DTYPES,
+    INTER_THREADS_HELP,
+    STRATEGY_CHOICES,
+    THREADS_HELP,
+    thread_options,
+)
 from summarize.errors import ConfigError, InputError, SummarizeError
 
 EXIT_OK = 0
 EXIT_FAILED_RECORDS = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
-
-STRATEGY_CHOICES = ["translate-summarize", "summarize-translate", "direct", "extract-translate"]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -110,7 +116,7 @@ def model_options(f: Any) -> Any:
         ),
         click.option(
             "--backend",
-            type=click.Choice(["transformers", "ctranslate2"]),
+            type=click.Choice(BACKENDS),
             default="transformers",
             show_default=True,
             help="Inference backend.",
@@ -123,9 +129,7 @@ def model_options(f: Any) -> Any:
         ),
         click.option(
             "--dtype",
-            type=click.Choice(
-                ["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32"]
-            ),
+            type=click.Choice(DTYPES),
             default="auto",
             show_default=True,
             help="Weights/compute type (int8* only with ctranslate2).",
@@ -133,36 +137,17 @@ def model_options(f: Any) -> Any:
         click.option(
             "--threads",
             type=click.IntRange(1),
-            help="CPU threads: per CTranslate2 worker, or torch's thread count "
-            "[default: all cores].",
+            help=THREADS_HELP,
         ),
         click.option(
             "--inter-threads",
             type=click.IntRange(1),
-            help="CTranslate2 workers that share each batch [default: 2 on 2+ cores].",
+            help=INTER_THREADS_HELP,
         ),
     ]
     for option in reversed(options):
         f = option(f)
     return f
-
-
-def thread_options(backend: str, threads: int | None, inter_threads: int | None) -> dict[str, int]:
-    """Backend options for ``--threads``/``--inter-threads``.
-
-    CTranslate2 takes them per engine; for transformers ``--threads`` sets torch's
-    process-wide thread count here, at the edge, and ``--inter-threads`` is refused.
-    """
-    if backend == "ctranslate2":
-        options = {"intra_threads": threads, "inter_threads": inter_threads}
-        return {k: v for k, v in options.items() if v is not None}
-    if inter_threads is not None:
-        raise ConfigError("--inter-threads needs --backend ctranslate2")
-    if threads is not None:
-        import torch
-
-        torch.set_num_threads(threads)
-    return {}
 
 
 def build_pipeline(

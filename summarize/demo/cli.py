@@ -10,14 +10,20 @@ from typing import Any
 
 import click
 
+from summarize.cli_common import (
+    BACKENDS,
+    DTYPES,
+    INTER_THREADS_HELP,
+    STRATEGY_CHOICES,
+    THREADS_HELP,
+    thread_options,
+)
 from summarize.demo.config import (
     DEFAULT_HOST,
     DEFAULT_MAX_CHARS,
     DEFAULT_PORT,
     DemoConfig,
 )
-
-STRATEGY_CHOICES = ["translate-summarize", "summarize-translate", "direct", "extract-translate"]
 
 EPILOG = """\b
 Examples:
@@ -76,7 +82,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
 @_opt(
     "--backend",
     env="BACKEND",
-    type=click.Choice(["transformers", "ctranslate2"]),
+    type=click.Choice(BACKENDS),
     default="transformers",
     show_default=True,
     help="Inference backend.",
@@ -91,9 +97,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
 @_opt(
     "--dtype",
     env="DTYPE",
-    type=click.Choice(
-        ["auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32"]
-    ),
+    type=click.Choice(DTYPES),
     default="auto",
     show_default=True,
     help="Weights/compute type (int8* only with ctranslate2).",
@@ -102,13 +106,13 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     "--threads",
     env="THREADS",
     type=click.IntRange(1),
-    help="CPU threads: per CTranslate2 worker, or torch's thread count [default: all cores].",
+    help=THREADS_HELP,
 )
 @_opt(
     "--inter-threads",
     env="INTER_THREADS",
     type=click.IntRange(1),
-    help="CTranslate2 workers that share each batch [default: 2 on 2+ cores].",
+    help=INTER_THREADS_HELP,
 )
 @_opt(
     "--max-chars",
@@ -187,7 +191,6 @@ def demo_command(
 ) -> None:
     """Launch the web demo: translate and summarise an article, process a batch,
     score an evaluation suite. Binds 127.0.0.1 unless --host says otherwise."""
-    from summarize.cli import thread_options
     from summarize.errors import ConfigError
     from summarize.types import GenerationSettings
 
