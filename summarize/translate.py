@@ -78,6 +78,8 @@ class Translator:
 
         Sentences over the model's input limit are split by token budget and their
         parts' translations joined (with a warning), never truncated.
+        ``on_batch(n)``: first the sentences that need no model call (cached, repeated,
+        blank), then the texts of each model batch (parts of split sentences count).
         """
         warnings: list[str] = []
         self.stats.sentences += len(sentences)
@@ -94,6 +96,8 @@ class Translator:
                 continue
             seen.add(s)
             todo.append(s)
+        if on_batch is not None and len(sentences) > len(todo):
+            on_batch(len(sentences) - len(todo))  # cached, repeated or blank: already done
         # Split over-long sentences into parts that fit the model.
         parts_of: dict[str, list[str]] = {}
         units: list[str] = []

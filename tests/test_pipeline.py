@@ -160,6 +160,9 @@ def test_progress_callbacks_cover_both_stages(tiny_models, seed_texts):
     first_round = summarised[0][1]
     assert first_round > 1  # the long article was chunked
     assert summarised[-1][0] == summarised[-1][1] > first_round  # the reduce round adds inputs
+    translated.clear()
+    assert pipe.process_batch([text], on_progress=translated.append)[0].ok
+    assert sum(translated) >= units  # the second time every sentence comes from the cache
 
 
 def test_max_chars_limit(tiny_models):
