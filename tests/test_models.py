@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from summarize import GenerationSettings, Pipeline
-from summarize.cli import EXIT_FATAL, main
+from summarize.cli import EXIT_USAGE, main
 from summarize.errors import ConfigError
 from summarize.models import FAMILIES, infer_family, load_engine, load_profile, lookup
 from summarize.models.profiles import builtin_prompts_dir, license_from_card
@@ -106,5 +106,8 @@ def test_models_list_and_pull_offline(tmp_path, monkeypatch):
     assert r.exit_code == 0 and "summarize models pull" in r.output
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     r = CliRunner().invoke(main, ["models", "pull", "Helsinki-NLP/opus-mt-id-en"])
-    assert r.exit_code == EXIT_FATAL
-    assert "HF_HUB_OFFLINE" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == EXIT_USAGE
+    assert "Error: cannot download 'Helsinki-NLP/opus-mt-id-en' while HF_HUB_OFFLINE is set" in (
+        r.stderr
+    )
+    assert "HF_HUB_OFFLINE=0 summarize models pull" in r.stderr and "Traceback" not in r.output

@@ -50,10 +50,13 @@ def pull(model_id: str, revision: str | None = None) -> str:
     """Download a model's config, tokenizer and (safetensors if offered) weights to the cache."""
     from huggingface_hub import HfApi, snapshot_download
 
-    from summarize.errors import ModelNotAvailableError
+    from summarize.errors import ConfigError
 
     if hub_offline():
-        raise ModelNotAvailableError(model_id, "cannot download while HF_HUB_OFFLINE is set")
+        raise ConfigError(
+            f"cannot download '{model_id}' while HF_HUB_OFFLINE is set: run "
+            f"`HF_HUB_OFFLINE=0 summarize models pull {model_id}` on a machine with internet access"
+        )
     try:
         files = HfApi().list_repo_files(model_id, revision=revision)
         weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]
