@@ -326,9 +326,10 @@ def test_pipeline_translation_system(fake_pipeline: type[FakePipeline], tmp_path
     assert pipe.kwargs["device"] == "cpu"
     assert pipe.kwargs["translation"] == GenerationSettings(num_beams=4)
     run = report.systems[1]
-    assert run.name == "opus-mt-id-en" and run.predictions[0].startswith("EN: ")
+    # the override is in the name: the suite's name alone would claim opus-mt-id-en ran
+    assert run.name == "opus-mt-id-en@marian" and run.predictions[0].startswith("EN: ")
     results = json.loads((tmp_path / "results.json").read_text(encoding="utf-8"))
-    sig = results["signature"]["systems"]["opus-mt-id-en"]
+    sig = results["signature"]["systems"]["opus-mt-id-en@marian"]
     assert sig["models"]["translation"]["revision"] == "abc123"
     assert sig["requested"]["mt_model"] == "/tmp/tiny/marian"
 
@@ -396,4 +397,4 @@ def test_real_pipeline_with_tiny_marian(tmp_path: Path) -> None:
         output_dir=tmp_path / "out",
     )
     assert len(report.systems[1].predictions) == 3
-    assert report.score("opus-mt-id-en", "bleu").score is not None
+    assert report.score("opus-mt-id-en@marian", "bleu").score is not None

@@ -444,6 +444,10 @@ def run_suite(
             changed = {
                 k: v for k, v in overrides.items() if k in PIPELINE_KEYS and spec.params.get(k) != v
             }
+            models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
+            if models:  # the suite's name would claim a model that did not run
+                short = "+".join(Path(m).name or m for m in models)
+                run = replace(run, name=f"{run.name}@{short}")
             if changed:
                 notes.append(
                     f"{run.name}: settings overridden (command line or API): "
