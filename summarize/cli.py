@@ -31,6 +31,7 @@ EXIT_OK = 0
 EXIT_FAILED_RECORDS = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -52,6 +53,8 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except SummarizeError as exc:
             fail_with(exc)
+        except KeyboardInterrupt:
+            fail("interrupted", EXIT_INTERRUPTED)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -261,7 +264,8 @@ def run(
       summarize run seeds/ -s extract-translate --extractive textrank --sentences 2
 
     Exit status: 0 all records ok, 1 some records failed (see their "error"
-    field), 2 usage error, 3 model/backend error.
+    field), 2 usage error, 3 model/backend error, 130 interrupted (Ctrl-C;
+    what was written stays, --resume continues).
     """
     from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
 
@@ -302,18 +306,31 @@ def run(
             bar.set_postfix_str(f"summarised {done_inputs}/{total_inputs} passages", refresh=True)
 
         stage = {"sentences": 0}
-        for result in pipeline.run(
-            pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
-        ):
-            writer.write(result.to_dict())
-            if result.error:
-                counts["failed"] += 1
-            else:
-                counts["ok"] += 1
-                counts["warned"] += bool(result.warnings)
-            bar.update(1)
+        try:
+            for result in pipeline.run(
+                pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
+            ):
+                writer.write(result.to_dict())
+                if result.error:
+                    counts["failed"] += 1
+                else:
+                    counts["ok"] += 1
+                    counts["warned"] += bool(result.warnings)
+                bar.update(1)
+        except KeyboardInterrupt:
+            interrupted = True
+        else:
+            interrupted = False
     elapsed = time.perf_counter() - start
     target = "stdout" if output == "-" else output
+    if interrupted:
+        written = counts["ok"] + counts["failed"]
+        hint = f" Continue with --resume -o {output}." if output != "-" else ""
+        click.echo(
+            f"Interrupted: {written} records written to {target} in {elapsed:.1f}s.{hint}",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     click.echo(
         f"{counts['ok']} ok ({counts['warned']} with warnings), {counts['failed']} failed, "
         f"{counts['skipped']} skipped as already done; {elapsed:.1f}s "

@@ -212,5 +212,37 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(tiny_models, tmp_path,
     assert len(ids) == 200 and len(set(ids)) == 200
 
 
+def test_ctrl_c_stops_cleanly_and_resume_continues(tiny_models, tmp_path, seed_texts):
+    src = tmp_path / "jobs.jsonl"
+    texts = list(seed_texts.values())
+    with src.open("w", encoding="utf-8") as fh:
+        for i in range(60):
+            fh.write(json.dumps({"id": f"c{i:02d}", "text": f"Berita {i}. " + texts[i % 5]}) + "\n")
+    out = tmp_path / "out.jsonl"
+    cmd = [sys.executable, "-m", "summarize", "run", str(src), "-o", str(out), "-b", "2"]
+    cmd += [*tiny_args("extract-translate", tiny_models), *FAST]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and len(out.read_bytes().splitlines()) >= 4:
+            break
+        if proc.poll() is not None:
+            pytest.fail(f"job ended before it could be interrupted: {proc.stderr.read().decode()}")
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, stderr = proc.communicate(timeout=120)
+    message = stderr.decode()
+    assert proc.returncode == 130, message
+    assert "Interrupted:" in message and "--resume" in message
+    assert "Traceback" not in message
+    written = len(read_jsonl(out))
+    assert 4 <= written < 60
+    done = subprocess.run([*cmd, "--resume"], env=env, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    ids = [r["id"] for r in read_jsonl(out)]
+    assert ids == [f"c{i:02d}" for i in range(60)]
+
+
 def read_jsonl_lenient(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.endswith("}")]
