@@ -194,14 +194,7 @@ def test_sigkill_then_resume_loses_and_duplicates_nothing(tiny_models, tmp_path,
         *FAST,
     ]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if out.exists() and len(out.read_bytes().splitlines()) >= 20:
-            break
-        if proc.poll() is not None:
-            pytest.fail(f"job ended before it could be killed: {proc.stderr.read().decode()}")
-        time.sleep(0.05)
+    proc = start_and_wait_for_lines(cmd, env, out, 20)
     proc.send_signal(signal.SIGKILL)
     proc.wait()
     written = len(read_jsonl_lenient(out))
@@ -222,14 +215,7 @@ def test_ctrl_c_stops_cleanly_and_resume_continues(tiny_models, tmp_path, seed_t
     cmd = [sys.executable, "-m", "summarize", "run", str(src), "-o", str(out), "-b", "2"]
     cmd += [*tiny_args("extract-translate", tiny_models), *FAST]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
-        if out.exists() and len(out.read_bytes().splitlines()) >= 4:
-            break
-        if proc.poll() is not None:
-            pytest.fail(f"job ended before it could be interrupted: {proc.stderr.read().decode()}")
-        time.sleep(0.05)
+    proc = start_and_wait_for_lines(cmd, env, out, 4)
     proc.send_signal(signal.SIGINT)
     _, stderr = proc.communicate(timeout=120)
     message = stderr.decode()
@@ -242,6 +228,23 @@ def test_ctrl_c_stops_cleanly_and_resume_continues(tiny_models, tmp_path, seed_t
     assert done.returncode == 0, done.stderr
     ids = [r["id"] for r in read_jsonl(out)]
     assert ids == [f"c{i:02d}" for i in range(60)]
+
+
+def start_and_wait_for_lines(
+    cmd: list[str], env: dict[str, str], out: Path, lines: int
+) -> subprocess.Popen[bytes]:
+    """Start ``cmd`` and return once ``out`` has ``lines`` lines (the job still running)."""
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if out.exists() and len(out.read_bytes().splitlines()) >= lines:
+            return proc
+        if proc.poll() is not None:
+            assert proc.stderr is not None
+            pytest.fail(f"job ended before it could be stopped: {proc.stderr.read().decode()}")
+        time.sleep(0.05)
+    proc.kill()
+    pytest.fail(f"no {lines} output lines within 120 s")
 
 
 def read_jsonl_lenient(path: Path) -> list[str]:
