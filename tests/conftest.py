@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -36,3 +37,13 @@ def seed_paths() -> list[Path]:
 @pytest.fixture(scope="session")
 def seed_texts(seed_paths: list[Path]) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in seed_paths}
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Keep each phase's report on the test item (``item.rep_call``), so that fixtures
+    can tell in their teardown whether the test failed (the browser test saves a
+    screenshot then)."""
+    report = yield
+    setattr(item, f"rep_{report.when}", report)
+    return report

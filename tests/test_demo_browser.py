@@ -30,6 +30,7 @@ CHROMIUM_ARGS = [
     "--disable-quic",
 ]
 TIMEOUT_MS = 90_000
+BATCH_TIMEOUT_MS = 300_000  # 20 articles take about 20 s on an idle 2-core machine; CI may be busy
 
 pytestmark = pytest.mark.browser
 
@@ -95,7 +96,7 @@ def browser() -> Iterator[Any]:
 
 
 @pytest.fixture
-def page(browser: Any, app_url: str) -> Iterator[Any]:
+def page(browser: Any, app_url: str, request: pytest.FixtureRequest) -> Iterator[Any]:
     context = browser.new_context(viewport={"width": 1366, "height": 900}, accept_downloads=True)
     page = context.new_page()
     page.set_default_timeout(TIMEOUT_MS)
@@ -103,9 +104,18 @@ def page(browser: Any, app_url: str) -> Iterator[Any]:
     page.on("pageerror", lambda exc: errors.append(str(exc)))
     page.goto(app_url)
     page.wait_for_selector("#article-input textarea")
+    console: list[str] = []
+    page.on("console", lambda msg: console.append(f"{msg.type}: {msg.text}"))
     try:
         yield page
     finally:
+        report = getattr(request.node, "rep_call", None)
+        if report is not None and report.failed:
+            # keep what the browser showed, for a failure that does not reproduce
+            shots = artifacts_dir()
+            page.screenshot(path=str(shots / "failure.png"), full_page=True)
+            (shots / "failure.html").write_text(page.content(), encoding="utf-8")
+            (shots / "failure-console.txt").write_text("\n".join(console), encoding="utf-8")
         context.close()
     assert not errors, f"JavaScript errors on the page: {errors}"
 
@@ -152,10 +162,17 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
     progress = page.locator(".progress-text, .progress-level, .eta-bar").first
     progress.wait_for(state="attached", timeout=TIMEOUT_MS)  # Gradio's progress bar shows
     page.screenshot(path=str(shots / "batch-progress.png"), full_page=True)
-    expect(page.locator("#batch-status")).to_contain_text("Done", timeout=TIMEOUT_MS)
+    expect(page.locator("#batch-status")).to_contain_text("Done", timeout=BATCH_TIMEOUT_MS)
     expect(page.locator("#batch-status")).to_contain_text(f"{len(ids)} ok")
-    for rid in ids:
-        expect(page.locator("#batch-table")).to_contain_text(rid)
+    # Gradio's table scrolls (about 14 rows fit) and may render rows lazily: check the row
+    # count and the first rows, scroll, check the last row; the download checks every id.
+    batch_table = page.locator("#batch-table")
+    expect(batch_table.get_by_role("grid")).to_have_attribute("aria-rowcount", str(len(ids) + 1))
+    for rid in ids[:5]:
+        expect(batch_table).to_contain_text(rid)
+    batch_table.get_by_role("grid").hover()
+    page.mouse.wheel(0, 5000)
+    expect(batch_table).to_contain_text(ids[-1])
     page.screenshot(path=str(shots / "batch.png"), full_page=True)
 
     link = page.locator("#batch-jsonl a[download], #batch-jsonl a").first
