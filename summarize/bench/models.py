@@ -197,7 +197,8 @@ def build_bart_tokenizer(corpus: Any, dest: Path) -> Any:
     (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
     merges_text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
     (dest / "merges.txt").write_text(merges_text, encoding="utf-8")
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
+    # transformers accepts merges as (a, b) pairs; its annotation says str | list[str]
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)  # type: ignore[arg-type]
     tokenizer.save_pretrained(dest)
     return tokenizer
 

@@ -99,7 +99,7 @@ def machine_info() -> dict[str, Any]:
                 mem_gb = round(int(line.split()[1]) / 1024 / 1024, 1)
     except OSError:
         pass
-    versions = {"python": platform.python_version()}
+    versions: dict[str, str | None] = {"python": platform.python_version()}
     for name in ("torch", "transformers", "ctranslate2"):
         try:
             from importlib.metadata import version
@@ -257,7 +257,7 @@ def part_pipeline(
     base: SystemSpec, fast: SystemSpec, records: list[dict[str, Any]], round_size: int
 ) -> dict[str, Any]:
     res = run_interleaved([base, fast], _rounds(records, round_size))
-    out = {}
+    out: dict[str, Any] = {}
     for spec in (base, fast):
         r = res[spec.label]
         summary = summarize_rounds(r["rounds"], len(records))

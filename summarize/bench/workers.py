@@ -102,6 +102,7 @@ class Baseline:
         ).eval()
         out["load_mt_s"] = time.perf_counter() - start
         if self.spec.mode == "pipeline":
+            assert self.spec.sum_model is not None, "pipeline mode needs a summariser"
             start = time.perf_counter()
             self.sm_tok = AutoTokenizer.from_pretrained(self.spec.sum_model)
             self.sm = AutoModelForSeq2SeqLM.from_pretrained(

@@ -9,6 +9,7 @@ vocabularies (Marian's ``target.spm``, the English half of shared vocabularies) 
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -110,7 +111,7 @@ def read_seed_lines(seeds_dir: Path | None) -> tuple[str, ...]:
     return tuple(lines) if lines else FALLBACK_INDONESIAN
 
 
-def load_corpus(seeds_dir: Path | str | None = None) -> SeedCorpus:
+def load_corpus(seeds_dir: str | os.PathLike[str] | None = None) -> SeedCorpus:
     """Build the training corpus from ``seeds_dir`` (default: the repo's ``seeds/``)."""
     path = None if seeds_dir is None else Path(seeds_dir)
     return SeedCorpus(indonesian=read_seed_lines(path), english=ENGLISH_SENTENCES)

@@ -82,13 +82,13 @@ def append_user_pieces(model: bytes, pieces: Iterable[str]) -> bytes:
     """
     from sentencepiece import sentencepiece_model_pb2 as pb
 
-    proto = pb.ModelProto()
+    proto = pb.ModelProto()  # type: ignore[attr-defined]  # generated module, no stubs
     proto.ParseFromString(model)
     for piece in pieces:
         entry = proto.pieces.add()
         entry.piece = piece
         entry.score = 0.0
-        entry.type = pb.ModelProto.SentencePiece.USER_DEFINED
+        entry.type = pb.ModelProto.SentencePiece.USER_DEFINED  # type: ignore[attr-defined]
     return proto.SerializeToString()
 
 
@@ -173,7 +173,8 @@ def build_bart_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> An
     _write_json(dest / "vocab.json", vocab)
     merges_text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
     (dest / "merges.txt").write_text(merges_text, encoding="utf-8")
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)
+    # transformers accepts merges as (a, b) pairs; its annotation says str | list[str]
+    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)  # type: ignore[arg-type]
     tokenizer.save_pretrained(dest)
     return tokenizer
 
@@ -249,7 +250,8 @@ def build_nllb_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> An
     model = train_sentencepiece(corpus.all_lines, vocab_size=600, model_type="bpe", seed=seed)
     spm_path = dest / "sentencepiece.bpe.model"
     spm_path.write_bytes(model)
-    extracted = SentencePieceExtractor(str(spm_path)).extract(BPE)
+    # a dict at runtime (vocab, merges, ...), whatever the annotation says
+    extracted: dict[str, Any] = SentencePieceExtractor(str(spm_path)).extract(BPE)  # type: ignore[assignment]
     vocab = _fairseq_vocab(extracted["vocab"])
     for code in (*FAIRSEQ_LANGUAGE_CODES, "<mask>"):
         vocab[code] = len(vocab)

@@ -134,7 +134,7 @@ def _can_start_sentence(token: str) -> bool:
 def _starts_with_function_word(token: str) -> bool:
     head = token.lstrip(_OPENERS)
     match = re.match(r"[^\W\d_]+", head)
-    return bool(match) and head[0].isupper() and match.group().lower() in ALL_STOPWORDS
+    return match is not None and head[0].isupper() and match.group().lower() in ALL_STOPWORDS
 
 
 def _is_boundary(text: str, match: re.Match[str], next_token: str) -> bool:
