@@ -19,6 +19,7 @@ import click
 from summarize import __version__
 from summarize.cli_common import (
     BACKENDS,
+    DEVICES,
     DTYPES,
     INTER_THREADS_HELP,
     STRATEGY_CHOICES,
@@ -126,7 +127,7 @@ def model_options(f: Any) -> Any:
         ),
         click.option(
             "--device",
-            type=click.Choice(["auto", "cpu", "cuda"]),
+            type=click.Choice(DEVICES),
             default="auto",
             show_default=True,
         ),

@@ -4,11 +4,12 @@ so that either CLI module can be imported first)."""
 from __future__ import annotations
 
 from summarize.errors import ConfigError
-from summarize.models.loading import BACKENDS, DTYPES
+from summarize.models.loading import BACKENDS, DEVICES, DTYPES
 from summarize.pipeline import STRATEGIES
 
 __all__ = [
     "BACKENDS",
+    "DEVICES",
     "DTYPES",
     "INTER_THREADS_HELP",
     "STRATEGY_CHOICES",

@@ -12,6 +12,7 @@ import click
 
 from summarize.cli_common import (
     BACKENDS,
+    DEVICES,
     DTYPES,
     INTER_THREADS_HELP,
     STRATEGY_CHOICES,
@@ -90,7 +91,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
 @_opt(
     "--device",
     env="DEVICE",
-    type=click.Choice(["auto", "cpu", "cuda"]),
+    type=click.Choice(DEVICES),
     default="auto",
     show_default=True,
 )

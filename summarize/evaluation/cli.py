@@ -9,6 +9,7 @@ from pathlib import Path
 
 import click
 
+from summarize.cli_common import BACKENDS, DEVICES, STRATEGY_CHOICES
 from summarize.errors import SummarizeError
 
 EPILOG = """\b
@@ -83,9 +84,13 @@ def _list_suites() -> str:
 )
 @click.option("--mt-model", help="Translation model (hub id or local dir) for pipeline systems.")
 @click.option("--sum-model", help="Summarisation model for pipeline systems.")
-@click.option("--backend", help="Inference backend for pipeline systems (e.g. transformers).")
-@click.option("--device", help="Device for pipeline systems (auto, cpu, cuda, mps).")
-@click.option("--strategy", help="Pipeline strategy for pipeline systems.")
+@click.option(
+    "--backend", type=click.Choice(BACKENDS), help="Inference backend for pipeline systems."
+)
+@click.option("--device", type=click.Choice(DEVICES), help="Device for pipeline systems.")
+@click.option(
+    "--strategy", type=click.Choice(STRATEGY_CHOICES), help="Strategy for pipeline systems."
+)
 @click.option("--batch-size", type=click.IntRange(min=1), help="Pipeline batch size.")
 @click.option(
     "--task",
