@@ -135,9 +135,6 @@ class _Hooks:
     on_summary: Callable[[int, int], None] | None = None
 
 
-_NO_HOOKS = _Hooks()
-
-
 class Pipeline:
     """Indonesian article → English translation and English summary.
 
@@ -329,7 +326,7 @@ class Pipeline:
 
         return select_sentences(list(sentences), self.extractive, self.extract_k)
 
-    def _translate_stage(self, works: list[_Work], hooks: _Hooks = _NO_HOOKS) -> None:
+    def _translate_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         """Translate what each record needs, batched across records."""
         jobs: list[tuple[_Work, list[str]]] = []
         for w in works:
@@ -382,7 +379,7 @@ class Pipeline:
             "and were translated in parts"
         ]
 
-    def _summarize_stage(self, works: list[_Work], hooks: _Hooks = _NO_HOOKS) -> None:
+    def _summarize_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         if self.strategy == "extract-translate":
             for w in works:
                 assert w.article is not None and w.translation_sentences is not None

@@ -94,21 +94,19 @@ class Baseline:
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
         torch.set_grad_enabled(False)
+
+        def load(model_id: str) -> tuple[Any, Any, float]:
+            """Tokenizer, float32 model in eval mode, and the seconds it took."""
+            start = time.perf_counter()
+            tok = AutoTokenizer.from_pretrained(model_id)
+            model = AutoModelForSeq2SeqLM.from_pretrained(model_id, dtype=torch.float32).eval()
+            return tok, model, time.perf_counter() - start
+
         out: dict[str, Any] = {}
-        start = time.perf_counter()
-        self.mt_tok = AutoTokenizer.from_pretrained(self.spec.mt_model)
-        self.mt = AutoModelForSeq2SeqLM.from_pretrained(
-            self.spec.mt_model, dtype=torch.float32
-        ).eval()
-        out["load_mt_s"] = time.perf_counter() - start
+        self.mt_tok, self.mt, out["load_mt_s"] = load(self.spec.mt_model)
         if self.spec.mode == "pipeline":
             assert self.spec.sum_model is not None, "pipeline mode needs a summariser"
-            start = time.perf_counter()
-            self.sm_tok = AutoTokenizer.from_pretrained(self.spec.sum_model)
-            self.sm = AutoModelForSeq2SeqLM.from_pretrained(
-                self.spec.sum_model, dtype=torch.float32
-            ).eval()
-            out["load_sum_s"] = time.perf_counter() - start
+            self.sm_tok, self.sm, out["load_sum_s"] = load(self.spec.sum_model)
         out["threads"] = torch.get_num_threads()
         return out
 

@@ -670,11 +670,12 @@ class DemoService:
         if keep is None:
             return
         cutoff = time.time() - keep
-        for d in self.workdir.glob("*-*-*-*"):
+        for d in self.workdir.iterdir():
+            if not d.name.startswith(("batch-", "eval-")):
+                continue
             try:
-                if d.is_dir() and d.name.startswith(("batch-", "eval-")):
-                    if d.stat().st_mtime < cutoff:
-                        shutil.rmtree(d, ignore_errors=True)
+                if d.is_dir() and d.stat().st_mtime < cutoff:
+                    shutil.rmtree(d, ignore_errors=True)
             except OSError:  # another request removed it first
                 continue
 
