@@ -313,6 +313,85 @@ def test_missing_hub_model_offline(monkeypatch: pytest.MonkeyPatch) -> None:
         load_engine("summarize-test/definitely-not-cached", backend="ctranslate2", device="cpu")
 
 
+# --------------------------------------------------------------------------- torch-free loading
+
+
+@pytest.mark.parametrize("name", ALL_FAMILIES)
+def test_torch_free_loader_gives_autotokenizers_tokenizer_and_profile(
+    tiny_models: dict[str, str], name: str
+) -> None:
+    from summarize.models.loading import load_config_and_tokenizer, load_hf
+    from summarize.models.profiles import resolve_profile
+
+    local = Path(tiny_models[name])
+    config, tokenizer, commit = load_config_and_tokenizer(str(local), local, None)
+    full_config, auto_tokenizer, _ = load_hf(str(local), local, None, with_model=False)
+    assert commit is None
+    assert type(tokenizer) is type(auto_tokenizer)
+    for text in SENTENCES:
+        assert tokenizer(text)["input_ids"] == auto_tokenizer(text)["input_ids"]
+    profile = resolve_profile(str(local), config, type(tokenizer).__name__, None)
+    assert profile == resolve_profile(
+        str(local), full_config.to_dict(), type(auto_tokenizer).__name__, None
+    )
+
+
+def test_torch_free_loader_reads_an_offline_hub_cache(
+    tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hub id resolved from the Hugging Face cache layout, offline: the commit is the
+    snapshot's, and a model without tokenizer_config.json gets its tokenizer by model type."""
+    import huggingface_hub.constants
+
+    from summarize.models.loading import load_config_and_tokenizer
+
+    commit = "0123456789abcdef0123456789abcdef01234567"
+    repo = tmp_path / "hub" / "models--summarize-test--tiny-marian"
+    snapshot = repo / "snapshots" / commit
+    shutil.copytree(tiny_models["marian"], snapshot)
+    (snapshot / "tokenizer_config.json").unlink()
+    (repo / "refs").mkdir()
+    (repo / "refs" / "main").write_text(commit)
+    monkeypatch.setattr(huggingface_hub.constants, "HF_HUB_CACHE", str(tmp_path / "hub"))
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    config, tokenizer, got = load_config_and_tokenizer("summarize-test/tiny-marian", None, None)
+    assert got == commit
+    assert config["model_type"] == "marian"
+    assert type(tokenizer).__name__ == "MarianTokenizer"
+    with pytest.raises(ModelNotAvailableError, match="HF_HUB_OFFLINE"):
+        load_config_and_tokenizer("summarize-test/not-cached", None, None)
+
+
+def test_a_cached_conversion_runs_without_importing_torch(
+    tiny_models: dict[str, str], ct2_cache: Path
+) -> None:
+    """Once converted, the ctranslate2 pipeline never imports torch (about 180 MB)."""
+    import subprocess
+    import sys
+
+    for path in (tiny_models["marian"], tiny_models["bart"]):  # convert in this process
+        load_engine(path, backend="ctranslate2", device="cpu", dtype="int8")
+    script = (
+        "import sys\n"
+        "from summarize.pipeline import Pipeline\n"
+        f"pipe = Pipeline(mt_model={tiny_models['marian']!r}, sum_model={tiny_models['bart']!r},"
+        " backend='ctranslate2', device='auto', dtype='int8')\n"
+        "text = 'Presiden NATO berkata bahwa Rusia menyerang Ukraina. Harga beras naik.'\n"
+        "result = pipe.process_batch([{'id': 'a', 'text': text}])[0]\n"
+        "assert result.error is None and result.summary, result\n"
+        "print('torch' in sys.modules)\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**__import__("os").environ, "SUMMARIZE_CACHE": str(ct2_cache)},
+    )
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert proc.stdout.strip().splitlines()[-1] == "False"
+
+
 # --------------------------------------------------------------------------- CLI
 
 

@@ -512,7 +512,7 @@ class CTranslate2Engine:
         """
         import ctranslate2
 
-        from summarize.models.loading import load_hf
+        from summarize.models.loading import load_config_and_tokenizer
 
         if options:
             raise ConfigError(
@@ -544,10 +544,15 @@ class CTranslate2Engine:
                 raise ConfigError("intra_threads must be 0 (library default) or more")
 
         start = time.perf_counter()
-        config, tokenizer, _ = load_hf(model_id, local_dir, revision, with_model=False)
-        cfg = config.to_dict()
+        import transformers
+
+        # As the transformers backend does: the tokenizer's "longer than the maximum
+        # sequence length" warning is noise here, long texts are split before generation.
+        transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()
+        # No torch here: only a conversion (first use) needs it.
+        cfg, tokenizer, commit = load_config_and_tokenizer(model_id, local_dir, revision)
         profile = resolve_profile(model_id, cfg, type(tokenizer).__name__, prompts_dir)
-        commit = getattr(config, "_commit_hash", None)
         cache = ct2_cache_dir(cache_dir)
         if local_dir is not None:
             source_dir: Path | None = local_dir
@@ -580,7 +585,7 @@ class CTranslate2Engine:
             entry, converted = convert(source_dir, key, cache)
         else:  # pragma: no cover - cached conversion of a hub model without a snapshot
             converted = False
-        defaults = _Defaults.read(source_dir, config)
+        defaults = _Defaults.read(source_dir, cfg)
         try:
             translator = ctranslate2.Translator(
                 str(entry),

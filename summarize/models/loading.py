@@ -6,6 +6,7 @@ device, dtype and revision), then reused by every pipeline, the CLI and the demo
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
@@ -49,19 +50,27 @@ def local_model_dir(model_id: str) -> Path | None:
     return None
 
 
-def resolve_device(device: str) -> str:
+def _cuda_available(backend: str) -> bool:
+    """Whether a CUDA GPU is usable, asked of the backend itself (CTranslate2 without torch)."""
+    if backend == "ctranslate2":
+        try:
+            import ctranslate2
+        except ImportError:  # reported with a clear message when the engine is built
+            return False
+        return bool(ctranslate2.get_cuda_device_count() > 0)
+    import torch
+
+    return bool(torch.cuda.is_available())
+
+
+def resolve_device(device: str, backend: str = "transformers") -> str:
     if device not in DEVICES and not device.startswith("cuda:"):
         raise ConfigError(f"unknown device '{device}' (use one of {', '.join(DEVICES)})")
     if device != "auto":
-        if device.startswith("cuda"):
-            import torch
-
-            if not torch.cuda.is_available():
-                raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
+        if device.startswith("cuda") and not _cuda_available(backend):
+            raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
         return device
-    import torch
-
-    return "cuda" if torch.cuda.is_available() else "cpu"
+    return "cuda" if _cuda_available(backend) else "cpu"
 
 
 def describe_hub_failure(model_id: str, exc: BaseException) -> ModelNotAvailableError:
@@ -97,7 +106,7 @@ def load_engine(
     if dtype not in DTYPES:
         raise ConfigError(f"unknown dtype '{dtype}' (use one of {', '.join(DTYPES)})")
     local = local_model_dir(model_id)
-    resolved_device = resolve_device(device)
+    resolved_device = resolve_device(device, backend)
     key = (
         str(local) if local else model_id,
         backend,
@@ -192,6 +201,96 @@ def load_hf(
             raise ModelLoadError(f"could not load model from {source}: {exc}") from exc
         raise describe_hub_failure(model_id, exc) from exc
     return config, tokenizer, model
+
+
+#: Tokenizer classes by ``model_type`` for checkpoints whose ``tokenizer_config.json``
+#: names none (older hub models such as OPUS-MT); anything else goes through AutoTokenizer.
+_TOKENIZER_BY_MODEL_TYPE = {
+    "marian": "MarianTokenizer",
+    "bart": "BartTokenizer",
+    "pegasus": "PegasusTokenizer",
+    "t5": "T5Tokenizer",
+    "mt5": "T5Tokenizer",
+    "m2m_100": "M2M100Tokenizer",
+}
+
+
+def _model_file(
+    model_id: str, local: Path | None, revision: str | None, filename: str
+) -> Path | None:
+    """A file of a local model directory or (downloaded if allowed) of a hub model;
+    ``None`` when the model has no such file."""
+    if local is not None:
+        path = local / filename
+        return path if path.is_file() else None
+    from huggingface_hub import _CACHED_NO_EXIST, hf_hub_download, try_to_load_from_cache
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
+
+    if hub_offline():
+        found = try_to_load_from_cache(model_id, filename, revision=revision)
+        if found is _CACHED_NO_EXIST:  # the hub said earlier that the model has no such file
+            return None
+        if isinstance(found, str):
+            return Path(found)
+        if filename != "config.json":  # the snapshot is cached, only this optional file not
+            return None
+        raise describe_hub_failure(model_id, FileNotFoundError(filename))
+    try:
+        return Path(hf_hub_download(model_id, filename, revision=revision))
+    except LocalEntryNotFoundError as exc:  # no connection and not cached
+        raise describe_hub_failure(model_id, exc) from exc
+    except EntryNotFoundError:  # the repository has no such file
+        return None
+    except (OSError, ValueError) as exc:  # no such repository or revision, HTTP errors
+        raise describe_hub_failure(model_id, exc) from exc
+
+
+def load_config_and_tokenizer(
+    model_id: str, local: Path | None, revision: str | None
+) -> tuple[dict[str, Any], Any, str | None]:
+    """``config.json`` as a dict, the model's tokenizer and the hub commit, without torch.
+
+    For backends that do not run the model in torch (CTranslate2): transformers 5's
+    ``AutoConfig``/``AutoTokenizer`` import torch (about 180 MB of memory) even for
+    tokenisation, so the tokenizer class is read from ``tokenizer_config.json`` (or the
+    model type) and loaded directly. It is the class ``AutoTokenizer`` picks; a model
+    whose class cannot be told this way falls back to :func:`load_hf`.
+    """
+    config_path = _model_file(model_id, local, revision, "config.json")
+    if config_path is None:
+        raise ModelLoadError(f"{local or model_id} has no config.json")
+    try:
+        config = json.loads(config_path.read_text(encoding="utf-8"))
+        tok_path = _model_file(model_id, local, revision, "tokenizer_config.json")
+        tok_config = json.loads(tok_path.read_text(encoding="utf-8")) if tok_path else {}
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(
+            f"could not read the configuration of {local or model_id}: {exc}"
+        ) from exc
+    if not isinstance(config, dict) or not isinstance(tok_config, dict):
+        raise ModelLoadError(f"the configuration of {local or model_id} is not a JSON object")
+    # A hub file lives in .../snapshots/<commit>/: that names the revision actually used.
+    commit = None if local is not None else config_path.parent.name
+    import transformers
+
+    name = tok_config.get("tokenizer_class") or _TOKENIZER_BY_MODEL_TYPE.get(
+        str(config.get("model_type", ""))
+    )
+    tokenizer_cls = getattr(transformers, str(name), None) if name else None
+    if tokenizer_cls is None or not hasattr(tokenizer_cls, "from_pretrained"):
+        full_config, tokenizer, _ = load_hf(model_id, local, revision, with_model=False)
+        return config, tokenizer, getattr(full_config, "_commit_hash", None) or commit
+    source = str(local) if local else model_id
+    kwargs: dict[str, Any] = {"revision": commit or revision} if not local else {}
+    if hub_offline() and not local:
+        kwargs["local_files_only"] = True
+    try:
+        tokenizer = tokenizer_cls.from_pretrained(source, **kwargs)
+    except (OSError, ValueError, ImportError) as exc:
+        if local is not None or isinstance(exc, ImportError):
+            raise ModelLoadError(f"could not load the tokenizer of {source}: {exc}") from exc
+        raise describe_hub_failure(model_id, exc) from exc
+    return config, tokenizer, commit
 
 
 def clear_cache() -> None:
