@@ -348,6 +348,7 @@ def build_one(name: str, dest: Path) -> float:
     scratch = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=dest.parent))
     try:
         transformers.utils.logging.set_verbosity_error()
+        transformers.utils.logging.disable_progress_bar()  # no "Writing model shards" bars
         tok = spec["tokenizer"](load_corpus(), scratch)
         for key in ("is_local", "local_files_only"):  # load artefacts, as in summarize.testing
             path = scratch / "tokenizer_config.json"
