@@ -55,9 +55,10 @@ def _cuda_available(backend: str) -> bool:
     if backend == "ctranslate2":
         try:
             import ctranslate2
-        except ImportError:  # reported with a clear message when the engine is built
-            return False
-        return bool(ctranslate2.get_cuda_device_count() > 0)
+
+            return bool(ctranslate2.get_cuda_device_count() > 0)
+        except ImportError:  # not installed: said clearly when the engine is built
+            pass
     import torch
 
     return bool(torch.cuda.is_available())
