@@ -4,7 +4,10 @@ the CLI, and the benchmark's building blocks (in-process, on the tiny models).""
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -366,9 +369,6 @@ def test_a_cached_conversion_runs_without_importing_torch(
     tiny_models: dict[str, str], ct2_cache: Path
 ) -> None:
     """Once converted, the ctranslate2 pipeline never imports torch (about 180 MB)."""
-    import subprocess
-    import sys
-
     for path in (tiny_models["marian"], tiny_models["bart"]):  # convert in this process
         load_engine(path, backend="ctranslate2", device="cpu", dtype="int8")
     script = (
@@ -386,7 +386,7 @@ def test_a_cached_conversion_runs_without_importing_torch(
         capture_output=True,
         text=True,
         timeout=300,
-        env={**__import__("os").environ, "SUMMARIZE_CACHE": str(ct2_cache)},
+        env={**os.environ, "SUMMARIZE_CACHE": str(ct2_cache)},
     )
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert proc.stdout.strip().splitlines()[-1] == "False"

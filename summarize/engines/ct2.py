@@ -322,12 +322,9 @@ def _patch_t5_loaders() -> None:
 
 
 def _run_converter(source_dir: Path, out: Path, quantization: str) -> None:
-    import transformers
     from ctranslate2.converters import TransformersConverter
 
-    _patch_t5_loaders()
-    transformers.utils.logging.set_verbosity_error()
-    transformers.utils.logging.disable_progress_bar()
+    _patch_t5_loaders()  # transformers is already quiet: CTranslate2Engine.load set it
     try:
         TransformersConverter(str(source_dir), low_cpu_mem_usage=True).convert(
             str(out), quantization=quantization, force=True

@@ -186,9 +186,7 @@ def load_hf(
     from transformers import AutoConfig, AutoModelForSeq2SeqLM, AutoTokenizer
 
     source = str(local) if local else model_id
-    kwargs: dict[str, Any] = {"revision": revision} if revision and not local else {}
-    if hub_offline() and not local:
-        kwargs["local_files_only"] = True
+    kwargs = _from_pretrained_kwargs(local, revision)
     try:
         config = AutoConfig.from_pretrained(source, **kwargs)
         tokenizer = AutoTokenizer.from_pretrained(source, **kwargs)
@@ -198,10 +196,26 @@ def load_hf(
                 source, dtype=torch_dtype or "auto", **kwargs
             )
     except (OSError, ValueError, ImportError) as exc:
-        if local is not None or isinstance(exc, ImportError):
-            raise ModelLoadError(f"could not load model from {source}: {exc}") from exc
-        raise describe_hub_failure(model_id, exc) from exc
+        raise _loading_failure(model_id, local, "model", exc) from exc
     return config, tokenizer, model
+
+
+def _from_pretrained_kwargs(local: Path | None, revision: str | None) -> dict[str, Any]:
+    """``from_pretrained`` keyword arguments: the revision and offline mode (hub ids only)."""
+    kwargs: dict[str, Any] = {"revision": revision} if revision and not local else {}
+    if hub_offline() and not local:
+        kwargs["local_files_only"] = True
+    return kwargs
+
+
+def _loading_failure(
+    model_id: str, local: Path | None, what: str, exc: BaseException
+) -> ModelLoadError | ModelNotAvailableError:
+    """A ``from_pretrained`` failure as a domain error: broken local files (or a missing
+    dependency) are :class:`ModelLoadError`, hub/cache failures :class:`ModelNotAvailableError`."""
+    if local is not None or isinstance(exc, ImportError):
+        return ModelLoadError(f"could not load {what} from {local or model_id}: {exc}")
+    return describe_hub_failure(model_id, exc)
 
 
 #: Tokenizer classes by ``model_type`` for checkpoints whose ``tokenizer_config.json``
@@ -217,10 +231,11 @@ _TOKENIZER_BY_MODEL_TYPE = {
 
 
 def _model_file(
-    model_id: str, local: Path | None, revision: str | None, filename: str
+    model_id: str, local: Path | None, revision: str | None, filename: str, *, required: bool
 ) -> Path | None:
     """A file of a local model directory or (downloaded if allowed) of a hub model;
-    ``None`` when the model has no such file."""
+    ``None`` when the model has no such file. Offline, a ``required`` file that is not
+    cached means the model is not cached; an optional one is taken as absent."""
     if local is not None:
         path = local / filename
         return path if path.is_file() else None
@@ -233,7 +248,7 @@ def _model_file(
             return None
         if isinstance(found, str):
             return Path(found)
-        if filename != "config.json":  # the snapshot is cached, only this optional file not
+        if not required:
             return None
         raise describe_hub_failure(model_id, FileNotFoundError(filename))
     try:
@@ -257,12 +272,12 @@ def load_config_and_tokenizer(
     model type) and loaded directly. It is the class ``AutoTokenizer`` picks; a model
     whose class cannot be told this way falls back to :func:`load_hf`.
     """
-    config_path = _model_file(model_id, local, revision, "config.json")
+    config_path = _model_file(model_id, local, revision, "config.json", required=True)
     if config_path is None:
         raise ModelLoadError(f"{local or model_id} has no config.json")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
-        tok_path = _model_file(model_id, local, revision, "tokenizer_config.json")
+        tok_path = _model_file(model_id, local, revision, "tokenizer_config.json", required=False)
         tok_config = json.loads(tok_path.read_text(encoding="utf-8")) if tok_path else {}
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
@@ -282,15 +297,12 @@ def load_config_and_tokenizer(
         full_config, tokenizer, _ = load_hf(model_id, local, revision, with_model=False)
         return config, tokenizer, getattr(full_config, "_commit_hash", None) or commit
     source = str(local) if local else model_id
-    kwargs: dict[str, Any] = {"revision": commit or revision} if not local else {}
-    if hub_offline() and not local:
-        kwargs["local_files_only"] = True
     try:
-        tokenizer = tokenizer_cls.from_pretrained(source, **kwargs)
+        tokenizer = tokenizer_cls.from_pretrained(
+            source, **_from_pretrained_kwargs(local, commit or revision)
+        )
     except (OSError, ValueError, ImportError) as exc:
-        if local is not None or isinstance(exc, ImportError):
-            raise ModelLoadError(f"could not load the tokenizer of {source}: {exc}") from exc
-        raise describe_hub_failure(model_id, exc) from exc
+        raise _loading_failure(model_id, local, "the tokenizer", exc) from exc
     return config, tokenizer, commit
 
 
