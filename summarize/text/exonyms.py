@@ -1,0 +1,65 @@
+"""Exonyms: Indonesian names of places and organisations and their usual English forms.
+
+A data table (lowercase). Each row is ``(source forms, English forms)``; any form of a
+row matches any other form of the same row.
+"""
+
+from __future__ import annotations
+
+EXONYM_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
+    (("rusia", "russia"), ("russia", "russian", "russians", "russian federation")),
+    (("ukraina", "ukraine"), ("ukraine", "ukrainian", "ukrainians")),
+    (("amerika serikat", "as", "amerika"), ("united states", "us", "u.s.", "usa", "america", "american", "americans")),
+    (("inggris", "britania raya"), ("britain", "uk", "u.k.", "england", "english", "british", "united kingdom")),
+    (("jerman",), ("germany", "german", "germans")),
+    (("prancis", "perancis"), ("france", "french")),
+    (("tiongkok", "cina", "china", "rrt"), ("china", "chinese", "prc")),
+    (("moskow", "moskwa", "moscow"), ("moscow",)),
+    (("kiev", "kyiv", "kiew"), ("kyiv", "kiev")),
+    (("lituania", "lithuania"), ("lithuania", "lithuanian")),
+    (("rumania", "romania"), ("romania", "romanian")),
+    (("finlandia",), ("finland", "finnish")),
+    (("swedia",), ("sweden", "swedish")),
+    (("belanda",), ("netherlands", "dutch", "holland")),
+    (("jepang",), ("japan", "japanese")),
+    (("pbb", "perserikatan bangsa-bangsa"), ("un", "u.n.", "united nations")),
+    (("nato",), ("nato",)),
+    (("uni eropa", "ue"), ("european union", "eu")),
+    (("eropa",), ("europe", "european", "europeans")),
+    (("korea selatan",), ("south korea", "south korean", "korea")),
+    (("korea utara",), ("north korea", "north korean", "korea")),
+    (("selandia baru",), ("new zealand",)),
+    (("australia",), ("australia", "australian")),
+    (("suriah",), ("syria", "syrian")),
+    (("hungaria",), ("hungary", "hungarian")),
+    (("bulgaria",), ("bulgaria", "bulgarian")),
+    (("slowakia", "slovakia"), ("slovakia", "slovak", "slovakian")),
+    (("polandia",), ("poland", "polish")),
+    (("belarus", "belarusia"), ("belarus", "belarusian")),
+    (("iran",), ("iran", "iranian")),
+    (("turki",), ("turkey", "turkish", "türkiye")),
+    (("italia",), ("italy", "italian")),
+    (("spanyol",), ("spain", "spanish")),
+    (("yunani",), ("greece", "greek")),
+    (("kanada",), ("canada", "canadian")),
+    (("meksiko",), ("mexico", "mexican")),
+    (("brasil", "brazil"), ("brazil", "brazilian")),
+    (("mesir",), ("egypt", "egyptian")),
+    (("arab saudi",), ("saudi arabia", "saudi")),
+    (("afrika selatan",), ("south africa", "south african")),
+    (("singapura",), ("singapore", "singaporean")),
+    (("filipina",), ("philippines", "philippine", "filipino")),
+    (("malaysia",), ("malaysia", "malaysian")),
+    (("thailand",), ("thailand", "thai")),
+    (("indonesia",), ("indonesia", "indonesian", "indonesians")),
+    (("india",), ("india", "indian")),
+    (("timur tengah",), ("middle east",)),
+    (("gedung putih",), ("white house",)),
+    (("kremlin",), ("kremlin",)),
+    (("barat",), ("west", "western")),
+    (("dewan keamanan",), ("security council",)),
+    (("ktt",), ("summit",)),
+    (("asia-pasifik",), ("asia-pacific", "asia pacific")),
+]  # fmt: skip
+
+#: Indonesian (and source-side) name -> accepted English forms (lowercase).
