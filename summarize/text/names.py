@@ -38,6 +38,12 @@ TITLE_WORDS = frozenset(
     office news commander coach captain senator member former mr mrs ms sir lord
     the a an of in on at for and or but to by with from this that these those it its
     we i you he she they our their my his her anda beliau kami kita
+    tn ny nn sdr mbak mas kak kakak bang abang om tante paman bibi kakek nenek ayah bunda
+    adik mr. mrs. dr. madam miss mister uncle aunt
+    bahasa bangsa suku agama orang kota provinsi kabupaten desa kampung jalan jl gunung
+    sungai danau pantai pulau selat teluk laut samudra samudera pegunungan kepulauan
+    universitas sekolah bandara stasiun pelabuhan pasar taman masjid gereja candi istana
+    hotel restoran rumah sakit museum partai tahun baru hari raya
     senin selasa rabu kamis jumat jum'at sabtu minggu ahad
     monday tuesday wednesday thursday friday saturday sunday
     """.split()
@@ -148,7 +154,35 @@ def extract_entities(text: str) -> list[str]:
 
 
 def _contains_phrase(haystack_lower: str, phrase: str) -> bool:
-    return re.search(rf"(?<![\w]){re.escape(phrase)}(?![\w])", haystack_lower) is not None
+    # an English plural or possessive may follow: "Viking" -> "Vikings", "Tom's"
+    pattern = rf"(?<![\w]){re.escape(phrase)}(?:e?s|['’]s?)?(?![\w])"
+    return re.search(pattern, haystack_lower) is not None
+
+
+def _near(word: str, tokens: set[str]) -> bool:
+    """A token spelled almost like ``word`` (one edit, or two for long words): spelling
+    variants of names ("Bukittinggi" / "Bukittingi", "Zelenskyy" / "Zelensky")."""
+    if len(word) < 5:
+        return False
+    budget = 1 if len(word) < 9 else 2
+    for tok in tokens:
+        if abs(len(tok) - len(word)) <= budget and tok[:1] == word[:1]:
+            if _edit_distance(word, tok, budget) <= budget:
+                return True
+    return False
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, stopping early once it exceeds ``limit``."""
+    prev = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        cur = [i]
+        for j, cb in enumerate(b, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
+        if min(cur) > limit:
+            return limit + 1
+        prev = cur
+    return prev[-1]
 
 
 def entity_forms(entity: str) -> tuple[str, ...]:
@@ -160,4 +194,9 @@ def entity_forms(entity: str) -> tuple[str, ...]:
 def entity_found(entity: str, text: str) -> bool:
     """Whether ``entity`` (or one of its exonyms) occurs in ``text`` as whole words."""
     lower = unicodedata.normalize("NFC", text).lower()
-    return any(_contains_phrase(lower, form) for form in entity_forms(entity))
+    if any(_contains_phrase(lower, form) for form in entity_forms(entity)):
+        return True
+    words = entity.split()
+    if len(words) == 1 and entity not in EXONYMS:
+        return _near(entity, set(re.findall(r"[^\W_]+", lower)))
+    return False

@@ -39,28 +39,59 @@ MONTHS: dict[str, int] = {
 SCALES: dict[str, float] = {
     "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
-    "rb": 1e3, "jt": 1e6, "bn": 1e9, "mn": 1e6,
+    "rb": 1e3, "jt": 1e6, "bn": 1e9, "mn": 1e6, "k": 1e3, "ribuan": 1e3, "jutaan": 1e6,
 }  # fmt: skip
 
 _UNITS_ID = {
-    "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
     "delapan": 8, "sembilan": 9,
 }  # fmt: skip
-NUMBER_WORDS: dict[str, float] = {
-    **_UNITS_ID, "sepuluh": 10, "sebelas": 11, "seratus": 100, "seribu": 1000,
-    "sejuta": 1e6,
-    "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
-    "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14,
-    "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+_UNITS_EN = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}  # fmt: skip
+_TEENS = {
+    "sepuluh": 10, "sebelas": 11,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS_EN = {
     "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
     "eighty": 80, "ninety": 90,
 }  # fmt: skip
+_ORDINALS = {
+    "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7, "kedelapan": 8,
+    "kesembilan": 9, "kesepuluh": 10,
+    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+}  # fmt: skip
+#: words for 1 and 2 that often are not numbers at all ("satu hari" = "a day", "kedua" =
+#: "both", "second" = a unit of time): their mentions are soft
+_SOFT = {"satu": 1, "one": 1, "pertama": 1, "first": 1, "kedua": 2, "second": 2}
+_WORD_SCALES = {
+    "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+}  # fmt: skip
+_SE_WORDS = {"seratus": 100, "seribu": 1e3, "sejuta": 1e6, "semiliar": 1e9}
+
+#: Spelled-out numbers (single words) of both languages and their values.
+NUMBER_WORDS: dict[str, float] = {
+    **{k: v for k, v in _UNITS_ID.items() if v > 1},
+    **{k: v for k, v in _UNITS_EN.items() if v > 1},
+    **_TEENS,
+    **_TENS_EN,
+    **_SE_WORDS,
+    **_ORDINALS,
+}
 
 _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:1[5-9]\d\d|2[01]\d\d)"
 # 24 Februari 2022 / 24 February, 2022 / 29 November
 _DATE_DMY = re.compile(
-    rf"(?<![\w.,])(\d{{1,2}})\s+({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])", re.IGNORECASE
+    rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])",
+    re.IGNORECASE,
 )
 # February 24, 2022 / Feb. 24 / November 29th
 _DATE_MDY = re.compile(
@@ -73,12 +104,16 @@ _DATE_MY = re.compile(rf"(?<![\w])({_MONTH_ALT})\.?,?\s+({_YEAR})(?![\w])", re.I
 _DATE_SLASH = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\w/])")
 
 _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)*(?=[^\W\d])")
-_SCALE_AFTER = re.compile(r"\s*(" + "|".join(SCALES) + r")\b", re.IGNORECASE)
-_WORD_NUMBER = re.compile(
-    r"(?<![\w-])(" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
-    r"(?:\s+(belas|puluh))?(?![\w])",
-    re.IGNORECASE,
+_SCALE_AFTER = re.compile(
+    r"[\s-]*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
+_LETTERS = re.compile(r"[^\W\d_]+")
+_RUN_GAP = re.compile(r"[\s-]*")
+_DATE_AFTER = re.compile(
+    rf"\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])", re.IGNORECASE
+)
+# 6:30, 18:00 (a clock time; read as 6.30, 6.5 and, for :00, 6)
+_TIME = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])")
 
 
 @dataclass(frozen=True)
@@ -93,6 +128,9 @@ class Mention:
     values: frozenset[Any]
     start: int = field(default=0, compare=False)
     end: int = field(default=0, compare=False)
+    #: an ambiguous word ("satu"/"one", "kedua"/"second"): it may match a mention of the
+    #: other side, but its absence there means nothing ("satu hari" = "a day").
+    soft: bool = field(default=False, compare=False)
 
     def matches(self, other: Mention) -> bool:
         if self.kind != other.kind:
@@ -204,6 +242,14 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
                 m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
             )
 
+    for m in _TIME.finditer(text):
+        if free(*m.span()):
+            hour, minute = int(m.group(1)), int(m.group(2))
+            values = {hour + minute / 100, hour + minute / 60}
+            if minute == 0:
+                values.add(float(hour))
+            add(m, Mention(m.group(0), "number", frozenset(values)))
+
     for m in _NUMBER.finditer(text):
         if not free(*m.span()):
             continue
@@ -220,29 +266,127 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
         taken.append((m.start(), end))
         out.append((m.start(), Mention(span_text, "number", values, m.start(), end)))
 
-    for m in _WORD_NUMBER.finditer(text):
-        if not free(*m.span()):
-            continue
-        word = m.group(1).lower()
-        value = NUMBER_WORDS[word]
-        suffix = (m.group(2) or "").lower()
-        if suffix and word in _UNITS_ID:
-            value = value + 10 if suffix == "belas" else value * 10
-        end = m.end()
-        scale = _SCALE_AFTER.match(text, end)
-        if scale:
-            value *= SCALES[scale.group(1).lower()]
-            end = scale.end()
-        taken.append((m.start(), end))
-        out.append(
-            (
-                m.start(),
-                Mention(text[m.start() : end], "number", frozenset({float(value)}), m.start(), end),
-            )
-        )
+    for mention in _word_numbers(text, free):
+        taken.append((mention.start, mention.end))
+        out.append((mention.start, mention))
 
     out.sort(key=lambda pair: pair[0])
     return [mention for _, mention in out]
+
+
+def _word_numbers(text: str, free: Any) -> list[Mention]:
+    """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
+    250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
+    month ("lima belas Maret", "the fifth of June") becomes a date."""
+    words = [m for m in _LETTERS.finditer(text) if free(m.start(), m.end())]
+    out: list[Mention] = []
+    i = 0
+    while i < len(words):
+        total = current = last = 0.0
+        kind = ""  # type of the previous component
+        first = i
+        end_i = i
+        soft = False
+
+        def emit(first: int, end_i: int) -> None:
+            nonlocal total, current, last, kind, soft
+            if kind:
+                start, end = words[first].start(), words[end_i].end()
+                value = total + current
+                mention = Mention(text[start:end], "number", frozenset({float(value)}), start, end)
+                if soft or value == 1:
+                    mention = replace(mention, soft=True)
+                out.append(mention)
+            total = current = last = 0.0
+            kind, soft = "", False
+
+        j = i
+        while j < len(words):
+            w = words[j].group(0).lower()
+            if j > i:
+                gap = text[words[j - 1].end() : words[j].start()]
+                if not _RUN_GAP.fullmatch(gap):
+                    break
+            if w in _UNITS_ID or w in _UNITS_EN:
+                if kind in ("unit", "teen", "ord"):
+                    emit(first, end_i)
+                    first = j
+                v = float(_UNITS_ID.get(w) or _UNITS_EN[w])
+                current += v
+                last, kind = v, "unit"
+            elif w in _TEENS or w in _TENS_EN:
+                if kind in ("unit", "teen", "ten", "ord"):
+                    emit(first, end_i)
+                    first = j
+                current += float(_TEENS.get(w) or _TENS_EN[w])
+                last, kind = 0.0, "ten" if w in _TENS_EN else "teen"
+            elif w in ("belas", "puluh", "ratus") and kind == "unit":
+                factor = {"belas": None, "puluh": 10.0, "ratus": 100.0}[w]
+                current += 10.0 if factor is None else last * (factor - 1)
+                last, kind = 0.0, {"belas": "teen", "puluh": "ten", "ratus": "hundred"}[w]
+            elif w == "hundred" and kind in ("", "unit", "teen", "ten"):
+                current = (current or 1.0) * 100.0
+                last, kind = 0.0, "hundred"
+            elif w in _SE_WORDS:
+                if kind in ("unit", "teen", "ten", "hundred", "ord") or (
+                    _SE_WORDS[w] >= 1e3 and kind == "scale"
+                ):
+                    emit(first, end_i)
+                    first = j
+                if _SE_WORDS[w] >= 1e3:
+                    total += current + _SE_WORDS[w]
+                    current, kind = 0.0, "scale"
+                else:
+                    current += _SE_WORDS[w]
+                    kind = "hundred"
+                last = 0.0
+            elif w in _WORD_SCALES and kind and kind != "ord":
+                total = (
+                    (total + (current or 1.0)) * _WORD_SCALES[w]
+                    if _WORD_SCALES[w] > 1e3
+                    else total + (current or 1.0) * _WORD_SCALES[w]
+                )
+                current, last, kind = 0.0, 0.0, "scale"
+            elif w in _ORDINALS or w in _SOFT:
+                if kind:
+                    emit(first, end_i)
+                    first = j
+                current = float(_ORDINALS.get(w) or _SOFT[w])
+                soft = w in _SOFT
+                kind = "ord"
+            elif w == "and" and kind in ("hundred", "scale") and j + 1 < len(words):
+                j += 1
+                continue
+            else:
+                break
+            end_i = j
+            j += 1
+        if not kind:
+            i = max(j, i + 1)
+            continue
+        # a day number followed by a month: a date
+        value = total + current
+        date = _DATE_AFTER.match(text, words[end_i].end())
+        if date and value == int(value) and 1 <= value <= 31 and total == 0:
+            start = words[first].start()
+            month = MONTHS[date.group(1).lower()]
+            if not (date.group(1).lower() in ("may", "mar", "des") and date.group(1)[0].islower()):
+                out.append(
+                    Mention(
+                        text[start : date.end()],
+                        "date",
+                        frozenset({(_year_or_none(date.group(2)), month, int(value))}),
+                        start,
+                        date.end(),
+                    )
+                )
+                i = end_i + 1
+                while i < len(words) and words[i].start() < date.end():
+                    i += 1
+                continue
+        emit(first, end_i)
+        i = end_i + 1
+    return out
 
 
 def distinct_mentions(mentions: Iterable[Mention]) -> list[Mention]:

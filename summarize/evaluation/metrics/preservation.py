@@ -94,10 +94,13 @@ def number_preservation(
     source: str, output: str, *, src_lang: str = "id", out_lang: str = "en"
 ) -> Preservation:
     """Compare the numbers and dates of ``source`` and ``output`` as values."""
-    src = _distinct(extract_mentions(source, src_lang))
-    out = _distinct(extract_mentions(output, out_lang))
-    found = [m for m in src if any(m.matches(o) for o in out)]
-    supported = [o for o in out if any(o.matches(m) for m in src)]
+    src_all = _distinct(extract_mentions(source, src_lang))
+    out_all = _distinct(extract_mentions(output, out_lang))
+    # soft mentions ("satu", "kedua") may match but are not counted themselves
+    src = [m for m in src_all if not m.soft]
+    out = [o for o in out_all if not o.soft]
+    found = [m for m in src if any(m.matches(o) for o in out_all)]
+    supported = [o for o in out if any(o.matches(m) for m in src_all)]
     return Preservation(
         matched=len(found),
         total=len(src),
