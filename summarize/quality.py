@@ -175,8 +175,6 @@ def _loops(text: str, *, max_n: int = 4) -> list[_Loop]:
 
 
 def _is_loop(loop: _Loop) -> bool:
-    if any(t.isdigit() for t in loop.gram):
-        return False
     return loop.copies >= (4 if len(loop.gram) == 1 else 3)
 
 
@@ -211,27 +209,40 @@ def _content_tokens(text: str) -> list[str]:
     return [t.lower() for t in _WORD.findall(text) if not t.isdigit() and not t[:1].isupper()]
 
 
+def _mid_sentence_capitals(text: str) -> set[str]:
+    """Lowercased words written with a capital letter other than at a sentence start."""
+    out = set()
+    for m in _WORD.finditer(text):
+        before = text[: m.start()].rstrip()
+        if m.group(0)[:1].isupper() and before and before[-1] not in ".!?…\"“‘«:;-([":
+            out.add(m.group(0).lower())
+    return out
+
+
 def _untranslated(source: str, translation: str) -> list[Flag]:
     src_lang, _ = detect_language(source)
     if src_lang == "en":
         return []  # an English quote in the source may be copied
     src_tokens = {t.lower() for t in _WORD.findall(source)}
     out_tokens = [t.lower() for t in _WORD.findall(translation) if not t.isdigit()]
-    # words that are neither names (capitalised in the source) nor English function words
-    names = {t.lower() for t in _WORD.findall(source) if t[:1].isupper()}
-    content = [t for t in out_tokens if t not in EN_STOPWORDS and (t not in names or t in ID_STOPWORDS)]
-    if content:
-        copied = sum(1 for t in content if t in src_tokens)
-        if copied / len(content) >= 0.8 and copied >= 1:
-            idish = [t for t in content if t in src_tokens and t not in names]
-            if idish or len(content) >= 2:
-                return [
-                    Flag(
-                        "untranslated",
-                        "the output copies the source",
-                        (Span("translation", 0, len(translation), translation),),
-                    )
-                ]
+    # words that are neither names (capitalised mid-sentence in the source) nor English
+    # function words: a translation must change them
+    names = _mid_sentence_capitals(source)
+    content = [
+        t for t in out_tokens if t not in EN_STOPWORDS and (t not in names or t in ID_STOPWORDS)
+    ]
+    copied = [t for t in content if t in src_tokens]
+    full_copy = bool(out_tokens) and all(t in src_tokens for t in out_tokens)
+    if content and (
+        (full_copy and copied) or (len(copied) >= 2 and len(copied) >= 0.8 * len(content))
+    ):
+        return [
+            Flag(
+                "untranslated",
+                "the output copies the source",
+                (Span("translation", 0, len(translation), translation),),
+            )
+        ]
     out_lang, conf = detect_language(translation)
     if out_lang == "id":
         return [
@@ -314,8 +325,8 @@ def _lost_first_name(source: str, translation: str) -> str | None:
     from a translation that starts in lower case: the translation lost its subject, most
     likely a name ("Tom pergi." -> "left.")."""
     m = _FIRST_WORD.match(source)
-    start = re.match(r"[\W_]*(\w)", translation)
-    if not m or not start or not start.group(1).islower():
+    start = re.match(r"[\s\"'“‘«(\[]*([,;:]|\w)", translation)
+    if not m or not start or start.group(1).isupper() or start.group(1).isdigit():
         return None
     word = m.group(1)
     if word.lower() in ID_STOPWORDS or entity_found(word.lower(), translation):

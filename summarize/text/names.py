@@ -52,6 +52,10 @@ TITLE_WORDS = frozenset(
 _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w]*(?:[-'’][^\W_][\w]*)*")
 # punctuation between two words that makes the second one start a sentence (or a quote)
 _STARTER_RE = re.compile(r"[.!?:;…\n\"“‘«–—]|\s-\s")
+# abbreviations whose full stop does not end a sentence ("Tn. Sato", "Mr. Smith")
+_ABBREVIATIONS = frozenset(
+    "tn ny nn sdr mr mrs ms dr prof st jl jln drs ir hj kh no vs gen col lt sgt".split()
+)
 
 
 def _is_capitalised(word: str) -> bool:
@@ -74,6 +78,10 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
         word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
         gap = text[prev_end : m.start()]
         at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
+        if at_start and gap.strip() == "." and text[:prev_end].split()[-1].strip(".").lower() in (
+            _ABBREVIATIONS
+        ):
+            at_start = False
         if _is_capitalised(word):
             if current and gap.strip(" \t\u00a0") == "" and "\n" not in gap:
                 current.append(word)

@@ -66,10 +66,17 @@ _ORDINALS = {
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "twice": 2, "thrice": 3, "dozen": 12, "lusin": 12, "selusin": 12,
 }  # fmt: skip
 #: words for 1 and 2 that often are not numbers at all ("satu hari" = "a day", "kedua" =
 #: "both", "second" = a unit of time): their mentions are soft
-_SOFT = {"satu": 1, "one": 1, "pertama": 1, "first": 1, "kedua": 2, "second": 2}
+_SOFT = {
+    "satu": 1, "one": 1, "pertama": 1, "first": 1, "once": 1, "sekali": 1,
+    "kedua": 2, "second": 2, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
+    "setengah": 0.5, "half": 0.5,
+}  # fmt: skip
+#: fixed expressions whose number word is no quantity ("pedagang kaki lima" = street vendor)
+_IDIOMS = re.compile(r"\bkaki\s+lima\b", re.IGNORECASE)
 _WORD_SCALES = {
     "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
@@ -278,7 +285,12 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
     """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
     250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
     month ("lima belas Maret", "the fifth of June") becomes a date."""
-    words = [m for m in _LETTERS.finditer(text) if free(m.start(), m.end())]
+    idioms = [m.span() for m in _IDIOMS.finditer(text)]
+    words = [
+        m
+        for m in _LETTERS.finditer(text)
+        if free(m.start(), m.end()) and not any(s <= m.start() < e for s, e in idioms)
+    ]
     out: list[Mention] = []
     i = 0
     while i < len(words):
