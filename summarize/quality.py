@@ -53,10 +53,13 @@ REPAIRABLE = frozenset({"repetition", "untranslated", "length", "truncated", "em
 # Length ratio (characters, English / Indonesian) outside which a translation is flagged.
 # English is usually 0.8-1.3x as long as Indonesian; short sentences vary more, so the
 # bounds widen for them.
-MIN_RATIO = 0.5
+MIN_RATIO = 0.45
 MAX_RATIO = 2.2
-#: A ratio below this counts as cut off when the output also has a cut-off sign.
-CUT_RATIO = 0.8
+#: A ratio below this counts as cut off when the output also has a cut-off sign (it lost
+#: the source's final punctuation, or ends on "the", "of", "and"...).
+CUT_RATIO = 0.75
+#: The limit when the source has no final punctuation to compare.
+NO_PUNCT_RATIO = 0.6
 #: Sources shorter than this (characters) get no length check.
 MIN_LENGTH_CHARS = 20
 
@@ -266,25 +269,23 @@ def _length(source: str, translation: str) -> list[Flag]:
     ratio = len(out) / len(src)
     words = _WORD.findall(out)
     last = words[-1].lower() if words else ""
-    cut_signs = []
-    if _END_PUNCT.search(src) and not _END_PUNCT.search(out):
-        cut_signs.append("lost the final punctuation")
-    if last in _DANGLING:
-        cut_signs.append(f"ends on '{last}'")
     span = (Span("translation", 0, len(translation), translation),)
-    if ratio < MIN_RATIO:
-        return [Flag("length", f"the output is {ratio:.2f}x the source length (cut off?)", span)]
     if ratio > MAX_RATIO:
         return [Flag("length", f"the output is {ratio:.2f}x the source length", span)]
-    if ratio < CUT_RATIO and cut_signs:
-        return [
-            Flag(
-                "length",
-                f"the output is {ratio:.2f}x the source length and {' and '.join(cut_signs)} "
-                "(cut off?)",
-                span,
-            )
-        ]
+    src_end = bool(_END_PUNCT.search(src))
+    out_end = bool(_END_PUNCT.search(out))
+    if src_end and not out_end:
+        # the source ends a sentence, the output stops mid-way: cut off if it is short too
+        limit, why = CUT_RATIO, "and lost the final punctuation"
+    elif last in _DANGLING:
+        limit, why = CUT_RATIO, f"and ends on '{last}'"
+    elif src_end:
+        limit, why = MIN_RATIO, ""  # a finished sentence: only a very short one is doubtful
+    else:
+        limit, why = NO_PUNCT_RATIO, ""  # no punctuation to go by
+    if ratio < limit:
+        message = f"the output is {ratio:.2f}x the source length {why}".rstrip()
+        return [Flag("length", message + " (cut off?)", span)]
     return []
 
 

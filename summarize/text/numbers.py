@@ -114,6 +114,7 @@ _NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?:[.,]\
 _SCALE_AFTER = re.compile(
     r"[\s-]*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
+_SPLIT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})([.,]) (\d{3})(?![\d])")
 _LETTERS = re.compile(r"[^\W\d_]+")
 _RUN_GAP = re.compile(r"[\s-]*")
 _DATE_AFTER = re.compile(
@@ -214,6 +215,8 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     """Number and date mentions of ``text`` (dates first; their digits are not counted
     again as numbers)."""
     text = unicodedata.normalize("NFC", text)
+    # tokenised text splits thousands: "rp 13. 000" (same length, so spans stay valid)
+    text = _SPLIT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + " ", text)
     taken: list[tuple[int, int]] = []
     out: list[tuple[int, Mention]] = []
 
@@ -239,7 +242,8 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
                 m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
             )
     for m in _DATE_MY.finditer(text):
-        if free(*m.span()) and m.group(1)[0].isupper():
+        ambiguous = m.group(1).lower() in ("may", "mar", "des", "jan", "jun", "sep")
+        if free(*m.span()) and (m.group(1)[0].isupper() or not ambiguous):
             month = MONTHS[m.group(1).lower()]
             add(m, Mention(m.group(0), "date", frozenset({(int(m.group(2)), month, None)})))
     for m in _DATE_SLASH.finditer(text):
@@ -271,7 +275,9 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
             span_text = text[m.start() : scale.end()]
         end = scale.end() if scale else m.end()
         taken.append((m.start(), end))
-        out.append((m.start(), Mention(span_text, "number", values, m.start(), end)))
+        # a bare "1" is often "a"/"an" in the other language ("1 hari" = "a day")
+        soft = values == frozenset({1.0}) and not scale
+        out.append((m.start(), Mention(span_text, "number", values, m.start(), end, soft)))
 
     for mention in _word_numbers(text, free):
         taken.append((mention.start, mention.end))
