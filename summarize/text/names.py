@@ -15,6 +15,7 @@ import unicodedata
 
 from summarize.text.exonyms import EXONYM_GROUPS as _EXONYM_GROUPS
 from summarize.text.numbers import MONTHS
+from summarize.text.stopwords import ID_STOPWORDS
 
 EXONYMS: dict[str, tuple[str, ...]] = {
     key: tuple(dict.fromkeys((*english, key))) for keys, english in _EXONYM_GROUPS for key in keys
@@ -99,6 +100,20 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     return runs
 
 
+# Indonesian function words are no names even when capitalised ("Saya", "Anda")
+_DROP = TITLE_WORDS | ID_STOPWORDS
+_CLITIC = re.compile(r"^(.{2,}?)(nya|ku|mu)$")
+
+
+def _strip_clitic(word: str) -> str:
+    """``Prancisku`` -> ``Prancis``, ``PRnya`` -> ``PR``: an Indonesian possessive clitic
+    on a known name or an acronym."""
+    m = _CLITIC.match(word)
+    if m and (m.group(1).lower() in _KNOWN_NAMES or m.group(1).isupper()):
+        return m.group(1)
+    return word
+
+
 def _split_run(words: list[str]) -> list[str]:
     """Split a capitalised run at title words and known names; returns lowercase
     entity strings."""
@@ -123,12 +138,12 @@ def _split_run(words: list[str]) -> list[str]:
             out.append(" ".join(words[i : i + matched]).lower())
             i += matched
             continue
-        word = words[i]
+        word = _strip_clitic(words[i])
         parts = word.lower().split("-")
         if len(parts) > 1 and all(p in _KNOWN_NAMES for p in parts):  # "Rusia-Ukraina"
             flush()
             out.extend(parts)
-        elif word.lower().strip(".") in TITLE_WORDS or len(word) < 2:
+        elif word.lower().strip(".") in _DROP or len(word) < 2:
             flush()
         else:
             chunk.append(word)
