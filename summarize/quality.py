@@ -200,7 +200,9 @@ def _repetition(text: str, side: str, source: str | None = None) -> list[Flag]:
     toks = [w.lower() for w in _WORD.findall(text)]
     if len(toks) >= 8:
         top = max(set(toks), key=toks.count)
-        if toks.count(top) * 2 >= len(toks) and top not in {w.lower() for w in _WORD.findall(source or "")}:
+        if toks.count(top) * 2 >= len(toks) and top not in {
+            w.lower() for w in _WORD.findall(source or "")
+        }:
             return [Flag("repetition", f"'{top}' makes up {toks.count(top)} of {len(toks)} words")]
     return []
 
@@ -217,7 +219,7 @@ def _mid_sentence_capitals(text: str) -> set[str]:
     out = set()
     for m in _WORD.finditer(text):
         before = text[: m.start()].rstrip()
-        if m.group(0)[:1].isupper() and before and before[-1] not in ".!?…\"“‘«:;-([":
+        if m.group(0)[:1].isupper() and before and before[-1] not in '.!?…"“‘«:;-([':
             out.add(m.group(0).lower())
     return out
 
