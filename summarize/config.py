@@ -261,7 +261,10 @@ class PipelineConfig:
             if p.suffix.lower() == ".json":
                 data = json.loads(raw)
             else:
-                import tomllib
+                try:
+                    import tomllib
+                except ModuleNotFoundError:  # Python 3.10
+                    import tomli as tomllib  # type: ignore[no-redef]
 
                 data = tomllib.loads(raw.decode("utf-8"))
         except (ValueError, UnicodeDecodeError) as exc:

@@ -209,6 +209,23 @@ class Pipeline:
             **self.config.backend_options,
         )
 
+    def check(self) -> Pipeline:
+        """Cheap checks before any model loads (a server checks at start-up): model
+        directories exist and the backend is installed. Raises what :meth:`load` would."""
+        import importlib.util
+
+        from summarize.models.loading import local_model_dir
+
+        for model in (self.mt_model, self.sum_model):
+            if model:
+                local_model_dir(model)
+        if self.config.backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
+            raise BackendNotInstalledError(
+                "the ctranslate2 backend needs the 'ctranslate2' package: "
+                "pip install 'summarize[fast]'"
+            )
+        return self
+
     @property
     def needs_summarizer(self) -> bool:
         return self.entry.needs_summarizer
