@@ -22,6 +22,7 @@ pairs, per data set and overall, with percentile bootstrap CIs.
 
 from __future__ import annotations
 
+import functools
 import random
 import re
 import time
@@ -324,6 +325,13 @@ class Rate:
         }
 
 
+@functools.lru_cache(maxsize=32)
+def _counts(n: int, resamples: int, seed: int) -> np.ndarray:
+    from summarize.evaluation.stats import resample_counts
+
+    return resample_counts(n, resamples, seed)
+
+
 def _rate(outcomes: Sequence[bool], resamples: int, seed: int) -> Rate:
     from summarize.evaluation.stats import bootstrap_ci
 
@@ -332,7 +340,13 @@ def _rate(outcomes: Sequence[bool], resamples: int, seed: int) -> Rate:
         nan = float("nan")
         return Rate(0, 0, nan, nan, nan)
     stats = np.asarray(outcomes, dtype=np.float64)
-    ci = bootstrap_ci(stats, lambda sums, k: sums[:, 0] / k, resamples=resamples, seed=seed)
+    ci = bootstrap_ci(
+        stats,
+        lambda sums, k: sums[:, 0] / k,
+        resamples=resamples,
+        seed=seed,
+        counts=_counts(n, resamples, seed),
+    )
     return Rate(int(stats.sum()), n, ci.score, ci.low, ci.high)
 
 
@@ -577,3 +591,28 @@ def write_trust_report(report: TrustReport, out_dir: Path) -> TrustReport:
             }
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     return replace(report, files={k: str(v) for k, v in files.items()})
+
+
+def trust_command(
+    target: str,
+    *,
+    limit: int | None = None,
+    seed: int | None = None,
+    resamples: int | None = None,
+    output_dir: Path | None = None,
+) -> bool:
+    """``summarize eval TARGET`` for a detector suite: run, print, write the files.
+    Returns False (doing nothing) when ``target`` is not a detector suite."""
+    import click
+
+    path = find_trust_suite(target)
+    if path is None:
+        return False
+    suite = load_trust_suite(path)
+    out_dir = output_dir or Path("results") / "eval" / suite.name
+    report = run_trust(suite, limit=limit, seed=seed, resamples=resamples, output_dir=out_dir)
+    click.echo(render_trust(report))
+    for kind, file in report.files.items():
+        click.echo(f"{kind}: {file}")
+    click.echo(f"done in {report.seconds:.1f} s")
+    return True
