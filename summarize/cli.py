@@ -131,6 +131,8 @@ def run(
         click.echo(f"Warning: {warning}", err=True)
     total = count_records(paths)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
+    flag_counts: dict[str, int] = {}
+    repaired = [0, 0]  # sentences retranslated: cleared, still flagged
 
     def pending() -> Iterator[dict[str, Any]]:
         for record in iter_records(paths):
@@ -162,6 +164,11 @@ def run(
                 pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
             ):
                 writer.write(result.to_dict())
+                for code, n in result.flag_counts.items():
+                    flag_counts[code] = flag_counts.get(code, 0) + n
+                for a in result.alignment:
+                    if a.repairs:
+                        repaired[0 if any(r.cleared for r in a.repairs) else 1] += 1
                 if result.error:
                     counts["failed"] += 1
                 else:
@@ -188,8 +195,18 @@ def run(
         f"(model load {load_time:.1f}s) -> {target}",
         err=True,
     )
+    click.echo(_flag_summary(flag_counts, repaired), err=True)
     if counts["failed"]:
         sys.exit(EXIT_FAILED_RECORDS)
+
+
+def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
+    """``flags: number 3, name 1; repaired 2 of 3 sentences`` (see summarize.quality)."""
+    text = ", ".join(f"{code} {n}" for code, n in sorted(flag_counts.items())) or "none"
+    tried = sum(repaired)
+    if tried:
+        text += f"; repair cleared {repaired[0]} of {tried} retranslated sentences"
+    return f"flags: {text}"
 
 
 @main.group()

@@ -166,6 +166,26 @@ class PipelineConfig:
         flag="--cache-size",
         help="Translated sentences kept in memory for repeats (0: no cache).",
     )
+    repair: bool = _opt(
+        True,
+        kind=BOOL,
+        flag="--repair",
+        help="Retranslate sentences flagged repetition/untranslated/length/truncated with "
+        "stricter decoding, then with --fallback-mt-model [default: on].",
+    )
+    fallback_mt_model: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--fallback-mt-model",
+        help="Translation model for sentences that stricter decoding could not repair.",
+    )
+    repair_translation: GenerationSettings = _opt(
+        kind=GENERATION,
+        factory=lambda: GenerationSettings(
+            num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3
+        ),
+        help="The stricter decoding settings of the repair step (unset: the translation's).",
+    )
     prompts_dir: str | None = _opt(
         kind=STR,
         nullable=True,
@@ -302,7 +322,13 @@ def generation_settings(value: Any, where: str) -> GenerationSettings:
     for key, v in value.items():
         if v is None:
             continue
-        want = float if key == "length_penalty" else bool if key == "do_sample" else int
+        want = (
+            float
+            if key in ("length_penalty", "repetition_penalty")
+            else bool
+            if key == "do_sample"
+            else int
+        )
         if want is float and isinstance(v, int) and not isinstance(v, bool):
             v = float(v)
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):

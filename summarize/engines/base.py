@@ -34,10 +34,13 @@ class ModelProfile:
 
 @dataclass(frozen=True)
 class GenerationBatch:
-    """Texts generated for a batch of inputs, with the number of tokens each one generated."""
+    """Texts generated for a batch of inputs, with the number of tokens each one generated
+    and whether its generation stopped at the token limit (``truncated``; empty when the
+    engine cannot tell)."""
 
     texts: list[str]
     tokens: list[int]
+    truncated: list[bool] = field(default_factory=list)
 
 
 @runtime_checkable
