@@ -30,6 +30,9 @@ from summarize.types import GenerationSettings
 #: Default upper bound on an article's size (characters). Larger input is rejected per record.
 DEFAULT_MAX_CHARS = 5_000_000
 
+#: The repair step's stricter decoding, under ``PipelineConfig.repair_translation``.
+REPAIR_DEFAULTS = GenerationSettings(num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3)
+
 #: Value kinds understood by validation and by the CLI builder.
 STR, INT, BOOL, CHOICE, GENERATION, MAPPING = (
     "str",
@@ -181,10 +184,10 @@ class PipelineConfig:
     )
     repair_translation: GenerationSettings = _opt(
         kind=GENERATION,
-        factory=lambda: GenerationSettings(
-            num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3
-        ),
-        help="The stricter decoding settings of the repair step (unset: the translation's).",
+        factory=GenerationSettings,
+        help="Decoding settings of the repair step's retry; unset ones come from "
+        "REPAIR_DEFAULTS (6 beams, no_repeat_ngram_size 3, repetition_penalty 1.3), then "
+        "from the translation settings.",
     )
     prompts_dir: str | None = _opt(
         kind=STR,

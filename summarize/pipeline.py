@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from summarize.config import DEFAULT_MAX_CHARS, PipelineConfig
+from summarize.config import DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
     BackendNotInstalledError,
@@ -37,7 +37,13 @@ from summarize.strategies import (
     Strategy,
     default_sum_model,
 )
-from summarize.types import AlignedSentence, PreparedArticle, RepairAttempt, Result
+from summarize.types import (
+    AlignedSentence,
+    GenerationSettings,
+    PreparedArticle,
+    RepairAttempt,
+    Result,
+)
 
 if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must not
     # replace ``summarize.translate`` (the function) on the package before it is used
@@ -195,6 +201,11 @@ class Pipeline:
         return self.config.resolved_full_translation
 
     @property
+    def repair_settings(self) -> GenerationSettings:
+        """The repair step's stricter decoding (over :data:`REPAIR_DEFAULTS`)."""
+        return self.config.repair_translation.merged_over(REPAIR_DEFAULTS)
+
+    @property
     def max_chars(self) -> int | None:
         """The article size limit in characters (``None``: no limit)."""
         return self.config.max_chars or None
@@ -313,7 +324,7 @@ class Pipeline:
             out["extractive"] = {"method": self.config.extractive, "k": self.config.extract_k}
         out["repair"] = {
             "on": self.config.repair,
-            "translation": self.config.repair_translation.to_dict(),
+            "translation": self.repair_settings.to_dict(),
             "fallback_mt_model": self.config.fallback_mt_model,
         }
         return out
@@ -423,7 +434,7 @@ class Pipeline:
         """Each repair setting once: stricter decoding, then the fallback model."""
         yield (
             "stricter decoding",
-            self.translator.with_settings(self.config.repair_translation),
+            self.translator.with_settings(self.repair_settings),
             None,
         )
         model = self.config.fallback_mt_model
