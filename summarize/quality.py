@@ -337,8 +337,17 @@ def _lost_first_name(source: str, translation: str) -> str | None:
     return word.lower()
 
 
+def _name_found(entity: str, text: str) -> bool:
+    """The entity, or for a run of several words one of them ("Perang Dunia II" ->
+    "World War II"): a dropped name loses all its words."""
+    if entity_found(entity, text):
+        return True
+    words = entity.split()
+    return len(words) > 1 and any(entity_found(w, text) for w in words if len(w) >= 2)
+
+
 def _names(source: str, translation: str) -> list[Flag]:
-    missing = [e for e in extract_entities(source) if not entity_found(e, translation)]
+    missing = [e for e in extract_entities(source) if not _name_found(e, translation)]
     first = _lost_first_name(source, translation)
     if first and first not in missing:
         missing.insert(0, first)
@@ -396,7 +405,7 @@ def check_summary(source: str, summary: str, translation: str | None = None) -> 
     names = [
         e
         for e in extract_entities(summary)
-        if not entity_found(e, source) and not (translation and entity_found(e, translation))
+        if not _name_found(e, source) and not (translation and _name_found(e, translation))
     ]
     if names:
         flags.append(

@@ -62,7 +62,7 @@ _TENS_EN = {
 _ORDINALS = {
     "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7, "kedelapan": 8,
     "kesembilan": 9, "kesepuluh": 10,
-    "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
@@ -72,7 +72,7 @@ _ORDINALS = {
 #: "both", "second" = a unit of time): their mentions are soft
 _SOFT = {
     "satu": 1, "one": 1, "pertama": 1, "first": 1, "once": 1, "sekali": 1,
-    "kedua": 2, "second": 2, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
+    "kedua": 2, "second": 2, "third": 3, "sepertiga": 1 / 3, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
     "setengah": 0.5, "half": 0.5,
 }  # fmt: skip
 #: fixed expressions whose number word is no quantity ("pedagang kaki lima" = street vendor)
@@ -110,7 +110,11 @@ _DATE_MY = re.compile(rf"(?<![\w])({_MONTH_ALT})\.?,?\s+({_YEAR})(?![\w])", re.I
 # (10/7), 10/7/2017: Indonesian day/month[/year]
 _DATE_SLASH = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\w/])")
 
-_NUMBER = re.compile(r"(?<![\w.,])\d+(?:[.,]\d+)*(?![\w])|(?<![\w.,])\d+(?:[.,]\d+)*(?=[^\W\d])")
+# a number not glued to a word ("Rp1,5" and "US$3" count: a currency sign)
+_NUMBER_START = r"(?:(?<![\w.,])|(?<=Rp)|(?<=rp)|(?<=RP)|(?<=\$))"
+_NUMBER = re.compile(
+    rf"{_NUMBER_START}\d+(?:[.,]\d+)*(?![\w])|{_NUMBER_START}\d+(?:[.,]\d+)*(?=[^\W\d])"
+)
 _SCALE_AFTER = re.compile(
     r"[\s-]*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
