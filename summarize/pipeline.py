@@ -575,9 +575,12 @@ class Pipeline:
         if w.summary:
             from summarize.quality import check_summary
 
-            summary_flags = tuple(
-                check_summary(article.text, w.summary, None if w.english_input else translation)
-            )
+            try:
+                summary_flags = tuple(
+                    check_summary(article.text, w.summary, None if w.english_input else translation)
+                )
+            except Exception as exc:  # flags inform; they must never cost the result
+                w.warnings.append(f"summary check failed: {type(exc).__name__}: {exc}")
         from summarize.quality import count_codes
 
         counts = count_codes([f for a in alignment for f in a.flags] + list(summary_flags))

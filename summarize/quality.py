@@ -41,7 +41,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from summarize.text.langid import detect_language
-from summarize.text.names import entity_found, extract_entities
+from summarize.text.names import TITLE_WORDS, entity_found, extract_entities
 from summarize.text.numbers import Mention, distinct_mentions, extract_mentions
 from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
 
@@ -332,7 +332,9 @@ def _lost_first_name(source: str, translation: str) -> str | None:
     if not m or not start or start.group(1).isupper() or start.group(1).isdigit():
         return None
     word = m.group(1)
-    if word.lower() in ID_STOPWORDS or entity_found(word.lower(), translation):
+    if word.lower() in ID_STOPWORDS or word.lower() in TITLE_WORDS:
+        return None
+    if entity_found(word.lower(), translation):
         return None
     return word.lower()
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from summarize.quality import Flag, check_summary, check_translation, count_codes
 from summarize.text.numbers import extract_mentions
@@ -155,3 +157,19 @@ def test_flags_serialise_and_count() -> None:
     assert data[0]["code"] == "number"
     assert data[0]["spans"][0]["text"] == "24 Februari 2022"
     assert count_codes(flags) == {"number": 1}
+
+
+SRC_PIECES = list("aB1., -'\"?!:;()/\n%") + ["Rp", "juta", " dua ", "Maret", "NATO", "Tn."]
+OUT_PIECES = list("aB1., -'\"?!:;()/\n%$") + [" million", " two", "May", "the", "Mr."]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.lists(st.sampled_from(SRC_PIECES), max_size=30).map("".join),
+    st.lists(st.sampled_from(OUT_PIECES), max_size=30).map("".join),
+)
+def test_checks_never_raise(source: str, output: str) -> None:
+    for flag in check_translation(source, output) + check_summary(source, output, output):
+        assert flag.code and flag.message
+        for span in flag.spans:
+            assert 0 <= span.start <= span.end

@@ -79,10 +79,10 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
         word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
         gap = text[prev_end : m.start()]
         at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
-        if at_start and gap.strip() == "." and text[:prev_end].split()[-1].strip(".").lower() in (
-            _ABBREVIATIONS
-        ):
-            at_start = False
+        before = text[:prev_end].split()
+        if at_start and gap.strip() == "." and before:
+            if before[-1].strip(".").lower() in _ABBREVIATIONS:
+                at_start = False
         if _is_capitalised(word):
             if current and gap.strip(" \t\u00a0") == "" and "\n" not in gap:
                 current.append(word)
