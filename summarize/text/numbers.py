@@ -146,7 +146,10 @@ class Mention:
 
     def matches(self, other: Mention) -> bool:
         if self.kind != other.kind:
-            return False
+            # a bare year matches a date of that year ("2022" / "24 Februari 2022")
+            number, date = (self, other) if self.kind == "number" else (other, self)
+            years = {d[0] for d in date.values if d[0] is not None}
+            return any(v in years for v in number.values)
         if self.kind == "number":
             return any(_close(a, b) for a in self.values for b in other.values)
         return any(_same_date(a, b) for a in self.values for b in other.values)
