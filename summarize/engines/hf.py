@@ -156,8 +156,9 @@ class TransformersEngine:
         limit = kwargs.get("max_new_tokens") or getattr(config, "max_new_tokens", None)
         if not limit and getattr(config, "max_length", None):
             limit = int(config.max_length) - 1
+        most = int(limit) if limit else 0
         counts = [int(t) for t in tokens]
-        truncated = [bool(limit) and c >= int(limit) for c in counts]
+        truncated = [most > 0 and c >= most for c in counts]
         return GenerationBatch([d.strip() for d in decoded], counts, truncated)
 
     def describe(self) -> dict[str, Any]:

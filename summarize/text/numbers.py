@@ -263,10 +263,10 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     for m in _TIME.finditer(text):
         if free(*m.span()):
             hour, minute = int(m.group(1)), int(m.group(2))
-            values = {hour + minute / 100, hour + minute / 60}
+            clock = {hour + minute / 100, hour + minute / 60}
             if minute == 0:
-                values.add(float(hour))
-            add(m, Mention(m.group(0), "number", frozenset(values)))
+                clock.add(float(hour))
+            add(m, Mention(m.group(0), "number", frozenset(clock)))
 
     for m in _NUMBER.finditer(text):
         if not free(*m.span()):
