@@ -77,6 +77,8 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     prev_end = 0
     for m in _WORD_RE.finditer(text):
         word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
+        if _CURRENCY.match(word + text[m.end() : m.end() + 1]):
+            word = word.lower()  # a currency, not a name: breaks the run
         gap = text[prev_end : m.start()]
         at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
         before = text[:prev_end].split()
@@ -100,6 +102,18 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     return runs
 
 
+#: Indonesian nouns that start descriptive names of institutions, which translations
+#: render in English words
+INSTITUTIONS = frozenset(
+    """
+    komisi mahkamah badan kementerian kementrian dewan fakultas lembaga majelis pengadilan
+    kejaksaan kepolisian angkatan tentara pasukan organisasi asosiasi ikatan persatuan
+    gerakan yayasan komite otoritas dinas direktorat departemen biro pusat satuan
+    """.split()
+)
+#: currency codes and signs are no names ("US$85" = "$85")
+_CURRENCY = re.compile(r"^(?:us|s|a|hk|nz)?\$|^(?:usd|idr|rp|eur|sgd|aud|jpy|cny)$", re.IGNORECASE)
+
 # Indonesian function words are no names even when capitalised ("Saya", "Anda")
 _DROP = TITLE_WORDS | ID_STOPWORDS
 _CLITIC = re.compile(r"^(.{2,}?)(nya|ku|mu)$")
@@ -122,9 +136,11 @@ def _split_run(words: list[str]) -> list[str]:
     i = 0
 
     def flush() -> None:
-        if chunk:
+        # "Komisi Pemberantasan Korupsi", "Mahkamah Agung": a descriptive name that a
+        # translation renders in words ("Corruption Eradication Commission"), not a name
+        if chunk and chunk[0].lower() not in INSTITUTIONS:
             out.append(" ".join(chunk).lower())
-            chunk.clear()
+        chunk.clear()
 
     while i < len(words):
         matched = 0
@@ -163,6 +179,7 @@ def extract_entities(text: str) -> list[str]:
             first = run[0]
             keep_first = (
                 _is_acronym(first)
+                or first.lower() in INSTITUTIONS
                 or first.lower() in mid_sentence
                 or any(" ".join(run[:k]).lower() in _KNOWN_NAMES for k in range(1, len(run) + 1))
             )
