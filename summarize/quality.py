@@ -350,6 +350,12 @@ def _name_found(entity: str, text: str) -> bool:
 
 def _names(source: str, translation: str) -> list[Flag]:
     missing = [e for e in extract_entities(source) if not _name_found(e, translation)]
+    # names of the translation that the source does not have are most likely the missing
+    # ones in English words ("Piala Dunia" -> "World Cup", "Komisi ..." -> "... Commission"):
+    # only more missing names than such new ones means a name was lost
+    new = [e for e in extract_entities(translation) if not _name_found(e, source)]
+    if len(missing) <= len(new):
+        missing = []
     first = _lost_first_name(source, translation)
     if first and first not in missing:
         missing.insert(0, first)
