@@ -61,6 +61,7 @@ def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactor
             sum_model=tiny_models["bart"],
             translation=GenerationSettings(num_beams=1, max_new_tokens=16),
             summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+            repair=False,  # the batch of 20 is about throughput; test_flags_are_shown repairs
         ),
         workdir=tmp_path_factory.mktemp("demo-browser"),
         preload=False,
