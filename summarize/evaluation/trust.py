@@ -495,9 +495,9 @@ def _table(title: str, rows: list[tuple[str, str, dict[str, Rate]]], groups: lis
     header = [title, "target", *groups]
     body = [[label, target, *(rates[g].format() for g in groups)] for label, target, rates in rows]
     widths = [max(len(r[i]) for r in [header, *body]) for i in range(len(header))]
-    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True))]
+    lines = ["  ".join(h.ljust(w) for h, w in zip(header, widths, strict=True)).rstrip()]
     lines.append("  ".join("-" * w for w in widths))
-    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)) for r in body]
+    lines += ["  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in body]
     return "\n".join(lines)
 
 
