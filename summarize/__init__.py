@@ -21,7 +21,7 @@ _LAZY = {
     "process_batch": "summarize.pipeline",
     "STRATEGIES": "summarize.pipeline",
     "prepare_article": "summarize.text",
-    "load_engine": "summarize.models",
+    "load_engine": "summarize.engines",
 }
 
 from summarize.errors import (  # noqa: E402
@@ -69,7 +69,7 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from summarize.models import load_engine
+    from summarize.engines import load_engine
     from summarize.pipeline import STRATEGIES, Pipeline, process_batch, summarize, translate
     from summarize.text import prepare_article
 

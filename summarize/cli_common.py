@@ -3,8 +3,8 @@ so that either CLI module can be imported first)."""
 
 from __future__ import annotations
 
+from summarize.engines.factory import BACKENDS, DEVICES, DTYPES
 from summarize.errors import ConfigError
-from summarize.models.loading import BACKENDS, DEVICES, DTYPES
 from summarize.pipeline import STRATEGIES
 
 __all__ = [

@@ -204,7 +204,7 @@ class Pipeline:
 
     # -- loading ------------------------------------------------------------
     def _engine(self, model_id: str, revision: str | None) -> Engine:
-        from summarize.models.loading import load_engine
+        from summarize.engines.factory import load_engine
 
         return load_engine(
             model_id,

@@ -18,8 +18,8 @@ pytest.importorskip("ctranslate2")
 
 from summarize.engines import ct2  # noqa: E402
 from summarize.engines.ct2 import CTranslate2Engine  # noqa: E402
+from summarize.engines.factory import load_engine  # noqa: E402
 from summarize.errors import ConfigError, ModelLoadError, ModelNotAvailableError  # noqa: E402
-from summarize.models.loading import load_engine  # noqa: E402
 from summarize.types import GenerationSettings  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -447,11 +447,11 @@ def test_cli_thread_options(tiny_models: dict[str, str], tmp_path: Path) -> None
 
     base = ["run", str(SEEDS), "-s", "extract-translate", "--mt-model", tiny_models["marian"]]
     base += ["--device", "cpu", "--no-progress", "-o"]
-    from summarize.models import loading
+    from summarize.engines import factory
 
     def thread_engines() -> list[Any]:
         wanted = (("inter_threads", 1), ("intra_threads", 2))
-        return [e for k, e in loading._ENGINES.items() if k[1] == "ctranslate2" and k[-1] == wanted]
+        return [e for k, e in factory._ENGINES.items() if k[1] == "ctranslate2" and k[-1] == wanted]
 
     assert not thread_engines()
     runner = CliRunner()

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from summarize.models.profiles import ModelProfile
 from summarize.types import GenerationSettings
 
-
-@dataclass(frozen=True)
-class ModelProfile:
-    """How to drive one model: its family conventions plus generation defaults.
-
-    Built from a ``prompts/<family>.toml`` file and the model's own config.
-    ``src_lang``/``tgt_lang`` are already in the family's code style
-    (``ind_Latn`` for NLLB, ``id`` for M2M100, ``id_ID`` for mBART-50...).
-    """
-
-    family: str
-    task: str  # "translation" | "summarization" | "crosslingual-summarization"
-    prefix: str = ""
-    src_lang: str | None = None
-    tgt_lang: str | None = None
-    target_language_name: str | None = (
-        None  # mT5 CrossSum: key into config.task_specific_params["langid_map"]
-    )
-    defaults: GenerationSettings = field(default_factory=GenerationSettings)
-    max_input_tokens: int = 512
-    license: str | None = None
-    non_commercial: bool = False
+__all__ = ["Engine", "GenerationBatch", "ModelProfile"]
 
 
 @dataclass(frozen=True)

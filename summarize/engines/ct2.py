@@ -343,7 +343,7 @@ def _hub_snapshot(model_id: str, commit: str | None, revision: str | None) -> Pa
     """The local snapshot directory of a hub model (downloading weights if allowed)."""
     from huggingface_hub import try_to_load_from_cache
 
-    from summarize.models.loading import hub_offline
+    from summarize.models.hub import hub_offline
 
     found = try_to_load_from_cache(model_id, "config.json", revision=commit or revision)
     snapshot = Path(found).parent if isinstance(found, str) else None
