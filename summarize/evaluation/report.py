@@ -4,76 +4,22 @@ and the plain-text table printed to stdout."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from summarize.evaluation.metrics import metric_label
+from summarize.evaluation.results import RESULTS_VERSION, EvalReport, results_dict
 
-if TYPE_CHECKING:  # pragma: no cover
-    from summarize.evaluation.runner import EvalReport
-
-RESULTS_VERSION = 1
-
-
-def _num(x: float | None, digits: int = 6) -> float | None:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return round(float(x), digits)
-
-
-def results_dict(report: EvalReport) -> dict[str, Any]:
-    """The content of ``results.json``."""
-    systems: dict[str, Any] = {}
-    for run in report.systems:
-        entry: dict[str, Any] = {
-            "type": run.type,
-            "output_language": run.output_language,
-            "seconds": round(run.seconds, 3),
-            "failed_items": run.error_count,
-            "scores": {},
-        }
-        for s in report.scores:
-            if s.system != run.name:
-                continue
-            cell: dict[str, Any] = {
-                "score": _num(s.score),
-                "ci95": [_num(s.low), _num(s.high)] if s.low is not None else None,
-                "signature": s.signature,
-            }
-            if s.skipped:
-                cell["skipped"] = s.skipped
-            details = {k: v for k, v in s.details.items() if k != "formatted"}
-            if details:
-                cell["details"] = {
-                    k: (_num(v) if isinstance(v, float) else v) for k, v in details.items()
-                }
-            entry["scores"][s.metric] = cell
-        systems[run.name] = entry
-    return {
-        "format": f"summarize-eval/{RESULTS_VERSION}",
-        "suite": report.suite.name,
-        "task": report.suite.task,
-        "items": len(report.items),
-        "metrics": list(report.metrics),
-        "systems": systems,
-        "comparisons": [
-            {
-                "metric": c.metric,
-                "baseline": c.baseline,
-                "system": c.system,
-                "delta": _num(c.delta),
-                "p_value": _num(c.p_value),
-                "win_rate": _num(c.win_rate),
-            }
-            for c in report.comparisons
-        ],
-        "signature": report.signature,
-        "notes": list(report.notes),
-        "seconds": round(report.seconds, 3),
-    }
-
+__all__ = [
+    "RESULTS_VERSION",
+    "plot_scores",
+    "render_markdown",
+    "render_table",
+    "results_dict",
+    "write_predictions",
+    "write_report",
+]
 
 # -------------------------------------------------------------------------- tables
 

@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +21,7 @@ from summarize.evaluation.metrics import (
     expand_metrics,
 )
 from summarize.evaluation.metrics.rouge import RougeSettings
+from summarize.evaluation.results import Comparison, EvalReport, ScoreEntry, SystemRun
 from summarize.evaluation.stats import (
     DEFAULT_CONFIDENCE,
     bootstrap_scores,
@@ -31,92 +32,20 @@ from summarize.evaluation.stats import (
 )
 from summarize.evaluation.suite import PIPELINE_KEYS, Suite, SystemSpec
 
+__all__ = [
+    "OVERRIDE_KEYS",
+    "Comparison",
+    "EvalReport",
+    "ScoreEntry",
+    "SystemRun",
+    "metric_config",
+    "pipeline_kwargs",
+    "run_suite",
+    "run_system",
+]
+
 #: CLI/API overrides applied to every ``pipeline`` system.
 OVERRIDE_KEYS = ("mt_model", "sum_model", "backend", "device", "strategy", "batch_size")
-
-
-@dataclass(frozen=True)
-class ScoreEntry:
-    """One system x metric cell: corpus score with its bootstrap CI."""
-
-    system: str
-    metric: str
-    score: float | None
-    low: float | None = None
-    high: float | None = None
-    skipped: str | None = None
-    signature: str = ""
-    scale: str = "percent"
-    higher_is_better: bool = True
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def format(self, digits: int = 2) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is None:
-            return "n/a"
-        if self.low is None or self.high is None or self.low != self.low:
-            return f"{self.score:.{digits}f}"
-        return f"{self.score:.{digits}f} [{self.low:.{digits}f}, {self.high:.{digits}f}]"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Paired bootstrap test of ``system`` against ``baseline`` (the suite's first system)."""
-
-    metric: str
-    baseline: str
-    system: str
-    delta: float
-    p_value: float
-    win_rate: float
-
-
-@dataclass(frozen=True)
-class SystemRun:
-    """A system's predictions and how they were produced."""
-
-    name: str
-    type: str
-    description: dict[str, Any]
-    predictions: tuple[str, ...]
-    output_language: str
-    seconds: float = 0.0
-    errors: tuple[str | None, ...] = ()
-    intermediate: tuple[str, ...] | None = None  # e.g. the full translation of a pipeline
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for e in self.errors if e)
-
-
-@dataclass(frozen=True)
-class EvalReport:
-    suite: Suite
-    items: tuple[EvalItem, ...]
-    metrics: tuple[str, ...]
-    systems: tuple[SystemRun, ...]
-    scores: tuple[ScoreEntry, ...]
-    comparisons: tuple[Comparison, ...]
-    signature: dict[str, Any]
-    notes: tuple[str, ...] = ()
-    seconds: float = 0.0
-    output_dir: Path | None = None
-    files: dict[str, Path] = field(default_factory=dict)
-
-    def score(self, system: str, metric: str) -> ScoreEntry:
-        for s in self.scores:
-            if s.system == system and s.metric == metric:
-                return s
-        raise KeyError((system, metric))
-
-    def system_names(self) -> list[str]:
-        return [s.name for s in self.systems]
-
-    def to_dict(self) -> dict[str, Any]:
-        from summarize.evaluation.report import results_dict
-
-        return results_dict(self)
 
 
 # ------------------------------------------------------------------------ versions
