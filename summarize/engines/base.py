@@ -9,7 +9,7 @@ from typing import Any, Protocol, runtime_checkable
 from summarize.models.profiles import ModelProfile
 from summarize.types import GenerationSettings
 
-__all__ = ["Engine", "GenerationBatch", "ModelProfile"]
+__all__ = ["Engine", "GenerationBatch", "ModelProfile", "TokenizerMethods"]
 
 
 @dataclass(frozen=True)
@@ -52,3 +52,39 @@ class Engine(Protocol):
     def describe(self) -> dict[str, Any]:
         """Model id, revision, backend, device, dtype: for signatures and result records."""
         ...
+
+
+class TokenizerMethods:
+    """The :class:`Engine` methods that only need the model's own Hugging Face tokenizer,
+    shared by both backends (they tokenise and decode alike; only generation differs)."""
+
+    model_id: str
+    revision: str | None
+    profile: ModelProfile
+    backend: str
+    device: str
+    dtype: str
+    tokenizer: Any
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
+    def tokenize(self, text: str) -> list[str]:
+        return list(self.tokenizer.tokenize(text))
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "model": self.model_id,
+            "revision": self.revision,
+            "family": self.profile.family,
+            "backend": self.backend,
+            "device": self.device,
+            "dtype": self.dtype,
+            "license": self.profile.license,
+        }

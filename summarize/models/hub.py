@@ -77,6 +77,37 @@ def model_file(
         raise describe_hub_failure(model_id, exc) from exc
 
 
+#: Weight files a snapshot needs before it can be converted or loaded.
+WEIGHT_FILES = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+)
+
+
+def cached_snapshot(model_id: str, revision: str | None) -> Path | None:
+    """The local snapshot directory of a hub model whose ``config.json`` is cached, else ``None``."""
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(model_id, "config.json", revision=revision)
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def snapshot_with_weights(model_id: str, revision: str | None, *, why: str) -> Path:
+    """The local snapshot directory of a hub model with its weights (downloading them if
+    allowed). ``why`` says, offline, what the weights are needed for."""
+    snapshot = cached_snapshot(model_id, revision)
+    if snapshot is not None and any((snapshot / name).is_file() for name in WEIGHT_FILES):
+        return snapshot
+    if hub_offline():
+        raise ModelNotAvailableError(
+            model_id,
+            f"HF_HUB_OFFLINE is set and its weights are not in the local Hugging Face cache ({why})",
+        )
+    return Path(pull(model_id, revision=revision))
+
+
 #: Files a seq2seq model needs; other weights formats (TF, Flax, ONNX) are skipped.
 _COMMON = ["*.json", "*.model", "*.spm", "*.txt", "*.py", "tokenizer*", "vocab*", "merges*"]
 
