@@ -10,6 +10,7 @@ from typing import Any
 
 from summarize.evaluation.metrics import metric_label
 from summarize.evaluation.results import RESULTS_VERSION, EvalReport, results_dict
+from summarize.text.markdown import escape_markdown
 
 __all__ = [
     "RESULTS_VERSION",
@@ -56,10 +57,6 @@ def render_table(report: EvalReport) -> str:
         f"({sig['resamples']} resamples, seed {sig['seed']})"
     )
     return "\n".join(lines)
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def _describe_system(desc: dict[str, Any]) -> str:
@@ -123,10 +120,10 @@ def render_markdown(report: EvalReport) -> str:
         "",
     ]
     header, rows = _table_rows(report)
-    lines.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+    lines.append("| " + " | ".join(escape_markdown(h) for h in header) + " |")
     lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
     for r in rows:
-        lines.append("| " + " | ".join(_md_escape(c) for c in r) + " |")
+        lines.append("| " + " | ".join(escape_markdown(c) for c in r) + " |")
     lines += [
         "",
         "Each cell is `score [low, high]`. ROUGE is F1 x 100 (mean over items); BLEU and "
