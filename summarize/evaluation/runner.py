@@ -316,10 +316,54 @@ def run_suite(
     ``backend``, ``device``, ``strategy``, ``batch_size``) apply to pipeline systems.
     """
     t0 = time.perf_counter()
+    overrides = _check_overrides(overrides)
+    suite = _apply_run_options(suite, limit=limit, seed=seed, resamples=resamples, metrics=metrics)
+    specs = _select_systems(suite, systems, overrides)
+    notes: list[str] = list(suite.notes)
+    items, inline, dataset_sig = _load_items(suite, notes)
+    runs = _run_systems(specs, items, suite, overrides, inline, progress, notes)
+    outputs, scores, counts = _score_runs(runs, items, suite, progress)
+    comparisons = _compare_with_first(runs, outputs, suite, counts)
+    notes.extend(f"{s.metric} for {s.system}: {s.skipped}" for s in scores if s.skipped)
+    report = EvalReport(
+        suite=suite,
+        items=items,
+        metrics=suite.metrics,
+        systems=tuple(runs),
+        scores=tuple(scores),
+        comparisons=tuple(comparisons),
+        signature=_signature(suite, dataset_sig, runs, scores, overrides),
+        notes=tuple(dict.fromkeys(notes)),
+        seconds=time.perf_counter() - t0,
+    )
+    if output_dir is not None:
+        from summarize.evaluation.report import write_report
+
+        report = write_report(report, Path(output_dir), plot=plot)
+    return report
+
+
+# ---------------------------------------------------------------- run_suite's steps
+
+
+def _check_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The overrides that are set; unknown names are a :class:`ConfigError`."""
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = set(overrides) - set(OVERRIDE_KEYS)
     if unknown:
         raise ConfigError(f"unknown overrides: {', '.join(sorted(unknown))}")
+    return overrides
+
+
+def _apply_run_options(
+    suite: Suite,
+    *,
+    limit: int | None,
+    seed: int | None,
+    resamples: int | None,
+    metrics: Sequence[str] | None,
+) -> Suite:
+    """``suite`` with this run's limit, seed, resamples and metrics (when given), checked."""
     suite = replace(
         suite,
         limit=limit if limit is not None else suite.limit,
@@ -331,6 +375,13 @@ def run_suite(
         raise ConfigError("resamples must be >= 1")
     if suite.limit is not None and suite.limit < 0:
         raise ConfigError("limit must be >= 0")
+    return suite
+
+
+def _select_systems(
+    suite: Suite, systems: Sequence[str] | None, overrides: Mapping[str, Any]
+) -> list[SystemSpec]:
+    """The systems to run, in the order asked for; model overrides need a pipeline system."""
     specs = list(suite.systems)
     if systems:
         wanted = list(dict.fromkeys(systems))
@@ -349,8 +400,13 @@ def run_suite(
                 f"--{model_keys[0].replace('_', '-')} given but the selected systems include no "
                 "pipeline system"
             )
+    return specs
 
-    notes: list[str] = list(suite.notes)
+
+def _load_items(
+    suite: Suite, notes: list[str]
+) -> tuple[tuple[EvalItem, ...], dict[str, list[str]], dict[str, Any]]:
+    """The data set's items, its inline output columns and its signature."""
     items_list, inline = suite.dataset.load(limit=suite.limit)
     items = tuple(items_list)
     files = suite.dataset.files()
@@ -363,38 +419,62 @@ def run_suite(
     }
     if not items:
         notes.append("the data set has no items: every score is undefined")
+    return items, inline, dataset_sig
 
+
+def _run_systems(
+    specs: Sequence[SystemSpec],
+    items: Sequence[EvalItem],
+    suite: Suite,
+    overrides: Mapping[str, Any],
+    inline: Mapping[str, list[str]],
+    progress: bool,
+    notes: list[str],
+) -> list[SystemRun]:
+    """Every system's predictions, noting overridden settings and failed items."""
     runs: list[SystemRun] = []
     for spec in specs:
         run = run_system(
             spec, items, suite, overrides=overrides, inline_outputs=inline, progress=progress
         )
         if spec.type == "pipeline":
-            changed = {
-                k: v for k, v in overrides.items() if k in PIPELINE_KEYS and spec.params.get(k) != v
-            }
-            models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
-            if models:  # the suite's name would claim a model that did not run
-                short = "+".join(Path(m).name or m for m in models)
-                run = replace(run, name=f"{run.name}@{short}")
-            if changed:
-                notes.append(
-                    f"{run.name}: settings overridden (command line or API): "
-                    + ", ".join(f"{k}={v}" for k, v in changed.items())
-                )
+            run = _name_overridden(run, spec, overrides, notes)
         if run.error_count:
             notes.append(
                 f"{run.name}: {run.error_count} of {len(items)} items failed and are scored as "
                 f"empty outputs (first error: {next(e for e in run.errors if e)})"
             )
         runs.append(run)
+    return runs
 
+
+def _name_overridden(
+    run: SystemRun, spec: SystemSpec, overrides: Mapping[str, Any], notes: list[str]
+) -> SystemRun:
+    """A pipeline run renamed after the models that replaced the suite's, with a note."""
+    changed = {k: v for k, v in overrides.items() if k in PIPELINE_KEYS and spec.params.get(k) != v}
+    models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
+    if models:  # the suite's name would claim a model that did not run
+        short = "+".join(Path(m).name or m for m in models)
+        run = replace(run, name=f"{run.name}@{short}")
+    if changed:
+        notes.append(
+            f"{run.name}: settings overridden (command line or API): "
+            + ", ".join(f"{k}={v}" for k, v in changed.items())
+        )
+    return run
+
+
+def _score_runs(
+    runs: Sequence[SystemRun], items: Sequence[EvalItem], suite: Suite, progress: bool
+) -> tuple[dict[str, dict[str, MetricOutput]], list[ScoreEntry], Any | None]:
+    """Every run's metric outputs and score cells (with bootstrap CIs), and the resample
+    counts shared by the CIs and the paired tests."""
     n = len(items)
     counts = resample_counts(n, suite.resamples, suite.seed) if n else None
     references = [it.reference for it in items]
     sources = [it.source for it in items]
     outputs: dict[str, dict[str, MetricOutput]] = {}
-    samples: dict[tuple[str, str], Any] = {}
     scores: list[ScoreEntry] = []
     for run in runs:
         config = metric_config(suite, run.output_language)
@@ -415,11 +495,19 @@ def run_suite(
             smp = None
             if out.ok and counts is not None and out.stats is not None and out.aggregate:
                 smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
-                samples[(run.name, name)] = smp
             if n == 0:
                 out = replace(out, score=None)
             scores.append(_entry(run.name, out, smp))
+    return outputs, scores, counts
 
+
+def _compare_with_first(
+    runs: Sequence[SystemRun],
+    outputs: Mapping[str, Mapping[str, MetricOutput]],
+    suite: Suite,
+    counts: Any | None,
+) -> list[Comparison]:
+    """Paired bootstrap tests of every system against the first one."""
     comparisons: list[Comparison] = []
     if len(runs) > 1 and counts is not None:
         base = runs[0].name
@@ -439,17 +527,24 @@ def run_suite(
                 comparisons.append(
                     Comparison(name, base, run.name, res.delta, res.p_value, res.win_rate)
                 )
+    return comparisons
 
-    for s in scores:
-        if s.skipped:
-            notes.append(f"{s.metric} for {s.system}: {s.skipped}")
 
+def _signature(
+    suite: Suite,
+    dataset_sig: dict[str, Any],
+    runs: Sequence[SystemRun],
+    scores: Sequence[ScoreEntry],
+    overrides: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What produced the scores: suite, data, systems, metric signatures, ROUGE and
+    bootstrap settings, overrides and package versions."""
     metric_sigs: dict[str, str] = {}
     for s in scores:
         if s.signature and s.metric not in metric_sigs:
             metric_sigs[s.metric] = s.signature
     rouge_settings = metric_config(suite, suite.reference_language).rouge
-    signature = {
+    return {
         "suite": {
             "name": suite.name,
             "task": suite.task,
@@ -481,19 +576,3 @@ def run_suite(
         "versions": environment(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    report = EvalReport(
-        suite=suite,
-        items=items,
-        metrics=suite.metrics,
-        systems=tuple(runs),
-        scores=tuple(scores),
-        comparisons=tuple(comparisons),
-        signature=signature,
-        notes=tuple(dict.fromkeys(notes)),
-        seconds=time.perf_counter() - t0,
-    )
-    if output_dir is not None:
-        from summarize.evaluation.report import write_report
-
-        report = write_report(report, Path(output_dir), plot=plot)
-    return report
