@@ -9,10 +9,11 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from summarize.evaluation.datasets import EvalItem
-from summarize.evaluation.suite import Suite
+if TYPE_CHECKING:  # pragma: no cover - types only: numpy loads with the suite's statistics
+    from summarize.evaluation.datasets import EvalItem
+    from summarize.evaluation.suite import Suite
 
 RESULTS_VERSION = 1
 
