@@ -22,7 +22,7 @@ _LAZY = {
     "STRATEGIES": "summarize.strategies",
     "PipelineConfig": "summarize.config",
     "prepare_article": "summarize.text",
-    "load_engine": "summarize.models",
+    "load_engine": "summarize.engines",
 }
 
 from summarize.errors import (  # noqa: E402
@@ -72,7 +72,7 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from summarize.config import PipelineConfig
-    from summarize.models import load_engine
+    from summarize.engines import load_engine
     from summarize.pipeline import Pipeline, process_batch, summarize, translate
     from summarize.strategies import STRATEGIES
     from summarize.text import prepare_article

@@ -15,15 +15,10 @@ from typing import Any
 import gradio as gr
 
 from summarize.demo.config import LENGTH_PRESETS, DemoConfig
-from summarize.demo.service import (
-    ALIGNMENT_HEADERS,
-    ARTICLE_SUFFIXES,
-    BATCH_HEADERS,
-    BATCH_SUFFIXES,
-    EVAL_SUFFIXES,
-    DemoError,
-    DemoService,
-)
+from summarize.demo.errors import DemoError
+from summarize.demo.formatting import ALIGNMENT_HEADERS, BATCH_HEADERS
+from summarize.demo.service import DemoService
+from summarize.demo.uploads import ARTICLE_SUFFIXES, BATCH_SUFFIXES, EVAL_SUFFIXES
 from summarize.errors import SummarizeError
 
 log = logging.getLogger("summarize.demo")
