@@ -181,7 +181,9 @@ def _cookie() -> str:
 
 def _ticker() -> str:
     items = "".join(f'<li><a href="/read/{i}">{_esc(t)}</a></li>' for i, t in enumerate(TICKER))
-    return f'<div class="ticker"><span class="ticker__label">TERPOPULER</span><ul>{items}</ul></div>'
+    return (
+        f'<div class="ticker"><span class="ticker__label">TERPOPULER</span><ul>{items}</ul></div>'
+    )
 
 
 def _share() -> str:
@@ -205,10 +207,7 @@ def _read_also(n: int, style: str) -> str:
     title = _esc(READ_ALSO[n % len(READ_ALSO)])
     if style == "strong":
         return f'<p><strong>Baca juga:</strong> <a href="/read/ba{n}">{title}</a></p>'
-    return (
-        f'<div class="baca-juga"><span>Baca juga</span>'
-        f'<a href="/read/ba{n}">{title}</a></div>'
-    )
+    return f'<div class="baca-juga"><span>Baca juga</span><a href="/read/ba{n}">{title}</a></div>'
 
 
 def _related(heading: str) -> str:
@@ -404,7 +403,8 @@ class NewsSite:
     ...     site.url("/portal/002.html")
 
     Bad links: ``/404``, ``/500``, ``/slow`` (answers after ``slow_seconds``),
-    ``/file.pdf``, ``/huge.html`` (``huge_bytes`` of HTML), ``/empty.html``,
+    ``/file.pdf``, ``/huge.html`` (``huge_bytes`` of HTML with a Content-Length),
+    ``/stream.html`` (the same without one), ``/empty.html``,
     ``/redirect`` (302 to the first page). Feeds: ``/feed.xml`` (RSS, the first
     ``feed_items`` pages of the "portal" site, newest last) and ``/atom.xml``.
     ``requests`` counts the GETs per path.
@@ -416,6 +416,7 @@ class NewsSite:
     feed_items: int | None = None
     pages: list[NewsPage] = field(default_factory=list)
     requests: dict[str, int] = field(default_factory=dict)
+    user_agents: list[str] = field(default_factory=list)
     _server: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
 
@@ -458,6 +459,7 @@ class NewsSite:
             def do_GET(self) -> None:  # noqa: N802
                 path = self.path.split("?", 1)[0]
                 site.requests[path] = site.requests.get(path, 0) + 1
+                site.user_agents.append(self.headers.get("User-Agent", ""))
                 html_type = "text/html; charset=utf-8"
                 by_path = {p.path: p for p in site.pages}
                 try:
@@ -477,7 +479,9 @@ class NewsSite:
                     elif path == "/file.pdf":
                         self._send(200, "application/pdf", b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
                     elif path == "/huge.html":
-                        self._send_huge()
+                        self._send_huge(declare_length=True)
+                    elif path == "/stream.html":
+                        self._send_huge(declare_length=False)
                     elif path == "/empty.html":
                         body = b"<!DOCTYPE html><html><head><title>Kosong</title></head><body></body></html>"
                         self._send(200, html_type, body)
@@ -491,11 +495,15 @@ class NewsSite:
                 except (BrokenPipeError, ConnectionResetError):
                     pass  # the client gave up (timeouts, size caps): expected
 
-            def _send_huge(self) -> None:
+            def _send_huge(self, declare_length: bool) -> None:
                 chunk = b"<p>" + b"kata " * 2000 + b"</p>\n"
                 self.send_response(200)
                 self.send_header("Content-Type", "text/html; charset=utf-8")
-                self.send_header("Content-Length", str(site.huge_bytes))
+                if declare_length:
+                    self.send_header("Content-Length", str(site.huge_bytes))
+                else:  # no length: the body ends when the connection closes
+                    self.send_header("Connection", "close")
+                    self.close_connection = True
                 self.end_headers()
                 sent = 0
                 while sent < site.huge_bytes:
