@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -37,7 +37,9 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
 
 
 def iter_records(
-    paths: Iterable[str | os.PathLike[str]], *, skip: Collection[str] = ()
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: Collection[str] | Callable[[str], bool] = (),
 ) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL and CSV.
 
