@@ -13,6 +13,7 @@ trafilatura is imported on first use.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -56,6 +57,8 @@ def is_whole_page(markup: str) -> bool:
 def _run(markup: str, url: str | None, *, favor_recall: bool) -> Any:
     import trafilatura
 
+    # Its "discarding data" warnings repeat what the per-record error already says.
+    logging.getLogger("trafilatura").setLevel(logging.ERROR)
     return trafilatura.bare_extraction(
         markup,
         url=url,
