@@ -205,7 +205,7 @@ def test_digest_tab(page: Any, news_site: Any, tmp_path: Path) -> None:
     uploads = [str(seeds[i]) for i in (0, 2, 4)]
     page.get_by_role("tab", name="Digest").click()
     page.locator("#digest-files input[type=file]").set_input_files(uploads)
-    expect(page.locator("#digest-files")).to_contain_text(seeds[4].name)
+    expect(page.locator("#digest-files")).to_contain_text(seeds[4].stem)
     page.locator("#digest-urls textarea").fill(
         news_site.url("/detik/001.html") + "\n" + news_site.url("/404")
     )
