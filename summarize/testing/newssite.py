@@ -69,6 +69,13 @@ AD_TEXT = "Pasang iklan Anda di sini, hubungi tim pemasaran kami"
 FOOTER_TEXT = "Redaksi | Pedoman Media Siber | Kebijakan Privasi | Karir"
 NEWSLETTER_TEXT = "Dapatkan ringkasan berita pilihan setiap pagi langsung di kotak masuk Anda"
 
+WHATSAPP_TEXT = (
+    "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran "
+    "andalanmu akses berita Warta Kini WhatsApp Channel : https://whatsapp.com/channel/0029"
+)
+AUDIO_TEXT = "Dengarkan berita ini"
+VIDEO_TEXT = "Video Pilihan: Cuaca Ekstrem Landa Pesisir Utara Jawa"
+
 #: Strings of site chrome that must never reach the cleaned source.
 CHROME_MARKERS: tuple[str, ...] = (
     *TICKER,
@@ -90,9 +97,14 @@ CHROME_MARKERS: tuple[str, ...] = (
     "Berita Terkait",
     "Tinggalkan Balasan",
     "Beranda",
+    WHATSAPP_TEXT[:40],
+    AUDIO_TEXT,
+    VIDEO_TEXT,
+    "Editor:",
+    "Halaman",
 )
 
-SITES = ("portal", "detik", "wordpress")
+SITES = ("portal", "detik", "wordpress", "kini")
 
 
 @dataclass(frozen=True)
@@ -305,6 +317,54 @@ def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> s
 <div class="column-4"><div class="box"><h2>TERPOPULER</h2><ol>
 {"".join(f'<li><a href="/read/t{i}">{_esc(t)}</a></li>' for i, t in enumerate(TICKER))}
 </ol></div>{_related("Berita Terkait")}</div></div>
+{_footer(site_name)}</body></html>"""
+    if site == "kini":
+        site_name = "Warta Kini"
+        body = []
+        for i, (kind, text) in enumerate(blocks):
+            body.append(f"<{kind}>{_esc(text)}</{kind}>")
+            if i == 0:
+                body.append(
+                    '<div class="photo"><img src="/img/x.jpg" alt="">'
+                    '<div class="photo__caption">Suasana pertemuan para menteri. '
+                    "(ANTARA FOTO/Dok)</div></div>"
+                )
+            if i == 1:  # a bare "Baca Juga" heading and a list of links
+                body.append(
+                    "<p><strong>Baca Juga</strong></p><ul>"
+                    f'<li><a href="/read/k1">{_esc(READ_ALSO[2])}</a></li></ul>'
+                )
+            if i == 2:
+                body.append('<div class="ads-on-body"><span>ADVERTISEMENT</span></div>')
+            if i == 3:
+                body.append(
+                    f'<div class="video-embed"><p>{_esc(VIDEO_TEXT)}</p>'
+                    '<iframe src="/embed/v1"></iframe></div>'
+                )
+        return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
+<body>{_cookie()}
+<header>{_nav(("Terkini", "Nasional", "Global", "Money", "Bola"))}</header>
+{_ticker()}
+<div class="container"><div class="read">
+<h1 class="read__title">{_esc(title)}</h1>
+<div class="read__time">Warta Kini - {d}/{m}/{y}, 09:30 WIB</div>
+<div class="read__credit"><div class="credit-title-name">Penulis {_esc(author)}</div></div>
+<div class="audio-player"><button>{AUDIO_TEXT}</button></div>
+<div class="read__content"><div class="clearfix">
+{chr(10).join(body)}
+<p>{_esc(WHATSAPP_TEXT)}</p>
+</div></div>
+<div class="read__paging">Halaman: <a href="?page=1">1</a> <a href="?page=2">2</a></div>
+<div class="read__editor">Editor: <a href="/editor/1">Sigit Wibowo</a></div>
+{_tags(("NATO", "Ukraina", "Rusia"))}
+{_share()}
+</div>
+<div class="most-popular"><h2>Terpopuler</h2><ol>
+{"".join(f'<li><a href="/read/p{i}">{_esc(t)}</a></li>' for i, t in enumerate(TICKER))}
+</ol></div>
+{_related("Artikel Terkait")}
+{_comments("Komentar")}
+</div>
 {_footer(site_name)}</body></html>"""
     # WordPress theme (as seed 004 was scraped from)
     site_name = "Kabar Dunia"

@@ -34,6 +34,9 @@ _BOILERPLATE_PATTERNS = [
     r"(?:read more|read also|see also|also read)\b\s*:?.*",
     r"baca (?:juga|selengkapnya|berita lainnya|artikel lainnya|pula)\b.*",
     r"(?:lihat|simak|tonton|klik) (?:juga|video|selengkapnya|di sini|disini)\b.*",
+    # channel promos: "Simak breaking news ... WhatsApp Channel : https://..."
+    r"(?:simak|ikuti|dapatkan) (?:breaking news|berita|update|informasi)\b.*",
+    r".*\b(?:whatsapp channel|saluran whatsapp|google news)\b.*https?://\S+",
     r"(?:artikel|berita) (?:terkait|lainnya|terpopuler|pilihan|populer|terbaru)\s*:?",
     r"(?:terpopuler|rekomendasi|pilihan editor|editor's picks?)\s*:?",
     # comments

@@ -91,7 +91,9 @@ def extract_page(markup: str, url: str | None = None) -> ExtractedPage:
         doc = _run(markup, url, favor_recall=True)
         text = (_field(doc, "text") or "").strip() if doc is not None else ""
     if not text:
-        raise NothingExtractedError("no article text found on the page")
+        raise NothingExtractedError(
+            "article is empty after cleaning: no article text found on the page"
+        )
     paragraphs = [" ".join(line.split()) for line in text.splitlines()]
     metadata: dict[str, Any] = {}
     for source, key in _META_KEYS.items():
