@@ -276,7 +276,7 @@ def build_digest(
             )
         )
     finished.sort(key=lambda s: (-len(s.articles), _neg_date(s.date)))
-    models = next((r.models for r in results.values() if r.models), {})
+    models: dict[str, Any] = next((r.models for r in results.values() if r.models), {})
     return Digest(stories=tuple(finished), failed=tuple(failed), models=models)
 
 

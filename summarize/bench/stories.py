@@ -89,7 +89,7 @@ def _mix(bases: list[list[str]], fresh: Any, rng: random.Random, group_share: fl
 def _indosum_articles(path: Path) -> list[list[str]]:
     from summarize.evaluation.datasets import load_indosum
 
-    return [list(item.source_sentences) for item in load_indosum(path)]
+    return [list(item.source_sentences or ()) for item in load_indosum(path)]
 
 
 def real_set(path: Path, seed: int = 0) -> Synthetic:

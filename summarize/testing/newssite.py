@@ -484,8 +484,8 @@ class NewsSite:
     def base_url(self) -> str:
         if self._server is None:
             raise RuntimeError("the site is not running (use start() or a with block)")
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}"
+        port = self._server.server_address[1]
+        return f"http://127.0.0.1:{port}"
 
     def url(self, path: str) -> str:
         return self.base_url + path
