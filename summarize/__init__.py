@@ -79,8 +79,8 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
-    from summarize.models import load_engine
     from summarize.config import PipelineConfig
+    from summarize.models import load_engine
     from summarize.pipeline import Pipeline, process_batch, summarize, translate
     from summarize.strategies import STRATEGIES
     from summarize.text import prepare_article

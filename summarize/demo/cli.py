@@ -112,9 +112,6 @@ def demo_command(
         fixed_models=fixed_models,
         preload=preload,
     )
-    from summarize.pipeline import Pipeline
-
-    Pipeline(config.pipeline).check()  # a missing model directory or backend: exit 3 now
     try:
         import gradio  # noqa: F401
     except ImportError as exc:  # pragma: no cover

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from summarize.config import PipelineConfig
+from summarize.config import PipelineConfig, field_names
 from summarize.types import GenerationSettings
 
 #: ``seeds/`` and ``eval/`` live at the repository root, beside the package.
@@ -50,8 +50,6 @@ class DemoConfig:
     pipeline: PipelineConfig = field(default_factory=lambda: DEFAULT_PIPELINE)
     concurrency: int = 1
     queue_size: int | None = 64
-    translation: GenerationSettings = field(default_factory=GenerationSettings)
-    summary: GenerationSettings = field(default_factory=GenerationSettings)
     batch_size: int = 4
     max_batch_records: int = DEFAULT_MAX_BATCH_RECORDS
     fixed_models: bool = False
@@ -61,6 +59,13 @@ class DemoConfig:
     #: seconds a request's result files are kept (None: forever); also Gradio's cache
     keep_outputs_s: int | None = 24 * 3600
     max_file_size: str | int | None = "100mb"
+
+    def __getattr__(self, name: str) -> Any:
+        """The pipeline's settings read through: ``config.mt_model`` is
+        ``config.pipeline.mt_model`` (only reads; build a new ``pipeline`` to change one)."""
+        if name in field_names():
+            return getattr(self.pipeline, name)
+        raise AttributeError(f"'DemoConfig' object has no attribute {name!r}")
 
     def with_(self, **changes: Any) -> DemoConfig:
         return replace(self, **changes)

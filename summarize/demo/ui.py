@@ -545,9 +545,14 @@ def launch_kwargs(config: DemoConfig) -> dict[str, Any]:
 
 
 def launch_demo(config: DemoConfig, **overrides: Any) -> gr.Blocks:
-    """Build, preload the configured models in the background, and launch."""
+    """Check the configured models and backend (a missing model directory or backend
+    raises here, before the server starts), build, preload the models in the
+    background, and launch."""
     import threading
 
+    from summarize.pipeline import Pipeline
+
+    Pipeline(config.pipeline).check()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     service = DemoService(config)
     demo = build_demo(config, service)
