@@ -274,6 +274,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             elem_id="article-file",
                         )
                         article_url = gr.Textbox(
+                            value="",
                             label="…or the link to a news page (used instead of both)",
                             placeholder="https://…",
                             max_lines=1,
