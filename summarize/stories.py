@@ -85,10 +85,18 @@ class StoryAssignment:
     duplicate_of: str | None = None
 
 
-def _token_hashes(tokens: Sequence[str]) -> np.ndarray:
-    return np.fromiter(
-        (zlib.crc32(t.encode("utf-8")) for t in tokens), dtype=np.uint64, count=len(tokens)
-    )
+#: token -> crc32 | (is not a stop word) << 32; bounded, cleared when full.
+_TOKEN_CACHE: dict[str, int] = {}
+_TOKEN_CACHE_MAX = 500_000
+_CONTENT_BIT = 1 << 32
+
+
+def _token_code(token: str) -> int:
+    if len(_TOKEN_CACHE) >= _TOKEN_CACHE_MAX:
+        _TOKEN_CACHE.clear()
+    code = zlib.crc32(token.encode("utf-8")) | (0 if token in ALL_STOPWORDS else _CONTENT_BIT)
+    _TOKEN_CACHE[token] = code
+    return code
 
 
 def shingle_hashes(text: str, k: int = DEFAULT_SETTINGS.shingle) -> np.ndarray:
@@ -102,13 +110,13 @@ def shingle_hashes(text: str, k: int = DEFAULT_SETTINGS.shingle) -> np.ndarray:
     if not tokens:
         return np.empty(0, dtype=np.uint32)
     k = min(k, len(tokens))
-    th = _token_hashes(tokens)
+    cache = _TOKEN_CACHE
+    codes = np.array([cache.get(t) or _token_code(t) for t in tokens], dtype=np.uint64)
+    th = codes & np.uint64(0xFFFFFFFF)
+    is_content = (codes >> np.uint64(32)).astype(bool)
     n = len(tokens) - k + 1
     acc = np.zeros(n, dtype=np.uint64)
     content = np.zeros(n, dtype=bool)
-    is_content = np.fromiter(
-        (t not in ALL_STOPWORDS for t in tokens), dtype=bool, count=len(tokens)
-    )
     for j in range(k):
         acc = acc * _MULT[j % len(_MULT)] + th[j : j + n]  # wraps modulo 2**64
         content |= is_content[j : j + n]
