@@ -52,6 +52,7 @@ def main() -> None:
       summarize run seeds/ -o out.jsonl
       summarize run articles.jsonl -o out.jsonl --resume --batch-size 16
       summarize run seeds/ --strategy extract-translate --extractive textrank
+      summarize digest seeds/ -o digest.md   # one English summary per story
       summarize models pull            # fetch the default models for offline use
       summarize eval indosum-baselines
       summarize demo --port 7860
@@ -272,7 +273,7 @@ def digest(
 ) -> None:
     """Group articles into stories and write one English summary per story.
 
-    INPUTS are what `summarize run` reads (files, directories, URLs, files of
+    PATHS are what `summarize run` reads (files, directories, URLs, files of
     URLs) plus --feed URLs. Articles that report the same story (MinHash LSH over
     word shingles, checked exactly) are merged: non-redundant sentences are picked
     across them and summarised through the pipeline. Each story lists its sources
