@@ -160,7 +160,7 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
             fh.write(json.dumps({"id": rid, "text": text}) + "\n")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-files input[type=file]").set_input_files(str(jsonl))
-    expect(page.locator("#batch-files")).to_contain_text("articles.jsonl")
+    expect(page.locator("#batch-files")).to_contain_text("articles")  # shown as "articles .jsonl"
     page.locator("#batch-btn").click()
     progress = page.locator(".progress-text, .progress-level, .eta-bar").first
     progress.wait_for(state="attached", timeout=TIMEOUT_MS)  # Gradio's progress bar shows
