@@ -80,12 +80,12 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from summarize.config import PipelineConfig
+    from summarize.digest import build_digest
     from summarize.models import load_engine
     from summarize.pipeline import Pipeline, process_batch, summarize, translate
+    from summarize.stories import StoryIndex, group_stories
     from summarize.strategies import STRATEGIES
     from summarize.text import prepare_article
-    from summarize.digest import build_digest
-    from summarize.stories import StoryIndex, group_stories
 
 
 def __getattr__(name: str) -> Any:
