@@ -75,3 +75,22 @@ def test_local_html_file_goes_the_same_way(tmp_path: Path) -> None:
     article = prepare_article(record["text"], html=record["html"])
     assert article.metadata["published"] == page.date
     assert chrome_left(article.text) == ()
+
+
+def test_indonesian_portal_furniture_lines_are_dropped() -> None:
+    text = (
+        "JAKARTA - Harga beras naik lagi di pasar induk.\n\n"
+        "[Gambas:Video 20detik]\n\n"
+        "Pedagang mengeluh karena pembeli berkurang.\n\n"
+        "Simak breaking news dan berita pilihan kami langsung di ponselmu. Pilih saluran "
+        "andalanmu akses berita Kompas.com WhatsApp Channel : https://www.whatsapp.com/channel/x\n\n"
+        "(rdp/imk)"
+    )
+    article = prepare_article(text)
+    assert article.text == (
+        "Harga beras naik lagi di pasar induk.\n\nPedagang mengeluh karena pembeli berkurang."
+    )
+    assert "[Gambas:Video 20detik]" in article.removed and "(rdp/imk)" in article.removed
+    # a sentence that merely mentions WhatsApp stays
+    kept = prepare_article("Warga memakai WhatsApp untuk berbagi kabar banjir di desa itu.")
+    assert "WhatsApp" in kept.text
