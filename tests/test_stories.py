@@ -86,10 +86,15 @@ def test_incremental_equals_batch_and_rejects_repeated_ids() -> None:
 
 
 def test_signatures_computed_elsewhere_give_the_same_grouping() -> None:
+    import pickle
+
     sources = _seed_sources()
     index = StoryIndex()
-    index.add_signatures((k, signature(t)) for k, t in sources.items())
+    # signatures travel between processes (a distributed engine's workers) pickled
+    shipped = [(k, pickle.loads(pickle.dumps(signature(t)))) for k, t in sources.items()]
+    index.add_signatures(shipped)
     assert index.story_of("004") == "002"
+    assert index.assignments() == group_stories(sources.items())
 
 
 def test_shingles_are_stable_across_processes() -> None:
