@@ -320,7 +320,13 @@ class Pipeline:
                     f"article has {len(record.text):,} characters, over the limit of "
                     f"{self.max_chars:,}"
                 )
-            article = prepare_article(record.text, html=record.html, title=record.title)
+            url = record.metadata.get("url")
+            article = prepare_article(
+                record.text,
+                html=record.html,
+                title=record.title,
+                url=url if isinstance(url, str) else None,
+            )
         except InputError as exc:
             work.error = str(exc)
             return work

@@ -104,7 +104,7 @@ def _kept(entry: dict[str, Any] | None, noun: str) -> str:
     return text
 
 
-def _seconds(value: float) -> str:
+def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
@@ -145,7 +145,7 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
         if trans.get(key):
             value += f"; translation {_kept(trans[key], noun)}"
         rows.append((label, value))
-    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in result.timings.items())
+    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {seconds(v)}" for k, v in result.timings.items())
     if timing:
         rows.append(("Time", timing))
     models = []

@@ -29,6 +29,7 @@ from summarize.demo.formatting import (
     article_metrics,
     eval_markdown,
     info_markdown,
+    seconds,
     title_markdown,
 )
 from summarize.demo.uploads import (
@@ -76,6 +77,13 @@ class BatchOutput:
     csv_path: str | None
     status: str
     warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DigestOutput:
+    markdown: str
+    path: str
+    status: str
 
 
 @dataclass
@@ -191,6 +199,37 @@ class DemoService:
         self.pipeline(self.config.pipeline.strategy, "", "", "medium")
 
     # -- article ----------------------------------------------------------------------
+    def _fetch_settings(self) -> Any:
+        from summarize.web import FetchSettings
+
+        return FetchSettings(
+            timeout=20.0, max_bytes=min(5_000_000, self.config.pipeline.max_chars * 4)
+        )
+
+    def _check_url(self, url: str) -> str:
+        from summarize.web import is_url
+
+        url = url.strip()
+        if not is_url(url):
+            raise DemoError(
+                f"'{url[:200]}' is not a web link. Give an http:// or https:// address.",
+                title="Invalid link",
+            )
+        return url
+
+    def _fetch_page(self, url: str) -> dict[str, Any]:
+        """A news page as a record (trafilatura extracts its text in the pipeline)."""
+        from summarize.errors import FetchError
+        from summarize.web import Fetcher
+
+        url = self._check_url(url)
+        try:
+            with Fetcher(self._fetch_settings()) as fetcher:
+                page = fetcher.fetch(url)
+        except FetchError as exc:
+            raise DemoError(str(exc), title="Cannot fetch the page") from exc
+        return {"id": "article", "text": page.text, "html": True, "url": url}
+
     def summarize_article(
         self,
         text: str | None,
@@ -200,8 +239,12 @@ class DemoService:
         sum_model: str,
         length: str = "medium",
         progress: ProgressFn = _no_progress,
+        url: str | None = None,
     ) -> ArticleOutput:
-        if file:
+        if url and url.strip():
+            progress(0.0, "Fetching the page…")
+            record = self._fetch_page(url)
+        elif file:
             record = read_article_upload(file, self.config.pipeline.max_chars)
         else:
             record = pasted_article(text, self.config.pipeline.max_chars)
@@ -408,13 +451,77 @@ class DemoService:
             return
         cutoff = time.time() - keep
         for d in self.workdir.iterdir():
-            if not d.name.startswith(("batch-", "eval-")):
+            if not d.name.startswith(("batch-", "eval-", "digest-")):
                 continue
             try:
                 if d.is_dir() and d.stat().st_mtime < cutoff:
                     shutil.rmtree(d, ignore_errors=True)
             except OSError:  # another request removed it first
                 continue
+
+    # -- digest -----------------------------------------------------------------------
+    def digest(
+        self,
+        files: Sequence[str] | str | None,
+        urls: str | None,
+        strategy: str,
+        mt_model: str,
+        sum_model: str,
+        length: str = "medium",
+        progress: ProgressFn = _no_progress,
+    ) -> DigestOutput:
+        """Stories of uploaded articles and pasted links, one English summary each."""
+        from summarize.digest import build_digest, to_markdown
+        from summarize.web import iter_url_records
+
+        if isinstance(files, str):
+            files = [files]
+        files = [f for f in (files or []) if f]
+        links = [self._check_url(u) for u in (urls or "").splitlines() if u.strip()]
+        if not files and not links:
+            raise DemoError(
+                "Upload several articles (.txt/.html, JSONL or CSV) or paste links to news "
+                "pages, one per line.",
+                title="No articles",
+            )
+        if len(links) > self.config.max_batch_records:
+            raise DemoError(
+                f"{len(links):,} links; this demo reads up to {self.config.max_batch_records:,}.",
+                title="Too many links",
+            )
+        started = time.perf_counter()
+        try:
+            records, _ = batch_records(files, self.config.max_batch_records) if files else ([], 0)
+        except SummarizeError as exc:
+            raise DemoError(str(exc), title="Cannot read the upload") from exc
+        if links:
+            progress(0.0, f"Fetching {len(links)} page(s)…")
+            records += list(iter_url_records(links, settings=self._fetch_settings()))
+        if len(records) > self.config.max_batch_records:
+            raise DemoError(
+                f"{len(records):,} articles; this demo makes digests of up to "
+                f"{self.config.max_batch_records:,}.",
+                title="Too many articles",
+            )
+        progress(0.1, "Loading models…")
+        pipe = self.pipeline(strategy, mt_model, sum_model, length)
+        progress(0.2, f"Grouping and summarising {len(records)} articles…")
+        with self._using(pipe):
+            try:
+                digest = build_digest(records, pipe, batch_size=self.config.batch_size)
+            except SummarizeError as exc:
+                raise DemoError(str(exc), title="Model problem") from exc
+        markdown = to_markdown(digest)
+        path = self._request_dir("digest") / "digest.md"
+        path.write_text(markdown, encoding="utf-8")
+        progress(1.0, "Done")
+        failed = len(digest.failed) + sum(1 for s in digest.stories if s.error)
+        status = (
+            f"**{len(digest.stories)} stories** from {digest.articles} articles"
+            + (f", {failed} failed (listed in the digest)" if failed else "")
+            + f" · {seconds(time.perf_counter() - started)}"
+        )
+        return DigestOutput(markdown=markdown, path=str(path), status=status)
 
     # -- evaluation -------------------------------------------------------------------
     @staticmethod
