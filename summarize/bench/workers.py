@@ -261,7 +261,9 @@ class Fast:
         self.spec = spec
 
     def setup(self) -> dict[str, Any]:
+        from summarize.config import PipelineConfig
         from summarize.pipeline import Pipeline
+        from summarize.strategies import TRANSLATION_ONLY_STRATEGY, get_strategy
         from summarize.types import GenerationSettings
 
         s = self.spec
@@ -269,11 +271,11 @@ class Fast:
             import summarize.translate as translate_module
 
             translate_module.length_sorted_batches = _input_order_batches  # type: ignore[assignment]
-        strategy = s.strategy if s.mode == "pipeline" else "extract-translate"
-        self.pipe = Pipeline(
-            strategy,
+        strategy = s.strategy if s.mode == "pipeline" else TRANSLATION_ONLY_STRATEGY
+        config = PipelineConfig(
+            strategy=strategy,
             mt_model=s.mt_model,
-            sum_model=s.sum_model if strategy != "extract-translate" else None,
+            sum_model=s.sum_model if get_strategy(strategy).needs_summarizer else None,
             backend=s.backend,
             device="cpu",
             dtype=s.dtype,
@@ -290,6 +292,7 @@ class Fast:
             max_batch_tokens=s.max_batch_tokens,
             backend_options=s.backend_options,
         )
+        self.pipe = Pipeline(config)
         out: dict[str, Any] = {}
         start = time.perf_counter()
         translator = self.pipe.translator  # loads the model(s) of this strategy

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.demo.config import EXTRACT_SENTENCES, LENGTH_PRESETS, DemoConfig
 from summarize.demo.errors import DemoError
 from summarize.demo.formatting import (
@@ -40,6 +41,7 @@ from summarize.demo.uploads import (
     translation_units,
 )
 from summarize.errors import SummarizeError
+from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
 from summarize.types import Result
 
 log = logging.getLogger("summarize.demo")
@@ -103,23 +105,22 @@ class DemoService:
     # -- models ---------------------------------------------------------------------
     def default_sum_model(self, strategy: str) -> str:
         """What the summary-model box shows for ``strategy``."""
-        from summarize.pipeline import default_sum_model
-
-        if strategy == "extract-translate":
+        pipeline = self.config.pipeline
+        if not get_strategy(strategy).needs_summarizer:
             return ""
-        if strategy == self.config.strategy and self.config.sum_model:
-            return self.config.sum_model
+        if strategy == pipeline.strategy and pipeline.sum_model:
+            return pipeline.sum_model
         return default_sum_model(strategy) or ""
 
     def default_mt_model(self) -> str:
         from summarize.models.registry import DEFAULT_MT_MODEL
 
-        return self.config.mt_model or DEFAULT_MT_MODEL
+        return self.config.pipeline.mt_model or DEFAULT_MT_MODEL
 
     def _check_models(self, strategy: str, mt_model: str, sum_model: str) -> tuple[str, str | None]:
         mt = (mt_model or "").strip() or self.default_mt_model()
         sm = (sum_model or "").strip() or self.default_sum_model(strategy) or None
-        if strategy == "extract-translate":
+        if not get_strategy(strategy).needs_summarizer:
             sm = None
         if self.config.fixed_models:
             allowed_sum = self.default_sum_model(strategy) or None
@@ -135,7 +136,7 @@ class DemoService:
 
     def pipeline(self, strategy: str, mt_model: str, sum_model: str, length: str = "medium") -> Any:
         """The loaded pipeline for these choices (built once, then shared)."""
-        from summarize.pipeline import STRATEGIES, Pipeline
+        from summarize.pipeline import Pipeline
 
         if strategy not in STRATEGIES:
             raise DemoError(
@@ -153,21 +154,16 @@ class DemoService:
             pipe = self._pipelines.get(key)
         if pipe is not None:
             return pipe
-        cfg = self.config
-        summary = LENGTH_PRESETS[length].merged_over(cfg.summary)
+        cfg = self.config.pipeline
         try:
             pipe = Pipeline(
-                strategy,
-                mt_model=mt,
-                sum_model=sm,
-                backend=cfg.backend,
-                device=cfg.device,
-                dtype=cfg.dtype,
-                backend_options=cfg.backend_options,
-                translation=cfg.translation,
-                summary=summary,
-                extract_k=EXTRACT_SENTENCES[length],
-                max_chars=cfg.max_chars,
+                cfg.replace(
+                    strategy=strategy,
+                    mt_model=mt,
+                    sum_model=sm,
+                    summary=LENGTH_PRESETS[length].merged_over(cfg.summary),
+                    extract_k=EXTRACT_SENTENCES[length],
+                )
             )
             pipe.load()
         except SummarizeError as exc:
@@ -192,7 +188,7 @@ class DemoService:
 
     def preload(self) -> None:
         """Load the configured models now (the first request is then fast)."""
-        self.pipeline(self.config.strategy, "", "", "medium")
+        self.pipeline(self.config.pipeline.strategy, "", "", "medium")
 
     # -- article ----------------------------------------------------------------------
     def summarize_article(
@@ -206,9 +202,9 @@ class DemoService:
         progress: ProgressFn = _no_progress,
     ) -> ArticleOutput:
         if file:
-            record = read_article_upload(file, self.config.max_chars)
+            record = read_article_upload(file, self.config.pipeline.max_chars)
         else:
-            record = pasted_article(text, self.config.max_chars)
+            record = pasted_article(text, self.config.pipeline.max_chars)
 
         total = check_article(record)
         progress(0.0, "Loading models…")
@@ -229,7 +225,7 @@ class DemoService:
             frac = done_inputs / total_inputs if total_inputs else 1.0
             progress(0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages")
 
-        progress(0.05, "Translating…" if pipe.strategy != "summarize-translate" else "Working…")
+        progress(0.05, "Working…" if pipe.entry.translate_summary else "Translating…")
         with self._using(pipe):
             try:
                 result = pipe.process_batch(
@@ -462,11 +458,11 @@ class DemoService:
                 )
             overrides: dict[str, Any] = {}
             if any(s.type == "pipeline" for s in suite.systems):
+                # the demo's own settings where they differ from the library's; the
+                # strategy is the suite's (a translation suite needs no summariser)
+                mine, library = self.config.pipeline.to_dict(), PipelineConfig().to_dict()
                 overrides = {
-                    "mt_model": self.config.mt_model,
-                    "sum_model": self.config.sum_model,
-                    "backend": self.config.backend,
-                    "device": self.config.device,
+                    k: v for k, v in mine.items() if k != "strategy" and library.get(k) != v
                 }
             progress(0.1, f"Scoring {suite.name}…")
             report = run_suite(
