@@ -10,7 +10,7 @@ import csv
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
 
@@ -36,14 +36,26 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             raise ConfigError(f"no such file or directory: {path}")
 
 
-def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
+def iter_records(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: Collection[str] | Callable[[str], bool] = (),
+) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL and CSV.
+
+    http(s) URLs and text files of URLs are read by :mod:`summarize.web` (first; id =
+    the URL; ids in ``skip`` are not fetched).
 
     A text file's id is its name without suffix. JSONL/CSV rows take their ``id``
     column, or ``<file stem>:<line>`` without one. Unreadable rows and files become
     records with an ``_error`` key so they are reported, not dropped.
     """
-    for path in _files(list(paths)):
+    from summarize.web.reader import split_web_sources
+
+    local, web = split_web_sources(paths, skip=skip)
+    files = list(_files(local))  # a missing path fails before any URL is fetched
+    yield from web
+    for path in files:
         suffix = path.suffix.lower()
         if suffix in (".jsonl", ".ndjson"):
             yield from _iter_jsonl(path)
@@ -107,9 +119,11 @@ def _iter_csv(path: Path) -> Iterator[dict[str, Any]]:
 
 def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     """A quick count of the records ``iter_records`` will yield (for progress bars)."""
-    total = 0
+    from summarize.web.reader import count_web_sources
+
+    local, total = count_web_sources(paths)
     try:
-        for path in _files(list(paths)):
+        for path in _files(local):
             suffix = path.suffix.lower()
             if suffix in (".jsonl", ".ndjson"):
                 with path.open("rb") as fh:

@@ -381,7 +381,7 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
                         row.pop()
                     out.append(row)
         return out
-    from summarize.models.loading import load_engine
+    from summarize.engines.factory import load_engine
 
     engine: Any = load_engine(
         spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype, **spec.backend_options
@@ -433,7 +433,7 @@ def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
 
 def prepare(spec: SystemSpec) -> dict[str, Any]:
     """Convert the fast path's models (first use) so workers measure cached loads."""
-    from summarize.models.loading import load_engine
+    from summarize.engines.factory import load_engine
 
     out: dict[str, Any] = {}
     for role, model in (("mt", spec.mt_model), ("sum", spec.sum_model)):
