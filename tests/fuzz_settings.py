@@ -1,0 +1,24 @@
+"""Hypothesis profiles for the property tests.
+
+``ci`` (the default) keeps the suite short; ``fuzz`` is the long run documented in
+docs/fuzzing.md::
+
+    HYPOTHESIS_PROFILE=fuzz python -m pytest -m fuzz -p no:cacheprovider \\
+        --hypothesis-show-statistics tests/test_fuzz_*.py
+"""
+
+from __future__ import annotations
+
+import os
+
+from hypothesis import HealthCheck, settings
+
+settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)
+settings.register_profile(
+    "fuzz",
+    max_examples=10_000,
+    deadline=None,
+    suppress_health_check=list(HealthCheck),
+)
+PROFILE = os.environ.get("HYPOTHESIS_PROFILE", "ci")
+settings.load_profile(PROFILE)
