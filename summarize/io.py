@@ -180,7 +180,9 @@ def text_file_ids(files: Sequence[tuple[Path, Path | None]]) -> list[str]:
     """
     stems = [path.stem for path, _ in files]
     rels = [_relative(path, root) for path, root in files]
-    no_suffix = [rel[: len(rel) - len(path.suffix)] for rel, (path, _) in zip(rels, files)]
+    no_suffix = [
+        rel[: len(rel) - len(path.suffix)] for rel, (path, _) in zip(rels, files, strict=True)
+    ]
     stem_count: dict[str, int] = {}
     for s in stems:
         stem_count[s] = stem_count.get(s, 0) + 1
@@ -203,8 +205,11 @@ def _plan(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str | Non
     """Every file to read with its id (None for JSONL/CSV tables)."""
     files = list(_files(list(paths)))
     is_table = [p.suffix.lower() in TABLE_SUFFIXES for p, _ in files]
-    text_ids = iter(text_file_ids([f for f, t in zip(files, is_table) if not t]))
-    return [(path, None if table else next(text_ids)) for (path, _), table in zip(files, is_table)]
+    text_ids = iter(text_file_ids([f for f, t in zip(files, is_table, strict=True) if not t]))
+    return [
+        (path, None if table else next(text_ids))
+        for (path, _), table in zip(files, is_table, strict=True)
+    ]
 
 
 def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
@@ -374,7 +379,9 @@ def _csv_record(row: list[str] | str, header: list[str], rowno: int, path: Path)
             "_error": f"{where} has {len(row)} fields but the header has {len(header)}"
             " (an unquoted comma or quote?)",
         }
-    record: dict[str, Any] = dict(zip(header, row))
+    record: dict[str, Any] = dict(
+        zip(header, row, strict=False)
+    )  # a short row lacks the last columns
     if record.get("id") in (None, ""):
         record["id"] = fallback
     if "text" not in header:
