@@ -24,7 +24,6 @@ import csv
 import errno
 import io
 import json
-import math
 import os
 import sys
 from collections.abc import Iterable, Iterator, Sequence
@@ -32,6 +31,8 @@ from pathlib import Path
 from typing import IO, Any
 
 from summarize.errors import ConfigError
+from summarize.text.strict import has_surrogate as _has_surrogate
+from summarize.text.strict import strict_record, strict_text
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -47,7 +48,6 @@ MAX_JSON_DEPTH = 64
 CSV_FIELD_LIMIT = 10_000_000
 
 _BOM = codecs.BOM_UTF8
-_REPLACEMENT = "\ufffd"
 
 
 class OutputLockedError(ConfigError):
@@ -56,74 +56,6 @@ class OutputLockedError(ConfigError):
 
 class DuplicateIdsError(ConfigError):
     """An input holds the same id more than once, so ``--resume`` cannot tell records apart."""
-
-
-# --------------------------------------------------------------------------- text safety
-
-
-def _has_surrogate(text: str) -> bool:
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        return True
-    return False
-
-
-def strict_text(text: str) -> str:
-    """``text`` with every lone surrogate (``\\udc80``; not encodable as UTF-8) replaced
-    by U+FFFD."""
-    if not _has_surrogate(text):
-        return text
-    return "".join(_REPLACEMENT if "\ud800" <= ch <= "\udfff" else ch for ch in text)
-
-
-def _strict_value(value: Any, fixes: list[str]) -> Any:
-    """A copy of a JSON-like value that encodes as strict UTF-8 JSON: lone surrogates
-    become U+FFFD, NaN/Infinity become null, other types their ``str``. ``fixes`` gets a
-    word for each kind of repair made."""
-    if isinstance(value, str):
-        if _has_surrogate(value):
-            fixes.append("surrogate")
-            return strict_text(value)
-        return value
-    if value is None or isinstance(value, (bool, int)):
-        return value
-    if isinstance(value, float):
-        if math.isfinite(value):
-            return value
-        fixes.append("nonfinite")
-        return None
-    if isinstance(value, dict):
-        out: dict[Any, Any] = {}
-        for key, item in value.items():
-            if isinstance(key, str):
-                key = _strict_value(key, fixes)
-            elif not (key is None or isinstance(key, (bool, int, float))):
-                key = _strict_value(str(key), fixes)
-            out[key] = _strict_value(item, fixes)
-        return out
-    if isinstance(value, (list, tuple)):
-        return [_strict_value(item, fixes) for item in value]
-    if isinstance(value, (bytes, bytearray)):
-        fixes.append("bytes")
-        return bytes(value).decode("utf-8", errors="replace")
-    fixes.append("type")
-    return _strict_value(str(value), fixes)
-
-
-_FIX_WARNINGS = {
-    "surrogate": "replaced lone surrogate(s) (invalid Unicode, not encodable as UTF-8) with U+FFFD",
-    "nonfinite": "replaced NaN/Infinity (not valid JSON) with null",
-    "bytes": "decoded byte string(s) as UTF-8 for JSON output",
-    "type": "wrote value(s) of non-JSON types as strings",
-}
-
-
-def strict_record(obj: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
-    """``obj`` made safe for strict UTF-8 JSON, and a warning per kind of repair."""
-    fixes: list[str] = []
-    clean = _strict_value(obj, fixes)
-    return clean, [_FIX_WARNINGS[f] for f in dict.fromkeys(fixes)]
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
