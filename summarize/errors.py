@@ -58,3 +58,15 @@ class ModelLoadError(SummarizeError):
 
 class BackendNotInstalledError(SummarizeError):
     """An optional backend (e.g. ctranslate2) was requested but is not installed."""
+
+
+class OutputLockedError(ConfigError):
+    """Another process is writing the same output file."""
+
+
+class DuplicateIdsError(ConfigError):
+    """An input holds the same id more than once, so ``--resume`` cannot tell records apart."""
+
+
+class OutputError(SummarizeError):
+    """The output cannot be written (disk full, I/O error, ...); what was written is valid."""

@@ -30,7 +30,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, DuplicateIdsError, OutputLockedError
 from summarize.text.strict import has_surrogate as _has_surrogate
 from summarize.text.strict import strict_record, strict_text
 
@@ -48,14 +48,6 @@ MAX_JSON_DEPTH = 64
 CSV_FIELD_LIMIT = 10_000_000
 
 _BOM = codecs.BOM_UTF8
-
-
-class OutputLockedError(ConfigError):
-    """Another process is writing the same output file."""
-
-
-class DuplicateIdsError(ConfigError):
-    """An input holds the same id more than once, so ``--resume`` cannot tell records apart."""
 
 
 def _depth_exceeds(value: Any, limit: int) -> bool:
@@ -436,6 +428,8 @@ class OutputLock:
 
     def __init__(self, output: str | os.PathLike[str] | None) -> None:
         self.output = None if output is None or str(output) == "-" else Path(output)
+        if self.output is not None and self.output.exists() and not self.output.is_file():
+            self.output = None  # a device or pipe (/dev/stdout): not a file to share
         self.lock_path = (
             None if self.output is None else self.output.with_name(self.output.name + ".lock")
         )
@@ -529,16 +523,31 @@ class JsonlWriter:
         return line + "\n"
 
     def write(self, obj: dict[str, Any]) -> None:
+        """Write one line. On an OSError (disk full, I/O error) the part of the line that
+        was written is cut off again where possible, so the file stays valid JSONL."""
         line = self.encode(obj)
         if self._binary is not None:
-            data = line.encode("utf-8")
-            view = memoryview(data)
-            while view:
-                written = self._binary.write(view)
-                view = view[written or 0 :]
+            view = memoryview(line.encode("utf-8"))
+            start = self._tell()
+            try:
+                while view:
+                    written = self._binary.write(view)
+                    view = view[written or 0 :]
+            except OSError:
+                if start is not None:
+                    with contextlib.suppress(OSError):
+                        self._binary.truncate(start)
+                raise
         else:
             self._fh.write(line)
             self._fh.flush()
+
+    def _tell(self) -> int | None:
+        assert self._binary is not None
+        try:
+            return self._binary.tell() if self._binary.seekable() else None
+        except OSError:
+            return None
 
     def close(self) -> None:
         if self._own and self._binary is not None:

@@ -64,7 +64,9 @@ def jsonl_bytes(draw: st.DrawFn) -> bytes:
             max_size=8,
         )
     )
-    ends = draw(st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=len(lines), max_size=len(lines)))
+    ends = draw(
+        st.lists(st.sampled_from([b"\n", b"\r\n"]), min_size=len(lines), max_size=len(lines))
+    )
     return b"".join(line + end for line, end in zip(lines, ends, strict=True)) + draw(
         st.sampled_from([b"", b"{", b"\xef\xbb\xbf"])
     )
@@ -75,7 +77,9 @@ CSV_PIECES = ["id", "text", "title", ",", '"', '""', "\n", "\r\n", "\r", "\ufeff
 
 @st.composite
 def csv_bytes(draw: st.DrawFn) -> bytes:
-    text = "".join(draw(st.lists(st.one_of(st.sampled_from(CSV_PIECES), st.text(max_size=5)), max_size=40)))
+    text = "".join(
+        draw(st.lists(st.one_of(st.sampled_from(CSV_PIECES), st.text(max_size=5)), max_size=40))
+    )
     data = text.encode("utf-8", "surrogatepass")
     if draw(st.booleans()):
         data = b"id,text\n" + data
@@ -89,7 +93,9 @@ def check(paths: list[Path]) -> list[dict]:
     assert count_records(paths) == len(out)
     for rec in out:
         assert isinstance(rec["id"], str)
-        line = JsonlWriter.encode(rec | {"text": None} if isinstance(rec.get("text"), bytes) else rec)
+        line = JsonlWriter.encode(
+            rec | {"text": None} if isinstance(rec.get("text"), bytes) else rec
+        )
         line.encode("utf-8")  # strict UTF-8
         json.loads(line)
     return out

@@ -52,7 +52,11 @@ def test_prepare_article_any_text(text: str, html: bool | None) -> None:
     check_prepared(text, html)
 
 
-@given(st.one_of(st.binary(max_size=300), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass"))))
+@given(
+    st.one_of(
+        st.binary(max_size=300), hostile_text.map(lambda t: t.encode("utf-8", "surrogatepass"))
+    )
+)
 def test_prepare_article_any_bytes(data: bytes) -> None:
     check_prepared(data)
 
@@ -60,7 +64,9 @@ def test_prepare_article_any_bytes(data: bytes) -> None:
 @given(hostile_text)
 def test_split_sentences_keeps_every_word(text: str) -> None:
     sentences = split_sentences(text)
-    assert " ".join(sentences).split() == text.replace("\u2028", " ").replace("\u2029", " ").split() or (
+    assert " ".join(sentences).split() == text.replace("\u2028", " ").replace(
+        "\u2029", " "
+    ).split() or (
         # hard-wrapped blocks join "negara-\nnegara" into one word
         "".join("".join(sentences).split()) == "".join(text.split())
     )
@@ -74,6 +80,10 @@ def test_html_to_text_never_raises(text: str) -> None:
 _PLAIN_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
 
-@given(st.lists(st.sampled_from(["a", ".", "@", "-", "+", " ", "b", "_", "é", "@a.b"]), max_size=40).map("".join))
+@given(
+    st.lists(
+        st.sampled_from(["a", ".", "@", "-", "+", " ", "b", "_", "é", "@a.b"]), max_size=40
+    ).map("".join)
+)
 def test_email_spans_match_the_plain_pattern(text: str) -> None:
     assert _email_spans(text) == [m.span() for m in _PLAIN_EMAIL_RE.finditer(text)]
