@@ -195,9 +195,39 @@ def load_hf(
             model = AutoModelForSeq2SeqLM.from_pretrained(
                 source, dtype=torch_dtype or "auto", **kwargs
             )
-    except (OSError, ValueError, ImportError) as exc:
+    except Exception as exc:  # SafetensorError, TypeError, ...: any broken file
         raise _loading_failure(model_id, local, "model", exc) from exc
+    check_tokenizer(tokenizer, source)
     return config, tokenizer, model
+
+
+#: Text every tokenizer of a usable model turns into ordinary (non-special) tokens.
+_TOKENIZER_PROBE = "Halo dunia, ini berita dari Jakarta. Hello world."
+
+
+def check_tokenizer(tokenizer: Any, source: str) -> None:
+    """Raise :class:`ModelLoadError` when ``tokenizer`` cannot turn text into ordinary
+    tokens: what transformers builds when a model folder lacks its tokenizer files
+    (every word becomes the unknown token, and every summary is empty)."""
+    try:
+        ids = tokenizer(_TOKENIZER_PROBE)["input_ids"]
+    except Exception as exc:
+        raise ModelLoadError(
+            f"the tokenizer of {source} cannot encode text: {_first_line(exc)}"
+        ) from exc
+    special = set(getattr(tokenizer, "all_special_ids", None) or ())
+    if not any(i not in special for i in ids):
+        raise ModelLoadError(
+            f"the tokenizer of {source} turns text into unknown/special tokens only "
+            f"({len(tokenizer)} tokens in its vocabulary): its tokenizer files (tokenizer.json, "
+            "vocab.json/merges.txt or *.spm/*.model) are missing or broken"
+        )
+
+
+def _first_line(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line[:limit]
 
 
 def _from_pretrained_kwargs(local: Path | None, revision: str | None) -> dict[str, Any]:
@@ -213,8 +243,12 @@ def _loading_failure(
 ) -> ModelLoadError | ModelNotAvailableError:
     """A ``from_pretrained`` failure as a domain error: broken local files (or a missing
     dependency) are :class:`ModelLoadError`, hub/cache failures :class:`ModelNotAvailableError`."""
-    if local is not None or isinstance(exc, ImportError):
-        return ModelLoadError(f"could not load {what} from {local or model_id}: {exc}")
+    if local is not None or not isinstance(exc, (OSError, ValueError)):
+        # Broken files (truncated weights, missing tokenizer files, bad JSON), in a
+        # local folder or in the hub cache, or a missing dependency.
+        return ModelLoadError(
+            f"could not load {what} from {local or model_id}: {_first_line(exc)}"
+        )
     return describe_hub_failure(model_id, exc)
 
 
@@ -301,8 +335,9 @@ def load_config_and_tokenizer(
         tokenizer = tokenizer_cls.from_pretrained(
             source, **_from_pretrained_kwargs(local, commit or revision)
         )
-    except (OSError, ValueError, ImportError) as exc:
+    except Exception as exc:  # TypeError for a missing *.spm, ...
         raise _loading_failure(model_id, local, "the tokenizer", exc) from exc
+    check_tokenizer(tokenizer, source)
     return config, tokenizer, commit
 
 
