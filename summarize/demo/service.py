@@ -24,7 +24,7 @@ from typing import Any
 
 from summarize.config import PipelineConfig
 from summarize.demo.config import EXTRACT_SENTENCES, LENGTH_PRESETS, DemoConfig
-from summarize.errors import InputError, SummarizeError
+from summarize.errors import InputError, ModelLoadError, SummarizeError
 from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
 from summarize.types import Result
 
@@ -292,6 +292,8 @@ class DemoService:
                 )
             )
             pipe.load()
+        except ModelLoadError as exc:  # found, but broken files
+            raise DemoError(str(exc), title="Model cannot be loaded") from exc
         except SummarizeError as exc:
             raise DemoError(str(exc), title="Model not available") from exc
         with self._lock:

@@ -223,52 +223,143 @@ class CacheKey:
         return f"{name[-80:]}--{self.quantization}--{digest}"
 
 
-def is_complete(entry: Path, key: CacheKey) -> bool:
-    """Whether ``entry`` is a finished conversion for ``key``."""
+def _read_marker(entry: Path) -> dict[str, Any] | None:
     try:
         marker = json.loads((entry / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return marker.get("key") == key.as_dict() and (entry / "model.bin").is_file()
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_complete(entry: Path, key: CacheKey) -> bool:
+    """Whether ``entry`` is a finished conversion for ``key`` (files not checked)."""
+    marker = _read_marker(entry)
+    return (
+        marker is not None
+        and marker.get("key") == key.as_dict()
+        and (entry / "model.bin").is_file()
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _file_records(entry: Path) -> dict[str, dict[str, Any]]:
+    """Size, modification time and sha256 of every file of a converted model."""
+    out = {}
+    for path in sorted(entry.iterdir()):
+        if path.is_file() and path.name != MARKER_FILE:
+            st = path.stat()
+            out[path.name] = {
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "sha256": _sha256(path),
+            }
+    return out
+
+
+def entry_problem(entry: Path) -> str | None:
+    """What is wrong with a converted model's files, or None when they are as converted.
+
+    Cheap: every recorded file must exist with its recorded size; a file whose
+    modification time changed since the conversion is hashed (sha256) and compared,
+    and a match is remembered. Entries from before file records are trusted.
+    """
+    marker = _read_marker(entry)
+    if marker is None:
+        return f"{MARKER_FILE} is missing or unreadable"
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    rehashed = False
+    for name, rec in sorted(files.items()):
+        path = entry / name
+        try:
+            st = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        if st.st_size != rec.get("size"):
+            return f"{name} has {st.st_size:,} bytes, {rec.get('size'):,} when converted"
+        if st.st_mtime_ns != rec.get("mtime_ns"):
+            if _sha256(path) != rec.get("sha256"):
+                return f"{name} changed since the conversion (sha256 differs)"
+            rec["mtime_ns"] = st.st_mtime_ns
+            rehashed = True
+    if rehashed:  # a copied cache: hash each file once, not at every load
+        with contextlib.suppress(OSError):
+            _write_json_atomic(entry / MARKER_FILE, marker)
+    return None
 
 
 def convert(source_dir: Path, key: CacheKey, cache: Path) -> tuple[Path, bool]:
     """The converted model for ``key``, converting ``source_dir`` if it is not cached yet.
 
-    Returns the entry's path and whether a conversion ran.
+    A cached entry whose files do not match the sizes and checksums recorded at its
+    conversion (:func:`entry_problem`) is discarded and converted again, once; if that
+    does not give a sound entry, :class:`ModelLoadError` names the cache path. Returns
+    the entry's path and whether a conversion ran.
     """
     cache.mkdir(parents=True, exist_ok=True)
     entry = cache / key.dirname()
-    if is_complete(entry, key):
+    if is_complete(entry, key) and entry_problem(entry) is None:
         return entry, False
     with _lock(cache / ".locks" / f"{entry.name}.lock"):
         if is_complete(entry, key):  # another process converted it while we waited
-            return entry, False
-        _clean_stale(cache)
-        scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
-        try:
-            out = scratch / "model"
-            start = time.perf_counter()
-            _run_converter(source_dir, out, key.quantization)
-            if key.start_from_prefix:
-                # The start token is given per call (target prefix) instead of fixed.
-                cfg_path = out / "config.json"
-                cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
-                cfg["decoder_start_token"] = None
-                cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
-            marker = {
-                "key": key.as_dict(),
-                "converted_from": str(source_dir),
-                "convert_seconds": round(time.perf_counter() - start, 3),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            }
-            (out / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-            if entry.exists():  # an incomplete or outdated entry: replace it
-                shutil.rmtree(entry, ignore_errors=True)
-            os.rename(out, entry)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            problem = entry_problem(entry)
+            if problem is None:
+                return entry, False
+            logger.warning(
+                "CTranslate2 cache entry %s is damaged (%s): converting again", entry, problem
+            )
+            shutil.rmtree(entry, ignore_errors=True)
+        _convert_locked(source_dir, key, cache, entry)
+        problem = entry_problem(entry)
+        if problem is not None:
+            raise ModelLoadError(
+                f"the CTranslate2 cache entry {entry} is damaged ({problem}) even after "
+                f"converting again; check the disk, or delete {cache} and retry"
+            )
     return entry, True
+
+
+def discard_entry(entry: Path) -> None:
+    """Remove a cache entry that CTranslate2 could not load (it is converted again)."""
+    with _lock(entry.parent / ".locks" / f"{entry.name}.lock"):
+        shutil.rmtree(entry, ignore_errors=True)
+
+
+def _convert_locked(source_dir: Path, key: CacheKey, cache: Path, entry: Path) -> None:
+    """Convert ``source_dir`` into ``entry`` (the caller holds the entry's lock)."""
+    _clean_stale(cache)
+    scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
+    try:
+        out = scratch / "model"
+        start = time.perf_counter()
+        _run_converter(source_dir, out, key.quantization)
+        if key.start_from_prefix:
+            # The start token is given per call (target prefix) instead of fixed.
+            cfg_path = out / "config.json"
+            cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
+            cfg["decoder_start_token"] = None
+            cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
+        marker = {
+            "key": key.as_dict(),
+            "converted_from": str(source_dir),
+            "convert_seconds": round(time.perf_counter() - start, 3),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": _file_records(out),
+        }
+        (out / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        if entry.exists():  # an incomplete or outdated entry: replace it
+            shutil.rmtree(entry, ignore_errors=True)
+        os.rename(out, entry)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def _decoder_output_scale(model: Any) -> float:
@@ -329,10 +420,11 @@ def _run_converter(source_dir: Path, out: Path, quantization: str) -> None:
         TransformersConverter(str(source_dir), low_cpu_mem_usage=True).convert(
             str(out), quantization=quantization, force=True
         )
-    except (ValueError, NotImplementedError, KeyError, OSError, RuntimeError) as exc:
+    except Exception as exc:  # SafetensorError for truncated weights, ValueError, ...
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
         raise ModelLoadError(
-            f"could not convert {source_dir} to CTranslate2 ({type(exc).__name__}: {exc}); "
-            "use --backend transformers for this model"
+            f"could not convert {source_dir} to CTranslate2 ({type(exc).__name__}: {first}); "
+            "check the model files, or use --backend transformers for this model"
         ) from exc
 
 
@@ -583,8 +675,9 @@ class CTranslate2Engine:
         else:  # pragma: no cover - cached conversion of a hub model without a snapshot
             converted = False
         defaults = _Defaults.read(source_dir, cfg)
-        try:
-            translator = ctranslate2.Translator(
+
+        def open_translator() -> Any:
+            return ctranslate2.Translator(
                 str(entry),
                 device=ct2_device,
                 device_index=int(index or 0),
@@ -592,8 +685,24 @@ class CTranslate2Engine:
                 inter_threads=inter,
                 intra_threads=intra,
             )
+
+        try:
+            translator = open_translator()
         except (RuntimeError, ValueError) as exc:
-            raise ModelLoadError(f"CTranslate2 could not load {entry}: {exc}") from exc
+            if source_dir is None or converted:
+                first = (str(exc).strip().splitlines() or [""])[0][:300]
+                raise ModelLoadError(f"CTranslate2 could not load {entry}: {first}") from exc
+            # A damaged entry that passed the cheap check: discard it and convert once.
+            logger.warning("CTranslate2 could not load %s (%s): converting again", entry, exc)
+            discard_entry(entry)
+            entry, converted = convert(source_dir, key, cache)
+            try:
+                translator = open_translator()
+            except (RuntimeError, ValueError) as exc2:
+                first = (str(exc2).strip().splitlines() or [""])[0][:300]
+                raise ModelLoadError(
+                    f"CTranslate2 could not load {entry} even after converting again: {first}"
+                ) from exc2
         return cls(
             model_id,
             tokenizer,

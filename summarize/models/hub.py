@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from summarize.models.loading import describe_hub_failure, hub_offline
+from summarize.models.loading import check_hub_reachable, describe_hub_failure, hub_offline
 from summarize.models.registry import lookup
 
 #: Files a seq2seq model needs; other weights formats (TF, Flax, ONNX) are skipped.
@@ -57,6 +57,7 @@ def pull(model_id: str, revision: str | None = None) -> str:
             f"cannot download '{model_id}' while HF_HUB_OFFLINE is set: run "
             f"`HF_HUB_OFFLINE=0 summarize models pull {model_id}` on a machine with internet access"
         )
+    check_hub_reachable(model_id)
     try:
         files = HfApi().list_repo_files(model_id, revision=revision)
         weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]

@@ -84,6 +84,30 @@ def describe_hub_failure(model_id: str, exc: BaseException) -> ModelNotAvailable
     return ModelNotAvailableError(model_id, reason)
 
 
+def _hub_cached(model_id: str, revision: str | None) -> bool:
+    from huggingface_hub import try_to_load_from_cache
+
+    try:
+        return isinstance(try_to_load_from_cache(model_id, "config.json", revision=revision), str)
+    except Exception:  # an invalid repo id, ...: let the real call report it
+        return True
+
+
+def check_hub_reachable(model_id: str) -> None:
+    """One attempt to reach the hub endpoint (``HF_ENDPOINT``, proxies honoured); when it
+    cannot be reached at all (DNS or connection failure, timeout), raise the usual
+    :class:`ModelNotAvailableError` at once. huggingface_hub itself retries five times
+    with backoff (about 26 s) before giving up on a file that is not cached."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import get_session
+
+    timeout = max(1, min(int(constants.HF_HUB_ETAG_TIMEOUT), 10))
+    try:
+        get_session().head(constants.ENDPOINT, timeout=timeout)
+    except Exception as exc:  # any HTTP answer means reachable; only no answer is an error
+        raise describe_hub_failure(model_id, exc) from exc
+
+
 def load_engine(
     model_id: str,
     *,
@@ -120,6 +144,8 @@ def load_engine(
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
+            if local is None and not hub_offline() and not _hub_cached(model_id, revision):
+                check_hub_reachable(model_id)
             engine = _build(
                 model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options
             )
@@ -246,9 +272,7 @@ def _loading_failure(
     if local is not None or not isinstance(exc, (OSError, ValueError)):
         # Broken files (truncated weights, missing tokenizer files, bad JSON), in a
         # local folder or in the hub cache, or a missing dependency.
-        return ModelLoadError(
-            f"could not load {what} from {local or model_id}: {_first_line(exc)}"
-        )
+        return ModelLoadError(f"could not load {what} from {local or model_id}: {_first_line(exc)}")
     return describe_hub_failure(model_id, exc)
 
 
