@@ -337,8 +337,8 @@ def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
         with fh:
             if suffix in JSONL_SUFFIXES:
                 total += sum(1 for _ in _jsonl_lines(fh))
-            elif suffix == ".csv":
-                total += max(sum(1 for _ in _csv_rows(fh)) - 1, 0)
+            elif suffix == ".csv":  # the reader itself: a bad header is one record too
+                total += sum(1 for _ in _iter_csv(path))
             else:
                 total += 1
     return total

@@ -157,6 +157,13 @@ def test_csv_invalid_utf8_row_is_one_error(tmp_path):
     assert "not valid UTF-8" in out[1]["_error"] and "_error" not in out[2]
 
 
+def test_csv_with_an_unreadable_header_is_one_error(tmp_path):
+    path = tmp_path / "h.csv"
+    path.write_bytes(b"\x80")  # found by the property test
+    (rec,) = records(path)
+    assert "cannot read the header" in rec["_error"]
+
+
 def test_csv_without_text_column(tmp_path):
     path = tmp_path / "n.csv"
     path.write_text("id,body\n1,x\n", encoding="utf-8")
