@@ -428,6 +428,8 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
             [article, article_file, strategy, mt_model, sum_model, length],
             [summary, title_out, alignment, info, details],
             api_name="summarize_article",
+            # Up to article_batch_size requests enter at once and run as one batch.
+            concurrency_limit=max(config.article_batch_size, config.concurrency),
             api_description="Translate and summarise one Indonesian article (text, or a "
             ".txt/.html file). Returns summary, title, alignment rows, info (Markdown) and "
             "the full result (JSON).",
