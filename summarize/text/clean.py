@@ -17,7 +17,7 @@ from summarize.text.boilerplate import (
 from summarize.text.dateline import split_dateline
 from summarize.text.html import html_to_text, looks_like_html, unescape_entities
 from summarize.text.langid import detect_language
-from summarize.text.sentences import split_paragraphs, split_sentences
+from summarize.text.sentences import split_paragraph_sentences, split_paragraphs
 from summarize.types import PreparedArticle
 
 __all__ = ["decode_input", "normalize_text", "prepare_article"]
@@ -325,7 +325,7 @@ def prepare_article(
         metadata["subheadings"] = subheadings
 
     sentence_paragraphs = tuple(
-        tuple(sentences) for p in paragraphs if (sentences := split_sentences(p))
+        tuple(sentences) for p in paragraphs if (sentences := split_paragraph_sentences(p))
     )
     if not sentence_paragraphs:
         raise EmptyInputError(

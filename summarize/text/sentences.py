@@ -13,7 +13,7 @@ import re
 
 from summarize.text.stopwords import ALL_STOPWORDS
 
-__all__ = ["split_paragraphs", "split_sentences"]
+__all__ = ["split_paragraph_sentences", "split_paragraphs", "split_sentences"]
 
 # --- abbreviations (compared lower-case, without the final period) ---------------------
 
@@ -145,12 +145,14 @@ def _email_spans(text: str) -> list[tuple[int, int]]:
 
 def _protected_positions(text: str) -> bytearray:
     """A mask of the character positions inside URLs and e-mail addresses (never a
-    boundary): ``mask[i]`` is 1 inside one."""
-    mask = bytearray(len(text))
+    boundary): ``mask[i]`` is 1 inside one. Empty when there is none."""
+    mask = bytearray()
     for match in _URL_RE.finditer(text):
         url = match.group().rstrip(_URL_TRAILING)
+        mask = mask or bytearray(len(text))
         mask[match.start() : match.start() + len(url)] = b"\x01" * len(url)
-    for start, end in _email_spans(text):
+    for start, end in _email_spans(text) if "@" in text else ():
+        mask = mask or bytearray(len(text))
         mask[start:end] = b"\x01" * (end - start)
     return mask
 
@@ -215,7 +217,7 @@ def _split_paragraph(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _TERMINATOR_RE.finditer(text):
-        if protected[match.start()]:
+        if protected and protected[match.start()]:
             continue
         end = match.end()
         while end < len(text) and text[end] in _CLOSERS:
@@ -232,6 +234,11 @@ def _split_paragraph(paragraph: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return [s for s in sentences if s]
+
+
+def split_paragraph_sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph (a single block of text; line breaks are spaces)."""
+    return _split_paragraph(paragraph)
 
 
 def split_sentences(text: str) -> list[str]:
