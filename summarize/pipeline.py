@@ -237,14 +237,17 @@ class Pipeline:
 
     def check(self) -> Pipeline:
         """Cheap checks before any model loads (a server checks at start-up): model
-        directories exist and the backend is installed. Raises what :meth:`load` would."""
+        directories exist and look whole (config, tokenizer files, weights size) and the
+        backend is installed. Raises what :meth:`load` would."""
         import importlib.util
 
-        from summarize.models.loading import local_model_dir
+        from summarize.models.loading import check_model_dir, local_model_dir
 
         for model in (self.mt_model, self.sum_model):
             if model:
-                local_model_dir(model)
+                local = local_model_dir(model)
+                if local is not None:
+                    check_model_dir(local)
         if self.config.backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
             raise BackendNotInstalledError(
                 "the ctranslate2 backend needs the 'ctranslate2' package: "

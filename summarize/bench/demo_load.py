@@ -2,7 +2,7 @@
 
 Starts the Gradio demo twice in this process with the tiny random-weight models (once
 with ``article_batch_size=1``: one request at a time, once batched), and has
-``--users`` concurrent ``gradio_client`` users send ``--requests`` article requests each
+``--users`` concurrent ``gradio_client`` users (each its own process) send ``--requests`` article requests each
 (a different seed article per request). Prints the failures and the p50/p95/max latency
 of both runs and the p95 ratio. A benchmark, not a test: both runs share this machine's
 load, so compare them only with each other.
@@ -11,11 +11,11 @@ load, so compare them only with each other.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import socket
 import statistics
 import tempfile
-import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
@@ -43,10 +43,38 @@ def _articles() -> list[str]:
     return [p.read_text(encoding="utf-8") for p in seeds] or ["Presiden meresmikan jalan tol."]
 
 
+def _ask(url: str, models: tuple[str, str], text: str, client: Any = None) -> None:
+    from gradio_client import Client
+
+    client = client or Client(
+        url, verbose=False, analytics_enabled=False, httpx_kwargs={"timeout": 600}
+    )
+    client.predict(
+        text, None, "translate-summarize", models[0], models[1], "medium",
+        api_name="/summarize_article",
+    )  # fmt: skip
+
+
+def _user(url: str, models: tuple[str, str], texts: list[str], barrier: Any, results: Any) -> None:
+    """One user in its own process (no GIL shared with the server): its requests one
+    after the other, each latency (or failure) put on ``results``."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False, analytics_enabled=False, httpx_kwargs={"timeout": 600})
+    barrier.wait()
+    for text in texts:
+        start = time.perf_counter()
+        try:
+            _ask(url, models, text, client)
+        except Exception as exc:  # counted and shown, not raised
+            results.put((False, f"{type(exc).__name__}: {exc}"))
+            continue
+        results.put((True, time.perf_counter() - start))
+
+
 def run_load(
     tiny: dict[str, str], batch_size: int, users: int, requests: int, max_new_tokens: int
 ) -> dict[str, Any]:
-    from gradio_client import Client
 
     from summarize.config import PipelineConfig
     from summarize.demo import DemoConfig, build_demo, launch_kwargs
@@ -67,41 +95,38 @@ def run_load(
     demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
     url = f"http://127.0.0.1:{config.port}/"
     texts = _articles()
-    latencies: list[float] = []
-    failures: list[str] = []
-    lock = threading.Lock()
-
-    def ask(client: Any, text: str) -> None:
-        client.predict(
-            text, None, "translate-summarize", config.mt_model, config.sum_model, "medium",
-            api_name="/summarize_article",
-        )  # fmt: skip
-
+    args = (config.mt_model, config.sum_model)
     try:
-        ask(Client(url, verbose=False, analytics_enabled=False), texts[0])  # load the models
-        clients = [Client(url, verbose=False, analytics_enabled=False) for _ in range(users)]
-        barrier = threading.Barrier(users)
-
-        def user(i: int) -> None:
-            barrier.wait()
-            for r in range(requests):
-                start = time.perf_counter()
-                try:
-                    ask(clients[i], f"Berita {i}-{r}. " + texts[(i + r) % len(texts)])
-                except Exception as exc:  # counted and shown, not raised
-                    with lock:
-                        failures.append(f"{type(exc).__name__}: {exc}")
-                    continue
-                with lock:
-                    latencies.append(time.perf_counter() - start)
-
+        _ask(url, args, texts[0])  # load the models
+        ctx = multiprocessing.get_context("spawn")
+        barrier = ctx.Barrier(users + 1)
+        results = ctx.Queue()
+        procs = [
+            ctx.Process(
+                target=_user,
+                args=(
+                    url,
+                    args,
+                    [f"Berita {i}-{r}. " + texts[(i + r) % len(texts)] for r in range(requests)],
+                    barrier,
+                    results,
+                ),
+                daemon=True,
+            )
+            for i in range(users)
+        ]
+        for proc in procs:
+            proc.start()
+        barrier.wait(timeout=600)  # every user has its client: start together
         start = time.perf_counter()
-        threads = [threading.Thread(target=user, args=(i,)) for i in range(users)]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+        latencies: list[float] = []
+        failures: list[str] = []
+        for _ in range(users * requests):
+            ok, value = results.get(timeout=1800)
+            (latencies if ok else failures).append(value)
         wall = time.perf_counter() - start
+        for proc in procs:
+            proc.join(60)
     finally:
         demo.close()
     return {

@@ -50,6 +50,63 @@ def local_model_dir(model_id: str) -> Path | None:
     return None
 
 
+#: Files of which a model folder needs at least one to have a tokenizer.
+_TOKENIZER_FILES = (
+    "tokenizer.json", "vocab.json", "vocab.txt", "tokenizer.model", "spiece.model",
+    "sentencepiece.bpe.model", "source.spm", "sentencepiece.model",
+)  # fmt: skip
+
+
+def _safetensors_problem(path: Path) -> str | None:
+    """Why a ``.safetensors`` file is unusable (empty, truncated, bad header), read from
+    its header alone; None when its size matches what the header describes."""
+    size = path.stat().st_size
+    if size < 8:
+        return f"{path.name} is empty or truncated ({size} bytes)"
+    with path.open("rb") as fh:
+        header_len = int.from_bytes(fh.read(8), "little")
+        if header_len > size - 8 or header_len > 100_000_000:
+            return f"{path.name} is truncated (its header alone needs {header_len:,} bytes)"
+        try:
+            header = json.loads(fh.read(header_len))
+        except ValueError:
+            return f"{path.name} has an unreadable header"
+    ends = [
+        v["data_offsets"][1]
+        for k, v in header.items()
+        if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v
+    ]
+    expected = 8 + header_len + max(ends, default=0)
+    if size != expected:
+        return f"{path.name} has {size:,} bytes, its header describes {expected:,} (truncated?)"
+    return None
+
+
+def check_model_dir(path: Path) -> None:
+    """Cheap checks of a local model folder, before any loading: ``config.json`` is a
+    JSON object, a tokenizer file is there, and single-file safetensors weights have the
+    size their header describes. Raises :class:`ModelLoadError` naming the problem."""
+    config = path / "config.json"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(f"{path} has no config.json (not a saved model folder)") from None
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read {config}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"{config} is not a JSON object")
+    if not any((path / name).is_file() for name in _TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"{path} has no tokenizer files (one of {', '.join(_TOKENIZER_FILES)}); copy them "
+            "from the original model"
+        )
+    weights = path / "model.safetensors"
+    if weights.is_file():
+        problem = _safetensors_problem(weights)
+        if problem:
+            raise ModelLoadError(f"the weights of {path} are broken: {problem}")
+
+
 def _cuda_available(backend: str) -> bool:
     """Whether a CUDA GPU is usable, asked of the backend itself (CTranslate2 without torch)."""
     if backend == "ctranslate2":
@@ -144,7 +201,9 @@ def load_engine(
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
-            if local is None and not hub_offline() and not _hub_cached(model_id, revision):
+            if local is not None:
+                check_model_dir(local)  # a clear message for a broken folder
+            elif not hub_offline() and not _hub_cached(model_id, revision):
                 check_hub_reachable(model_id)
             engine = _build(
                 model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options
