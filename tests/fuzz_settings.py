@@ -1,7 +1,7 @@
 """Hypothesis profiles for the property tests.
 
 ``ci`` (the default) keeps the suite short; ``fuzz`` is the long run documented in
-docs/fuzzing.md::
+docs/hardening.md::
 
     HYPOTHESIS_PROFILE=fuzz python -m pytest -m fuzz -p no:cacheprovider \\
         --hypothesis-show-statistics tests/test_fuzz_*.py

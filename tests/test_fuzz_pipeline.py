@@ -2,7 +2,7 @@
 gives one result per input, in order, with the ids kept, and every result encodes as
 strict UTF-8 JSON.
 
-Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 batches (docs/fuzzing.md).
+Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 batches (docs/hardening.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 record per line/row (or file), never an exception, a count that agrees, unique ids for
 text files and records that encode as strict UTF-8 JSON.
 
-Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 inputs per test (docs/fuzzing.md).
+Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 inputs per test (docs/hardening.md).
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 :class:`PreparedArticle` with non-empty sentences or raises an :class:`InputError`, never
 anything else; the e-mail finder agrees with the plain regular expression it replaces.
 
-Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 inputs per test (docs/fuzzing.md).
+Short in CI; ``HYPOTHESIS_PROFILE=fuzz`` runs 10,000 inputs per test (docs/hardening.md).
 """
 
 from __future__ import annotations
