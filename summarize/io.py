@@ -26,7 +26,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
@@ -136,8 +136,15 @@ def _plan(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str | Non
     ]
 
 
-def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
+def iter_records(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: Collection[str] | Callable[[str], bool] = (),
+) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL and CSV.
+
+    http(s) URLs and text files of URLs are read by :mod:`summarize.web` (first; id =
+    the URL; ids in ``skip`` are not fetched).
 
     Ids follow the rule in :func:`text_file_ids` (text files: the name without suffix,
     the relative path where names collide); JSONL/CSV rows take their ``id`` column, or
@@ -146,11 +153,16 @@ def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, 
     with lone surrogates (JSON ``"\\udc80"``) are repaired, with a note in
     ``_warnings``. Raises :class:`ConfigError` for a path that does not exist.
     """
-    yield from _iter(paths, read_text=True)
+    from summarize.web.reader import split_web_sources
+
+    local, web = split_web_sources(paths, skip=skip)
+    plan = _plan(local)  # a missing path fails before any URL is fetched
+    yield from web
+    yield from _iter(plan, read_text=True)
 
 
-def _iter(paths: Iterable[str | os.PathLike[str]], *, read_text: bool) -> Iterator[dict[str, Any]]:
-    for path, file_id in _plan(paths):
+def _iter(plan: list[tuple[Path, str | None]], *, read_text: bool) -> Iterator[dict[str, Any]]:
+    for path, file_id in plan:
         suffix = path.suffix.lower()
         if suffix in JSONL_SUFFIXES:
             yield from _iter_jsonl(path)
@@ -322,9 +334,11 @@ def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     """The number of records :func:`iter_records` yields for ``paths`` (for progress
     bars), without reading article files or decoding JSON. None when ``iter_records``
     would raise (a path that does not exist)."""
-    total = 0
+    from summarize.web.reader import count_web_sources
+
+    local, total = count_web_sources(paths)
     try:
-        plan = _plan(paths)
+        plan = _plan(local)
     except ConfigError:
         return None
     for path, _ in plan:
@@ -345,9 +359,12 @@ def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
 
 
 def iter_ids(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
-    """The id of every record :func:`iter_records` yields, in order, without reading
-    article files."""
-    for record in _iter(paths, read_text=False):
+    """The id of every record :func:`iter_records` yields from local files, in order,
+    without reading article files (URLs are not fetched for this)."""
+    from summarize.web.reader import split_web_sources
+
+    local, _ = split_web_sources(paths)
+    for record in _iter(_plan(local), read_text=False):
         yield str(record["id"])
 
 

@@ -16,7 +16,7 @@ from click.testing import CliRunner
 
 from summarize.cli import main
 from summarize.cli_errors import EXIT_FATAL
-from summarize.models.loading import clear_cache, load_engine
+from summarize.engines.factory import clear_cache, load_engine
 from summarize.types import GenerationSettings
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -1,14 +1,24 @@
 """``python -m summarize.bench``: see :mod:`summarize.bench.run`.
 
-``--text-worst-case`` runs the worst-case text preparation benchmark instead
-(:mod:`summarize.bench.textcase`), ``--demo-load`` the demo under concurrent users
-(:mod:`summarize.bench.demo_load`).
+``--stories`` runs :mod:`summarize.bench.stories` (story grouping), ``--extraction``
+runs :mod:`summarize.bench.extraction` (main-text extraction), ``--text-worst-case``
+the worst-case text preparation benchmark (:mod:`summarize.bench.textcase`) and
+``--demo-load`` the demo under concurrent users (:mod:`summarize.bench.demo_load`)
+instead; the remaining arguments go to them.
 """
 
 import sys
 
 if __name__ == "__main__":
     args = sys.argv[1:]
+    if "--stories" in args:
+        from summarize.bench.stories import main as stories_main
+
+        sys.exit(stories_main([a for a in args if a != "--stories"]))
+    if "--extraction" in args:
+        from summarize.bench.extraction import main as extraction_main
+
+        sys.exit(extraction_main([a for a in args if a != "--extraction"]))
     if "--text-worst-case" in args:
         from summarize.bench.textcase import main as text_main
 
