@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, settings
 settings.register_profile("ci", max_examples=40, deadline=None, derandomize=True)
 settings.register_profile(
     "fuzz",
-    max_examples=10_000,
+    # HYPOTHESIS_MAX_EXAMPLES splits the long run into chunks (each with fresh random
+    # inputs); the counts of the chunks add up.
+    max_examples=int(os.environ.get("HYPOTHESIS_MAX_EXAMPLES", "10000")),
     deadline=None,
     suppress_health_check=list(HealthCheck),
 )
