@@ -3,8 +3,8 @@
 Domain exceptions become ``Error: ...`` messages at the edge (:mod:`summarize.cli_errors`,
 shared by every command line, which also documents the exit codes): 0 success; 1 some
 records failed (each has an ``error`` field in the output); 2 usage error (bad option,
-missing file); 3 fatal error (a model is not available or cannot be loaded, a backend is
-missing); 130 interrupted.
+missing file, output in use); 3 fatal error (a model is not available or cannot be loaded,
+a backend is missing); 4 the output cannot be written (disk full); 130 interrupted.
 """
 
 from __future__ import annotations
@@ -121,15 +121,16 @@ def run(
       summarize run https://example.com/berita/1 urls.txt -o out.jsonl
       summarize run --feed https://example.com/rss -o feed.jsonl --resume   # new items only
 
+    One process writes an output file at a time (a lock, <output>.lock); with
+    --resume the input's ids must be unique.
+
     Exit status: 0 all records ok, 1 some records failed (see their "error"
-    field), 2 usage error, 3 model/backend error, 130 interrupted (Ctrl-C;
-    what was written stays, --resume continues).
+    field), 2 usage error (or the output is in use), 3 model/backend error,
+    4 the output cannot be written (disk full, I/O error), 130 interrupted
+    (Ctrl-C or SIGTERM). What was written stays valid; --resume continues.
     """
-    from summarize.errors import FeedError
-    from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.io import OutputLock, check_unique_ids
     from summarize.pipeline import Pipeline
-    from summarize.stories import StoryIndex
-    from summarize.web import iter_feed_records
 
     config = pipeline_config(pop_pipeline_options(options))
     if show_config:
@@ -139,6 +140,26 @@ def run(
     if resume and output == "-":
         raise click.UsageError("--resume needs an output file (-o FILE)")
     pipeline = Pipeline(config)
+    with OutputLock(output):  # before anything reads, cuts or truncates the output
+        if resume:
+            check_unique_ids(paths)
+        _run_locked(pipeline, paths, feeds, output, resume, batch_size, progress)
+
+
+def _run_locked(
+    pipeline: Any,
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    output: str,
+    resume: bool,
+    batch_size: int,
+    progress: bool,
+) -> None:
+    from summarize.errors import FeedError, OutputError
+    from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.stories import StoryIndex
+    from summarize.web import iter_feed_records
+
     done = completed_ids(output) if resume else set()
     stories = StoryIndex()
     if resume:
@@ -171,11 +192,24 @@ def run(
 
     from tqdm import tqdm
 
+    def write_error(exc: OSError) -> OutputError:
+        written = counts["ok"] + counts["failed"]
+        reason = exc.strerror or str(exc)
+        hint = f"; continue with --resume -o {output}" if output != "-" else ""
+        return OutputError(
+            f"cannot write {output}: {reason} (errno {exc.errno}). The {written} records "
+            f"written before are valid{hint} once the problem is fixed."
+        )
+
+    try:
+        writer_cm = JsonlWriter(output, append=resume)
+    except OSError as exc:
+        raise write_error(exc) from None
     with (
         tqdm(
             total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
         ) as bar,
-        JsonlWriter(output, append=resume) as writer,
+        writer_cm as writer,
     ):
 
         def translated(n: int) -> None:
@@ -191,7 +225,11 @@ def run(
                 pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
             ):
                 result = _with_story(stories, result)
-                writer.write(result.to_dict())
+                try:
+                    writer.write(result.to_dict())
+                except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
+                    bar.close()
+                    raise write_error(exc) from None
                 if result.error:
                     counts["failed"] += 1
                 else:

@@ -18,7 +18,7 @@ from summarize.text.dateline import split_dateline
 from summarize.text.extract import extract_page, is_whole_page
 from summarize.text.html import html_to_text, looks_like_html, unescape_entities
 from summarize.text.langid import detect_language
-from summarize.text.sentences import split_paragraphs, split_sentences
+from summarize.text.sentences import split_paragraph_sentences, split_paragraphs
 from summarize.types import PreparedArticle
 
 __all__ = ["decode_input", "normalize_text", "prepare_article"]
@@ -154,6 +154,12 @@ def _same_text(a: str, b: str) -> bool:
 def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> str:
     """Drop boilerplate lines (into ``removed``) and move source lines into ``metadata``."""
     lines = text.split("\n")
+    # chars_after[i]: the characters of lines[i + 1 :], so the trailer check below does
+    # not re-sum the rest of the text at every heading-like line (quadratic).
+    chars_after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        chars_after[i] = chars_after[i + 1] + len(lines[i])
+    chars_after = chars_after[1:]
     kept: list[str] = []
     sources: list[str] = []
     body_chars = 0
@@ -167,13 +173,11 @@ def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> st
             if len(line.split()) <= 20 and not line.endswith(_TERMINAL):
                 removed.append(line)  # the linked headline after a bare "Baca Juga"
                 continue
-        if is_trailer_heading(line) and body_chars:
-            rest = [ln for ln in lines[i + 1 :] if ln]
-            if sum(len(ln) for ln in rest) <= 2 * body_chars:
-                # Related-article lists and comment widgets follow: drop the rest.
-                removed.append(line)
-                removed.extend(rest)
-                break
+        if body_chars and chars_after[i] <= 2 * body_chars and is_trailer_heading(line):
+            # Related-article lists and comment widgets follow: drop the rest.
+            removed.append(line)
+            removed.extend(ln for ln in lines[i + 1 :] if ln)
+            break
         if is_read_also_heading(line):
             removed.append(line)
             skip_link_title = True
@@ -336,7 +340,7 @@ def prepare_article(
         metadata["subheadings"] = subheadings
 
     sentence_paragraphs = tuple(
-        tuple(sentences) for p in paragraphs if (sentences := split_sentences(p))
+        tuple(sentences) for p in paragraphs if (sentences := split_paragraph_sentences(p))
     )
     if not sentence_paragraphs:
         raise EmptyInputError(

@@ -45,6 +45,68 @@ _STRUCTURAL_TAGS: frozenset[str] = frozenset({"html", "body", "article", "main"}
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
+_TAG_OPEN_RE = re.compile(r"</?[A-Za-z]|<![A-Za-z]|<\?")
+_COMMENT_CLOSE_RE = re.compile(r"--\s*>")  # what html.parser accepts as "-->"
+
+
+class _NextFinder:
+    """The next occurrence of a pattern at or after a position that only moves forward:
+    each part of the text is searched once (linear), however many times it is asked."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern = text, pattern
+        self.found: re.Match[str] | None = None
+        self.exhausted = False
+
+    def at_or_after(self, pos: int) -> re.Match[str] | None:
+        if self.exhausted:
+            return None
+        if self.found is None or self.found.start() < pos:
+            self.found = self.pattern.search(self.text, pos)
+            self.exhausted = self.found is None
+        return self.found
+
+
+def _escape_broken_markup(markup: str) -> str:
+    """Escape (as ``&lt;``) every "<" that does not open a complete tag, comment,
+    ``<![CDATA[...]]>``, declaration or processing instruction.
+
+    html.parser (Python before 3.13.4) rescans the rest of the document for every
+    unclosed construct ("<a <a <a ...", "<!--" without "-->"), which is quadratic, and
+    "<![" raises AssertionError. Here a tag is complete when its ">" comes before the next
+    "<"; an escaped "<" comes out of the parser as the plain character, as text.
+    """
+    gt = _NextFinder(markup, re.compile(">"))
+    comment_end = _NextFinder(markup, _COMMENT_CLOSE_RE)
+    cdata_end = _NextFinder(markup, re.compile(r"\]\]>"))
+    out: list[str] = []
+    copied = 0
+    i = markup.find("<")
+    while i != -1:
+        end: int | None = None
+        if markup.startswith("<!--", i):
+            close = comment_end.at_or_after(i + 4)
+            end = close.end() if close else None
+        elif markup.startswith("<![CDATA[", i):
+            close = cdata_end.at_or_after(i + 9)
+            end = close.end() if close else None
+        elif _TAG_OPEN_RE.match(markup, i):
+            close = gt.at_or_after(i + 1)
+            next_lt = markup.find("<", i + 1)
+            if close is not None and (next_lt == -1 or close.start() < next_lt):
+                end = close.end()
+        if end is None:
+            out.append(markup[copied:i])
+            out.append("&lt;")
+            copied = i + 1
+            end = i + 1
+        i = markup.find("<", end)
+    if not out:
+        return markup
+    out.append(markup[copied:])
+    return "".join(out)
+
+
 class HtmlText(NamedTuple):
     """Text extracted from HTML: paragraphs separated by blank lines, plus a headline."""
 
@@ -148,7 +210,7 @@ def html_to_text(markup: str) -> HtmlText:
     elements paragraph breaks, unescape entities, and take ``<h1>`` (else ``<title>``) as
     the headline. The headline is not repeated in the returned text."""
     parser = _Extractor()
-    parser.feed(markup)
+    parser.feed(_escape_broken_markup(markup))
     parser.close()
     if parser.h1_parts is not None:  # unclosed <h1>
         parser.h1 = " ".join("".join(parser.h1_parts).split()) or None
