@@ -171,6 +171,8 @@ def _run_locked(
         click.echo(f"Warning: {warning}", err=True)
     total = None if feeds else count_records(paths)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
+    flag_counts: dict[str, int] = {}
+    repaired = [0, 0]  # sentences retranslated: cleared, still flagged
 
     def skip(record_id: str) -> bool:
         if record_id not in done:
@@ -230,6 +232,11 @@ def _run_locked(
                 except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
                     bar.close()
                     raise write_error(exc) from None
+                for code, n in result.flag_counts.items():
+                    flag_counts[code] = flag_counts.get(code, 0) + n
+                for a in result.alignment:
+                    if a.repairs:
+                        repaired[0 if any(r.cleared for r in a.repairs) else 1] += 1
                 if result.error:
                     counts["failed"] += 1
                 else:
@@ -256,8 +263,18 @@ def _run_locked(
         f"(model load {load_time:.1f}s) -> {target}",
         err=True,
     )
+    click.echo(_flag_summary(flag_counts, repaired), err=True)
     if counts["failed"]:
         sys.exit(EXIT_FAILED_RECORDS)
+
+
+def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
+    """``flags: number 3, name 1; repaired 2 of 3 sentences`` (see summarize.quality)."""
+    text = ", ".join(f"{code} {n}" for code, n in sorted(flag_counts.items())) or "none"
+    tried = sum(repaired)
+    if tried:
+        text += f"; repair cleared {repaired[0]} of {tried} retranslated sentences"
+    return f"flags: {text}"
 
 
 @main.command()

@@ -30,6 +30,9 @@ from summarize.types import GenerationSettings
 #: Default upper bound on an article's size (characters). Larger input is rejected per record.
 DEFAULT_MAX_CHARS = 5_000_000
 
+#: The repair step's stricter decoding, under ``PipelineConfig.repair_translation``.
+REPAIR_DEFAULTS = GenerationSettings(num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3)
+
 #: Value kinds understood by validation and by the CLI builder.
 STR, INT, BOOL, CHOICE, GENERATION, MAPPING = (
     "str",
@@ -165,6 +168,26 @@ class PipelineConfig:
         minimum=0,
         flag="--cache-size",
         help="Translated sentences kept in memory for repeats (0: no cache).",
+    )
+    repair: bool = _opt(
+        True,
+        kind=BOOL,
+        flag="--repair",
+        help="Retranslate sentences flagged repetition/untranslated/length/truncated with "
+        "stricter decoding, then with --fallback-mt-model [default: on].",
+    )
+    fallback_mt_model: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--fallback-mt-model",
+        help="Translation model for sentences that stricter decoding could not repair.",
+    )
+    repair_translation: GenerationSettings = _opt(
+        kind=GENERATION,
+        factory=GenerationSettings,
+        help="Decoding settings of the repair step's retry; unset ones come from "
+        "REPAIR_DEFAULTS (6 beams, no_repeat_ngram_size 3, repetition_penalty 1.3), then "
+        "from the translation settings.",
     )
     prompts_dir: str | None = _opt(
         kind=STR,
@@ -302,7 +325,13 @@ def generation_settings(value: Any, where: str) -> GenerationSettings:
     for key, v in value.items():
         if v is None:
             continue
-        want = float if key == "length_penalty" else bool if key == "do_sample" else int
+        want = (
+            float
+            if key in ("length_penalty", "repetition_penalty")
+            else bool
+            if key == "do_sample"
+            else int
+        )
         if want is float and isinstance(v, int) and not isinstance(v, bool):
             v = float(v)
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):

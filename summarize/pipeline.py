@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from summarize.config import DEFAULT_MAX_CHARS, PipelineConfig
+from summarize.config import DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
     BackendNotInstalledError,
@@ -36,10 +36,17 @@ from summarize.strategies import (
     Strategy,
     default_sum_model,
 )
-from summarize.types import AlignedSentence, PreparedArticle, Result
+from summarize.types import (
+    AlignedSentence,
+    GenerationSettings,
+    PreparedArticle,
+    RepairAttempt,
+    Result,
+)
 
 if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must not
     # replace ``summarize.translate`` (the function) on the package before it is used
+    from summarize.quality import Flag
     from summarize.summarizer import Summarizer
     from summarize.translate import Translator
 
@@ -156,6 +163,8 @@ class _Work:
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
     error: str | None = None
+    flags: list[tuple[Flag, ...]] = field(default_factory=list)  # per aligned sentence
+    repairs: list[tuple[RepairAttempt, ...]] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -193,6 +202,7 @@ class Pipeline:
             raise ConfigError(str(exc)) from exc
         self.entry: Strategy = self.config.strategy_entry
         self._translator: Translator | None = None
+        self._fallback: Translator | None = None
         self._summarizer: Summarizer | None = None
         self._models_cache: dict[str, Any] = {}
         self._settings_cache: dict[str, Any] = {}
@@ -215,6 +225,11 @@ class Pipeline:
     @property
     def full_translation(self) -> bool:
         return self.config.resolved_full_translation
+
+    @property
+    def repair_settings(self) -> GenerationSettings:
+        """The repair step's stricter decoding (over :data:`REPAIR_DEFAULTS`)."""
+        return self.config.repair_translation.merged_over(REPAIR_DEFAULTS)
 
     @property
     def max_chars(self) -> int | None:
@@ -243,7 +258,7 @@ class Pipeline:
         from summarize.models.hub import local_model_dir
         from summarize.models.loading import check_model_dir
 
-        for model in (self.mt_model, self.sum_model):
+        for model in (self.mt_model, self.sum_model, self.config.fallback_mt_model):
             if model:
                 local = local_model_dir(model)
                 if local is not None:
@@ -332,6 +347,11 @@ class Pipeline:
             out["summary"] = self.summarizer.settings.to_dict()
         if self.entry.extractive:
             out["extractive"] = {"method": self.config.extractive, "k": self.config.extract_k}
+        out["repair"] = {
+            "on": self.config.repair,
+            "translation": self.repair_settings.to_dict(),
+            "fallback_mt_model": self.config.fallback_mt_model,
+        }
         return out
 
     # -- stages -----------------------------------------------------------------
@@ -415,6 +435,102 @@ class Pipeline:
                     warnings if len(jobs) == 1 else self._long_sentence_warnings(need)
                 )
 
+    def _flags(self, source: str, translation: str, translator: Translator) -> tuple[Flag, ...]:
+        from summarize.quality import check_translation, truncated_flag
+
+        flags = check_translation(source, translation)
+        if translator.truncated(source):
+            flags.append(truncated_flag(translator.settings.max_new_tokens))
+        return tuple(flags)
+
+    def _quality_stage(self, works: list[_Work]) -> None:
+        """Flag every translated sentence (:mod:`summarize.quality`); with ``repair`` on,
+        retranslate the sentences whose flags a retranslation can fix."""
+        for w in works:
+            assert w.article is not None
+            if w.english_input or w.translation_sentences is None:
+                w.flags = [() for _ in w.aligned_indices]
+                w.repairs = [() for _ in w.aligned_indices]
+                continue
+            sources = [w.article.sentences[i] for i in w.aligned_indices]
+            w.flags = [
+                self._flags(src, tr, self.translator)
+                for src, tr in zip(sources, w.translation_sentences, strict=True)
+            ]
+            w.repairs = [() for _ in sources]
+        if self.config.repair:
+            self._repair_stage(works)
+
+    def _repair_translators(self) -> Iterator[tuple[str, Translator, str | None]]:
+        """Each repair setting once: stricter decoding, then the fallback model."""
+        yield (
+            "stricter decoding",
+            self.translator.with_settings(self.repair_settings),
+            None,
+        )
+        model = self.config.fallback_mt_model
+        if model:
+            if self._fallback is None:
+                from summarize.translate import Translator
+
+                engine = self._engine(model, None)
+                if engine.profile.task != "translation":
+                    raise ConfigError(f"fallback model '{model}' is not a translation model")
+                self._fallback = Translator(
+                    engine,
+                    self.config.translation,
+                    max_batch_tokens=self.config.max_batch_tokens,
+                    cache_size=self.config.cache_size,
+                )
+            yield "fallback model", self._fallback, model
+
+    def _repair_stage(self, works: list[_Work]) -> None:
+        from summarize.quality import REPAIRABLE
+
+        def wants_repair(flags: tuple[Flag, ...]) -> bool:
+            return any(f.code in REPAIRABLE for f in flags)
+
+        todo = [(w, j) for w in works for j, flags in enumerate(w.flags) if wants_repair(flags)]
+        if not todo:
+            return
+        start = time.perf_counter()
+        tried_in: dict[int, int] = {}
+        for tried, translator, model in self._repair_translators():
+            if not todo:
+                break
+            sources = [w.article.sentences[w.aligned_indices[j]] for w, j in todo]  # type: ignore[union-attr]
+            outputs, _ = translator.translate(sources)
+            still: list[tuple[_Work, int]] = []
+            for (w, j), src, new in zip(todo, sources, outputs, strict=True):
+                assert w.translation_sentences is not None
+                old = w.flags[j]
+                flags = self._flags(src, new, translator)
+                kept = [f for f in flags if f.code not in REPAIRABLE]
+                cleared = not wants_repair(flags) and len(kept) <= len(old) - sum(
+                    f.code in REPAIRABLE for f in old
+                )
+                attempt = RepairAttempt(
+                    tried=tried,
+                    translation=new,
+                    flags=tuple(f.code for f in flags),
+                    cleared=cleared,
+                    settings={} if model else translator.settings.to_dict(),
+                    model=model,
+                )
+                w.repairs[j] = (*w.repairs[j], attempt)
+                tried_in[id(w)] = tried_in.get(id(w), 0) + 1
+                if cleared:
+                    w.translation_sentences[j] = new
+                    w.flags[j] = flags
+                else:
+                    still.append((w, j))
+            todo = still
+        elapsed = time.perf_counter() - start
+        total = sum(tried_in.values()) or 1
+        for w in works:
+            if id(w) in tried_in:
+                w.timings["repair"] = elapsed * tried_in[id(w)] / total
+
     def _long_sentence_warnings(self, sentences: Sequence[str]) -> list[str]:
         budget = self.translator.budget
         counts = self.translator.engine.count_tokens(list(sentences))
@@ -488,18 +604,34 @@ class Pipeline:
         article = w.article
         positions = [(p, i) for p, para in enumerate(article.paragraphs) for i in range(len(para))]
         translations = w.translation_sentences or []
+        flags = w.flags or [() for _ in translations]
+        repairs = w.repairs or [() for _ in translations]
         alignment = tuple(
-            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t)
-            for k, t in zip(w.aligned_indices, translations, strict=True)
+            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t, f, r)
+            for k, t, f, r in zip(w.aligned_indices, translations, flags, repairs, strict=True)
         )
         paras: list[list[str]] = [[] for _ in article.paragraphs]
         for a in alignment:
             paras[a.paragraph].append(a.translation)
         w.timings["total"] = sum(w.timings.values())
+        translation = _paragraph_text(paras)
+        summary_flags: tuple[Flag, ...] = ()
+        if w.summary:
+            from summarize.quality import check_summary
+
+            try:
+                summary_flags = tuple(
+                    check_summary(article.text, w.summary, None if w.english_input else translation)
+                )
+            except Exception as exc:  # flags inform; they must never cost the result
+                w.warnings.append(f"summary check failed: {type(exc).__name__}: {exc}")
+        from summarize.quality import count_codes
+
+        counts = count_codes([f for a in alignment for f in a.flags] + list(summary_flags))
         return Result(
             id=rec.id,
             source=article.text,
-            translation=_paragraph_text(paras),
+            translation=translation,
             summary=w.summary,
             title=article.title,
             title_translation=w.title_translation,
@@ -510,6 +642,8 @@ class Pipeline:
             timings={k: round(v, 4) for k, v in w.timings.items()},
             warnings=tuple(dict.fromkeys(w.warnings + common_warnings)),
             metadata={**article.metadata, **rec.metadata},
+            flags=summary_flags,
+            flag_counts=counts,
         )
 
     # -- public entry points ------------------------------------------------------
@@ -558,6 +692,7 @@ class Pipeline:
     def _forward(self, works: list[_Work], hooks: _Hooks) -> None:
         if works:
             self._translate_stage(works, hooks)
+            self._quality_stage(works)
             self._summarize_stage(works, hooks)
 
     def _isolate(self, w: _Work, hooks: _Hooks) -> None:

@@ -52,7 +52,31 @@ class Translator:
         self.length_ratio = length_ratio
         self.budget = max(engine.profile.max_input_tokens - 2, 8)
         self._cache: OrderedDict[str, str] = OrderedDict()
+        #: sentences whose generation stopped at the token limit (kept while cached)
+        self._truncated: set[str] = set()
         self.stats = TranslationStats()
+
+    def truncated(self, sentence: str) -> bool:
+        """Whether the translation of ``sentence`` (or of one of its parts) stopped at the
+        token limit, as the engine reported it."""
+        return sentence in self._truncated
+
+    def with_settings(
+        self, settings: GenerationSettings, engine: Engine | None = None
+    ) -> Translator:
+        """A translator over ``engine`` (default: this one's) with ``settings`` merged over
+        this translator's, without a cache: the repair step's retranslations."""
+        engine = engine or self.engine
+        base = self.settings if engine is self.engine else GenerationSettings()
+        merged = settings.merged_over(base)
+        return Translator(
+            engine,
+            merged,
+            max_batch_size=self.max_batch_size,
+            max_batch_tokens=self.max_batch_tokens,
+            cache_size=0,
+            length_ratio=self.length_ratio,
+        )
 
     def _cache_get(self, text: str) -> str | None:
         value = self._cache.get(text)
@@ -66,7 +90,8 @@ class Translator:
         self._cache[text] = value
         self._cache.move_to_end(text)
         while len(self._cache) > self.cache_size:
-            self._cache.popitem(last=False)
+            old, _ = self._cache.popitem(last=False)
+            self._truncated.discard(old)
 
     def translate(
         self,
@@ -82,6 +107,8 @@ class Translator:
         blank), then the texts of each model batch (parts of split sentences count).
         """
         warnings: list[str] = []
+        if self.cache_size <= 0:
+            self._truncated.clear()  # nothing cached: only this call's sentences matter
         self.stats.sentences += len(sentences)
         todo: list[str] = []
         seen: set[str] = set()
@@ -122,6 +149,7 @@ class Translator:
                 units.append(s)
         unit_counts = self.engine.count_tokens(units)
         generated: dict[str, str] = {}
+        cut: set[str] = set()
         for batch in length_sorted_batches(
             unit_counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
         ):
@@ -136,10 +164,15 @@ class Translator:
             self.stats.generated_tokens += sum(result.tokens)
             for text, translation in zip(texts, result.texts, strict=True):
                 generated[text] = translation
+            cut.update(t for t, hit in zip(texts, result.truncated, strict=False) if hit)
             if on_batch is not None:
                 on_batch(len(batch))
         for s in todo:
             value = " ".join(generated[p] for p in parts_of[s]) if s in parts_of else generated[s]
+            if any(p in cut for p in parts_of.get(s, [s])):
+                self._truncated.add(s)
+            else:
+                self._truncated.discard(s)
             self._cache_put(s, value)
             out[s] = value
         return [out.get(s, "") for s in sentences], warnings

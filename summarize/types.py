@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # summarize.quality imports summarize.text, which imports this module
+    from summarize.quality import Flag
 
 
 @dataclass(frozen=True)
@@ -33,13 +36,33 @@ class PreparedArticle:
 
 
 @dataclass(frozen=True)
+class RepairAttempt:
+    """One retranslation of a flagged sentence: what was ``tried`` (``"stricter decoding"``
+    or ``"fallback model"``), with which ``settings`` (or ``model``), the ``translation``
+    it gave, that translation's flag codes, and whether it ``cleared`` the flags that
+    asked for the repair (then it replaced the translation)."""
+
+    tried: str
+    translation: str
+    flags: tuple[str, ...] = ()
+    cleared: bool = False
+    settings: dict[str, Any] = field(default_factory=dict)
+    model: str | None = None
+
+
+@dataclass(frozen=True)
 class AlignedSentence:
-    """One source sentence and its translation. ``paragraph`` and ``index`` are 0-based."""
+    """One source sentence and its translation. ``paragraph`` and ``index`` are 0-based.
+
+    ``flags`` are the reasons to doubt the translation (:mod:`summarize.quality`; after
+    any repair); ``repairs`` lists the retranslations tried, in order."""
 
     paragraph: int
     index: int
     source: str
     translation: str
+    flags: tuple[Flag, ...] = ()
+    repairs: tuple[RepairAttempt, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -51,6 +74,7 @@ class GenerationSettings:
     min_new_tokens: int | None = None
     length_penalty: float | None = None
     no_repeat_ngram_size: int | None = None
+    repetition_penalty: float | None = None
     do_sample: bool = False
     seed: int | None = None
 
@@ -95,6 +119,10 @@ class Result:
     error: str | None = None
     story: str | None = None
     duplicate_of: str | None = None
+    #: the summary's flags (unsupported numbers/names, loops)
+    flags: tuple[Flag, ...] = ()
+    #: flags per code, over the sentences' flags and the summary's
+    flag_counts: dict[str, int] = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -105,4 +133,5 @@ class Result:
         d = dataclasses.asdict(self)
         d["alignment"] = [dataclasses.asdict(a) for a in self.alignment]
         d["warnings"] = list(self.warnings)
+        d["flags"] = [f.to_dict() for f in self.flags]
         return d

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 from summarize.cli import EXIT_FAILED_RECORDS, EXIT_FATAL, EXIT_USAGE, main
 
 ROOT = Path(__file__).resolve().parent.parent
-FAST = ["--max-length", "8", "--max-translation-length", "8", "--no-progress"]
+# --no-repair: the tiny models' gibberish is flagged everywhere, and retrying every
+# sentence would only slow these I/O tests down (repair is tested in test_pipeline_quality)
+FAST = ["--max-length", "8", "--max-translation-length", "8", "--no-progress", "--no-repair"]
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -188,8 +188,12 @@ def test_summarize_article(client: Any, app: Any) -> None:
     assert isinstance(title, str)
     assert alignment["headers"][1].startswith("Indonesian")
     rows = alignment["data"]
-    assert rows and all(len(r) == 3 for r in rows)
+    assert rows and all(len(r) == 4 for r in rows)
     assert len(rows) == len(details["alignment"])
+    for row, sentence in zip(rows, details["alignment"], strict=True):  # flags: issue 13
+        codes = [f["code"] for f in sentence["flags"]]
+        assert ("⚠" in row[0]) == bool(codes)
+        assert all(f"{code}:" in row[3] for code in codes)
     assert rows[0][1] in details["source"]
     assert all(r[2] for r in rows), "every sentence has a translation"
     for word in ("Compression", "Numbers", "Time", "translation"):

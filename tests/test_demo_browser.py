@@ -61,6 +61,7 @@ def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactor
             sum_model=tiny_models["bart"],
             translation=GenerationSettings(num_beams=1, max_new_tokens=16),
             summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+            repair=False,  # the batch of 20 is about throughput; test_flags_are_shown repairs
         ),
         workdir=tmp_path_factory.mktemp("demo-browser"),
         preload=False,
@@ -194,6 +195,73 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
     expect(page.locator("#article-input textarea")).to_have_value(
         seeds[2].read_text(encoding="utf-8")
     )
+
+
+@pytest.fixture(scope="module")
+def direct_app_url(
+    tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[str]:
+    """The demo with the tiny cross-lingual summariser: its gibberish summary of seed 000
+    names "Putin", who is not in the article (an unsupported name to mark)."""
+    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo.config import DEFAULT_PIPELINE
+    from summarize.types import GenerationSettings
+
+    config = DemoConfig(
+        port=free_port(),
+        pipeline=DEFAULT_PIPELINE.replace(
+            strategy="direct",
+            mt_model=tiny_models["marian"],
+            sum_model=tiny_models["mt5_crosssum"],
+            translation=GenerationSettings(num_beams=1, max_new_tokens=16),
+            summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+            repair_translation=GenerationSettings(num_beams=1),
+        ),
+        workdir=tmp_path_factory.mktemp("demo-browser-flags"),
+        preload=False,
+    )
+    demo = build_demo(config)
+    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{config.port}/"
+    finally:
+        demo.close()
+
+
+def test_flags_are_shown(browser: Any, direct_app_url: str) -> None:
+    """Flagged sentences are marked in the table with the reason; unsupported names of
+    the summary are marked in the info panel (issue 13)."""
+    from playwright.sync_api import expect
+
+    context = browser.new_context(viewport={"width": 1366, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    try:
+        page.goto(direct_app_url)
+        text = sorted((ROOT / "seeds").glob("*.txt"))[0].read_text(encoding="utf-8")
+        page.locator("#article-input textarea").fill(text)
+        page.locator("#summarize-btn").click()
+        expect(page.locator("#summary-output textarea")).not_to_have_value("", timeout=TIMEOUT_MS)
+        info = page.locator("#info-panel")
+        expect(info).to_contain_text("Check these")
+        # the tiny models' gibberish: every sentence is flagged, and retried
+        table = page.locator("#alignment-table")
+        expect(table).to_contain_text("Check")
+        cells = table.get_by_role("grid").get_by_role("gridcell")
+        assert "⚠" in cells.nth(0).inner_text(), "a flagged row is marked"
+        reason = cells.nth(3).inner_text()
+        assert "⚠" in reason and "truncated" in reason and "retried: stricter decoding" in reason
+        # the summary's unsupported name, marked
+        mark = info.locator("mark")
+        expect(mark.first).to_be_visible()
+        assert "Putin" in [m.inner_text() for m in mark.all()]
+        expect(info).to_contain_text("Summary unsupported-name")
+        page.screenshot(path=str(artifacts_dir() / "flags.png"), full_page=True)
+    finally:
+        context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
 
 
 def test_digest_tab(page: Any, news_site: Any, tmp_path: Path) -> None:

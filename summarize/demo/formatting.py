@@ -16,7 +16,9 @@ from summarize.types import Result
 
 log = logging.getLogger("summarize.demo")
 
-ALIGNMENT_HEADERS = ["#", "Indonesian (cleaned source)", "English translation"]
+ALIGNMENT_HEADERS = ["#", "Indonesian (cleaned source)", "English translation", "Check"]
+#: marks a flagged row of the sentence table (see summarize.quality)
+FLAG_MARK = "⚠"
 BATCH_HEADERS = ["id", "status", "summary", "errors / warnings"]
 
 
@@ -117,6 +119,43 @@ STAGE_NAMES = {
 }
 
 
+def flag_text(sentence: Any) -> str:
+    """The "Check" cell of a sentence: why its translation is doubtful, and any repair."""
+    parts = [f"{FLAG_MARK} {f.code}: {f.message}" for f in sentence.flags]
+    if sentence.repairs:
+        tried = ", ".join(r.tried for r in sentence.repairs)
+        cleared = any(r.cleared for r in sentence.repairs)
+        parts.append(f"repaired ({tried})" if cleared else f"retried: {tried}; not cleared")
+    return "\n".join(parts)
+
+
+def marked_summary(result: Result) -> str:
+    """The summary as Markdown with its unsupported numbers and names marked
+    (``<mark>``), or ``""`` when the summary has no such flag."""
+    spans = sorted(
+        (s.start, s.end, f.code)
+        for f in result.flags
+        if f.code.startswith("unsupported")
+        for s in f.spans
+        if s.side == "summary"
+    )
+    if not spans:
+        return ""
+    text, out, pos = result.summary, [], 0
+    for start, end, code in spans:
+        if start < pos:
+            continue
+        what = "number" if code.endswith("number") else "name"
+        out.append(escape_markdown(text[pos:start]))
+        out.append(
+            f'<mark class="unsupported" title="{what} not in the source">'
+            f"{escape_markdown(text[start:end])}</mark>"
+        )
+        pos = end
+    out.append(escape_markdown(text[pos:]))
+    return "".join(out)
+
+
 def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
     """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
     rows: list[tuple[str, str]] = []
@@ -159,6 +198,21 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
     rows.append(("Strategy", f"`{result.strategy}`"))
     lines = ["#### About this result", ""]
     lines.extend(f"- **{k}:** {v}" for k, v in rows)
+    if result.flag_counts:
+        lines += ["", "#### Check these", ""]
+        counts = ", ".join(f"{code} {n}" for code, n in sorted(result.flag_counts.items()))
+        flagged = sum(1 for a in result.alignment if a.flags)
+        lines.append(
+            f"- {FLAG_MARK} **Flags:** {counts} ({flagged} of {len(result.alignment)} "
+            "sentences; the table's last column says why)"
+        )
+        for f in result.flags:
+            lines.append(f"- {FLAG_MARK} **Summary {f.code}:** {escape_markdown(f.message)}")
+        marked = marked_summary(result)
+        if marked:
+            lines.append(
+                f'- **Summary, unsupported parts marked:** <span id="summary-marked">{marked}</span>'
+            )
     if result.warnings:
         lines.append("")
         lines.append("#### Warnings")

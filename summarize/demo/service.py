@@ -26,8 +26,10 @@ from summarize.config import PipelineConfig
 from summarize.demo.config import EXTRACT_SENTENCES, LENGTH_PRESETS, DemoConfig
 from summarize.demo.errors import DemoError
 from summarize.demo.formatting import (
+    FLAG_MARK,
     article_metrics,
     eval_markdown,
+    flag_text,
     info_markdown,
     seconds,
     title_markdown,
@@ -363,7 +365,13 @@ class DemoService:
         english = any("translation skipped" in w for w in result.warnings)
         metrics = article_metrics(result, english=english)
         alignment = [
-            [f"{a.paragraph + 1}.{a.index + 1}", a.source, a.translation] for a in result.alignment
+            [
+                f"{a.paragraph + 1}.{a.index + 1}" + (f" {FLAG_MARK}" if a.flags else ""),
+                a.source,
+                a.translation,
+                flag_text(a),
+            ]
+            for a in result.alignment
         ]
         details = {**result.to_dict(), "metrics": metrics}
         return ArticleOutput(

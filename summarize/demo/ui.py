@@ -45,6 +45,7 @@ CSS = """
 #info-panel ul { padding-left: 1.1em; margin-top: 0; }
 #alignment-table *, #batch-table * { font-family: var(--font) !important; }
 #title-output:empty { display: none; }
+#info-panel mark.unsupported { background: #fde68a; color: inherit; border-bottom: 2px solid #d97706; }
 .hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
 footer { opacity: 0.6; }
 """
@@ -340,10 +341,10 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         )
                 alignment = gr.Dataframe(
                     headers=ALIGNMENT_HEADERS,
-                    datatype=["str", "str", "str"],
+                    datatype=["str", "str", "str", "str"],
                     interactive=False,
                     wrap=True,
-                    column_widths=["7%", "46.5%", "46.5%"],
+                    column_widths=["7%", "36.5%", "36.5%", "20%"],
                     max_height=640,
                     label="Source and translation, sentence by sentence",
                     elem_id="alignment-table",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Protocol, runtime_checkable
 
 from summarize.models.profiles import ModelProfile
@@ -14,10 +14,13 @@ __all__ = ["Engine", "GenerationBatch", "ModelProfile", "TokenizerMethods"]
 
 @dataclass(frozen=True)
 class GenerationBatch:
-    """Texts generated for a batch of inputs, with the number of tokens each one generated."""
+    """Texts generated for a batch of inputs, with the number of tokens each one generated
+    and whether its generation stopped at the token limit (``truncated``; empty when the
+    engine cannot tell)."""
 
     texts: list[str]
     tokens: list[int]
+    truncated: list[bool] = field(default_factory=list)
 
 
 @runtime_checkable

@@ -118,6 +118,7 @@ class TransformersEngine(TokenizerMethods):
             "min_new_tokens",
             "length_penalty",
             "no_repeat_ngram_size",
+            "repetition_penalty",
         ):
             value = getattr(settings, name)
             if value is not None:
@@ -138,4 +139,12 @@ class TransformersEngine(TokenizerMethods):
             if pad is not None
             else [out.shape[1] - 1] * len(texts)
         )
-        return GenerationBatch([d.strip() for d in decoded], [int(t) for t in tokens])
+        # hit the limit: as many new tokens as allowed (a forced EOS counts as one)
+        config = self.model.generation_config
+        limit = kwargs.get("max_new_tokens") or getattr(config, "max_new_tokens", None)
+        if not limit and getattr(config, "max_length", None):
+            limit = int(config.max_length) - 1
+        most = int(limit) if limit else 0
+        counts = [int(t) for t in tokens]
+        truncated = [most > 0 and c >= most for c in counts]
+        return GenerationBatch([d.strip() for d in decoded], counts, truncated)

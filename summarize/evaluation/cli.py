@@ -26,6 +26,8 @@ Examples:
       JSONL/CSV with `source`, `reference` and one column per system
   summarize eval path/to/indosum/test.01.jsonl
       an IndoSum-format file: lead-3 and TextRank-3 baselines with ROUGE
+  summarize eval trust
+      detector benchmark of the quality flags (recall per fault, false positives)
   summarize eval --list
 
 \b
@@ -36,10 +38,14 @@ predictions.jsonl to --output-dir (default: results/eval/<suite>).
 
 def _list_suites() -> str:
     from summarize.evaluation.suite import list_suites, load_suite
+    from summarize.evaluation.trust import is_trust_file
 
     lines = []
     for name, path in list_suites().items():
         try:
+            if is_trust_file(path):
+                lines.append(f"{name:24s} detector benchmark of summarize.quality  ({path})")
+                continue
             suite = load_suite(path)
             what = f"{suite.task}, {len(suite.systems)} systems: {', '.join(suite.system_names())}"
         except SummarizeError as exc:
@@ -143,9 +149,14 @@ def eval_command(
         raise click.UsageError("give a SUITE name, a suite .toml, or a data FILE (see --list)")
     from summarize.evaluation.runner import run_suite
     from summarize.evaluation.suite import load_target, slug
+    from summarize.evaluation.trust import trust_command
 
     started = time.perf_counter()
     try:
+        if trust_command(
+            target, limit=limit, seed=seed, resamples=resamples, output_dir=output_dir
+        ):
+            return  # a detector benchmark (eval/trust.toml): no systems to run
         suite = load_target(target, task=task)
         rouge_changes = {
             k: v

@@ -380,7 +380,7 @@ class CTranslate2Engine(TokenizerMethods):
             "no_repeat_ngram_size": int(
                 pick(settings.no_repeat_ngram_size, d.no_repeat_ngram_size)
             ),
-            "repetition_penalty": float(d.repetition_penalty),
+            "repetition_penalty": float(pick(settings.repetition_penalty, d.repetition_penalty)),
             "return_end_token": True,
             "max_input_length": 0,
         }
@@ -437,7 +437,9 @@ class CTranslate2Engine(TokenizerMethods):
         decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
         pad = self._pad_id
         counts = [sum(1 for i in row if i != pad) for row in ids]
-        return GenerationBatch([str(d).strip() for d in decoded], counts)
+        max_new = self.translate_options(settings, len(texts))[2]
+        truncated = [c >= max_new for c in counts]
+        return GenerationBatch([str(d).strip() for d in decoded], counts, truncated)
 
 
 def _read_vocabulary(model_dir: Path) -> list[str]:

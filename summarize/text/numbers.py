@@ -1,0 +1,422 @@
+"""Numbers and dates in Indonesian and English text, as comparable values.
+
+Indonesian writes numbers and dates differently from English, so mentions are compared
+as *normalised values*:
+
+* ``1.000`` (Indonesian thousands dot) = ``1,000``; ``3,5`` (decimal comma) = ``3.5``;
+  ``2 juta`` / ``2,5 miliar`` = ``2 million`` / ``2.5 billion``; number words
+  (``delapan`` = ``eight``); the unit after a number is ignored, so ``700 personel``
+  matches ``700 personnel``.
+* Dates: ``24 Februari 2022`` = ``February 24, 2022`` = ``24 February 2022``;
+  ``29 November`` = ``November 29``; ``(10/7)`` (Indonesian day/month) = ``10 July``;
+  ``Maret 2022`` = ``March 2022``. A date without a year matches the same day and month
+  with any year.
+
+Pure standard-library code shared by :mod:`summarize.quality` (flags) and
+:mod:`summarize.evaluation.metrics.preservation` (metrics).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+MONTHS: dict[str, int] = {
+    # Indonesian
+    "januari": 1, "februari": 2, "pebruari": 2, "maret": 3, "april": 4, "mei": 5,
+    "juni": 6, "juli": 7, "agustus": 8, "september": 9, "oktober": 10,
+    "november": 11, "nopember": 11, "desember": 12,
+    "jan": 1, "feb": 2, "mar": 3, "apr": 4, "jun": 6, "jul": 7, "agu": 8, "agt": 8,
+    "agust": 8, "sep": 9, "sept": 9, "okt": 10, "nov": 11, "des": 12,
+    # English
+    "january": 1, "february": 2, "march": 3, "may": 5, "june": 6, "july": 7,
+    "august": 8, "october": 10, "december": 12, "aug": 8, "oct": 10, "dec": 12,
+}  # fmt: skip
+
+SCALES: dict[str, float] = {
+    "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+    "rb": 1e3, "jt": 1e6, "bn": 1e9, "mn": 1e6, "k": 1e3, "ribuan": 1e3, "jutaan": 1e6,
+}  # fmt: skip
+
+_UNITS_ID = {
+    "satu": 1, "dua": 2, "tiga": 3, "empat": 4, "lima": 5, "enam": 6, "tujuh": 7,
+    "delapan": 8, "sembilan": 9,
+}  # fmt: skip
+_UNITS_EN = {
+    "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
+    "nine": 9,
+}  # fmt: skip
+_TEENS = {
+    "sepuluh": 10, "sebelas": 11,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15,
+    "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19,
+}  # fmt: skip
+_TENS_EN = {
+    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+    "eighty": 80, "ninety": 90,
+}  # fmt: skip
+_ORDINALS = {
+    "ketiga": 3, "keempat": 4, "kelima": 5, "keenam": 6, "ketujuh": 7, "kedelapan": 8,
+    "kesembilan": 9, "kesepuluh": 10,
+    "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8, "ninth": 9,
+    "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
+    "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
+    "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
+    "twice": 2, "thrice": 3, "dozen": 12, "lusin": 12, "selusin": 12,
+}  # fmt: skip
+#: words for 1 and 2 that often are not numbers at all ("satu hari" = "a day", "kedua" =
+#: "both", "second" = a unit of time): their mentions are soft
+_SOFT = {
+    "satu": 1, "one": 1, "pertama": 1, "first": 1, "once": 1, "sekali": 1,
+    "kedua": 2, "second": 2, "third": 3, "sepertiga": 1 / 3, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
+    "setengah": 0.5, "half": 0.5,
+}  # fmt: skip
+#: fixed expressions whose number word is no quantity ("pedagang kaki lima" = street vendor)
+_IDIOMS = re.compile(r"\bkaki\s+lima\b", re.IGNORECASE)
+_WORD_SCALES = {
+    "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
+    "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
+}  # fmt: skip
+_SE_WORDS = {"seratus": 100, "seribu": 1e3, "sejuta": 1e6, "semiliar": 1e9}
+
+#: Spelled-out numbers (single words) of both languages and their values.
+NUMBER_WORDS: dict[str, float] = {
+    **{k: v for k, v in _UNITS_ID.items() if v > 1},
+    **{k: v for k, v in _UNITS_EN.items() if v > 1},
+    **_TEENS,
+    **_TENS_EN,
+    **_SE_WORDS,
+    **_ORDINALS,
+}
+
+_MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
+_YEAR = r"(?:1[5-9]\d\d|2[01]\d\d)"
+# 24 Februari 2022 / 24 February, 2022 / 29 November
+_DATE_DMY = re.compile(
+    rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])",
+    re.IGNORECASE,
+)
+# February 24, 2022 / Feb. 24 / November 29th
+_DATE_MDY = re.compile(
+    rf"(?<![\w])({_MONTH_ALT})\.?\s+(\d{{1,2}})(?:st|nd|rd|th)?(?![\w.,]\d)(?:,?\s+({_YEAR}))?(?![\w])",
+    re.IGNORECASE,
+)
+# Maret 2022 / March 2022
+_DATE_MY = re.compile(rf"(?<![\w])({_MONTH_ALT})\.?,?\s+({_YEAR})(?![\w])", re.IGNORECASE)
+# (10/7), 10/7/2017: Indonesian day/month[/year]
+_DATE_SLASH = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\w/])")
+
+# a number not glued to a word ("Rp1,5" and "US$3" count: a currency sign)
+_NUMBER_START = r"(?:(?<![\w.,])|(?<=Rp)|(?<=rp)|(?<=RP)|(?<=\$))"
+_NUMBER = re.compile(
+    rf"{_NUMBER_START}\d+(?:[.,]\d+)*(?![\w])|{_NUMBER_START}\d+(?:[.,]\d+)*(?=[^\W\d])"
+)
+_SCALE_AFTER = re.compile(
+    r"[\s-]*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE
+)
+_SPLIT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})([.,]) (\d{3})(?![\d])")
+_LETTERS = re.compile(r"[^\W\d_]+")
+_RUN_GAP = re.compile(r"[\s-]*")
+_DATE_AFTER = re.compile(
+    rf"\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])", re.IGNORECASE
+)
+# 6:30, 18:00 (a clock time; read as 6.30, 6.5 and, for :00, 6)
+_TIME = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])")
+
+
+@dataclass(frozen=True)
+class Mention:
+    """A number or date mention: ``kind`` is ``"number"`` or ``"date"``; ``values`` holds
+    the candidate normalised values (an ambiguous ``1.000`` in English text may be 1.0 or
+    1000); a date value is ``(year | None, month, day | None)``. ``start``/``end`` give
+    its place in the (NFC-normalised) text; they take no part in equality."""
+
+    text: str
+    kind: str
+    values: frozenset[Any]
+    start: int = field(default=0, compare=False)
+    end: int = field(default=0, compare=False)
+    #: an ambiguous word ("satu"/"one", "kedua"/"second"): it may match a mention of the
+    #: other side, but its absence there means nothing ("satu hari" = "a day").
+    soft: bool = field(default=False, compare=False)
+
+    def matches(self, other: Mention) -> bool:
+        if self.kind != other.kind:
+            # a bare year matches a date of that year ("2022" / "24 Februari 2022")
+            number, date = (self, other) if self.kind == "number" else (other, self)
+            years = {d[0] for d in date.values if d[0] is not None}
+            return any(v in years for v in number.values)
+        if self.kind == "number":
+            return any(_close(a, b) for a in self.values for b in other.values)
+        return any(_same_date(a, b) for a in self.values for b in other.values)
+
+
+def _close(a: float, b: float) -> bool:
+    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+
+
+def _same_date(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
+    ya, ma, da = a
+    yb, mb, db = b
+    if ma != mb:
+        return False
+    if da != db:
+        return False
+    return ya is None or yb is None or ya == yb
+
+
+def _parse_convention(token: str, thousands: str, decimal: str) -> float | None:
+    """Parse ``token`` with the given separators; ``None`` if it does not fit."""
+    if decimal in token:
+        whole, _, frac = token.rpartition(decimal)
+        if thousands in frac or not frac.isdigit():
+            return None
+    else:
+        whole, frac = token, ""
+    if thousands in whole:
+        groups = whole.split(thousands)
+        if not (1 <= len(groups[0]) <= 3) or any(len(g) != 3 for g in groups[1:]):
+            return None
+        whole = "".join(groups)
+    if not whole.isdigit():
+        return None
+    return float(f"{whole}.{frac}") if frac else float(whole)
+
+
+def parse_number(token: str, lang: str = "id") -> frozenset[float]:
+    """Candidate values of a numeric token written in ``lang``'s convention.
+
+    Indonesian uses ``.`` for thousands and ``,`` for decimals; English the reverse.
+    The primary reading is the language's own; when it does not fit (``45.9`` in
+    Indonesian text) the other convention is used. A token that also reads as a
+    thousands grouping in the other convention (``1.000`` in English output copied from
+    Indonesian) gets that reading as a second candidate.
+    """
+    id_val = _parse_convention(token, ".", ",")
+    en_val = _parse_convention(token, ",", ".")
+    primary, other = (id_val, en_val) if lang == "id" else (en_val, id_val)
+    values: set[float] = set()
+    if primary is not None:
+        values.add(primary)
+    elif other is not None:
+        values.add(other)
+    # the other convention's thousands separator: "." for Indonesian, "," for English
+    other_sep = "\\." if lang != "id" else ","
+    if other is not None and re.fullmatch(rf"\d{{1,3}}(?:{other_sep}\d{{3}})+", token):
+        values.add(other)
+    return frozenset(values)
+
+
+def _year_or_none(text: str | None) -> int | None:
+    if not text:
+        return None
+    y = int(text)
+    return y + 2000 if y < 100 else y
+
+
+def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
+    """Number and date mentions of ``text`` (dates first; their digits are not counted
+    again as numbers)."""
+    text = unicodedata.normalize("NFC", text)
+    # tokenised text splits thousands: "rp 13. 000" (same length, so spans stay valid)
+    text = _SPLIT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + " ", text)
+    taken: list[tuple[int, int]] = []
+    out: list[tuple[int, Mention]] = []
+
+    def free(start: int, end: int) -> bool:
+        return all(end <= s or start >= e for s, e in taken)
+
+    def add(m: re.Match[str], mention: Mention) -> None:
+        taken.append(m.span())
+        out.append((m.start(), replace(mention, start=m.start(), end=m.end())))
+
+    for m in _DATE_DMY.finditer(text):
+        day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
+        if 1 <= day <= 31 and free(*m.span()):
+            add(
+                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
+            )
+    for m in _DATE_MDY.finditer(text):
+        month, day = MONTHS[m.group(1).lower()], int(m.group(2))
+        if m.group(1).lower() in ("may", "mar", "des") and not m.group(1)[0].isupper():
+            continue  # "may 5" is more likely a verb
+        if 1 <= day <= 31 and free(*m.span()):
+            add(
+                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
+            )
+    for m in _DATE_MY.finditer(text):
+        ambiguous = m.group(1).lower() in ("may", "mar", "des", "jan", "jun", "sep")
+        if free(*m.span()) and (m.group(1)[0].isupper() or not ambiguous):
+            month = MONTHS[m.group(1).lower()]
+            add(m, Mention(m.group(0), "date", frozenset({(int(m.group(2)), month, None)})))
+    for m in _DATE_SLASH.finditer(text):
+        day, month = int(m.group(1)), int(m.group(2))
+        if 1 <= day <= 31 and 1 <= month <= 12 and free(*m.span()):
+            add(
+                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
+            )
+
+    for m in _TIME.finditer(text):
+        if free(*m.span()):
+            hour, minute = int(m.group(1)), int(m.group(2))
+            clock = {hour + minute / 100, hour + minute / 60}
+            if minute == 0:
+                clock.add(float(hour))
+            add(m, Mention(m.group(0), "number", frozenset(clock)))
+
+    for m in _NUMBER.finditer(text):
+        if not free(*m.span()):
+            continue
+        values = parse_number(m.group(0), lang)
+        if not values:
+            continue
+        span_text = m.group(0)
+        scale = _SCALE_AFTER.match(text, m.end())
+        if scale:
+            factor = SCALES[scale.group(1).lower()]
+            values = frozenset(v * factor for v in values)
+            span_text = text[m.start() : scale.end()]
+        end = scale.end() if scale else m.end()
+        taken.append((m.start(), end))
+        # a bare "1" is often "a"/"an" in the other language ("1 hari" = "a day")
+        soft = values == frozenset({1.0}) and not scale
+        out.append((m.start(), Mention(span_text, "number", values, m.start(), end, soft)))
+
+    for mention in _word_numbers(text, free):
+        taken.append((mention.start, mention.end))
+        out.append((mention.start, mention))
+
+    out.sort(key=lambda pair: pair[0])
+    return [mention for _, mention in out]
+
+
+def _word_numbers(text: str, free: Any) -> list[Mention]:
+    """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
+    250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
+    month ("lima belas Maret", "the fifth of June") becomes a date."""
+    idioms = [m.span() for m in _IDIOMS.finditer(text)]
+    words = [
+        m
+        for m in _LETTERS.finditer(text)
+        if free(m.start(), m.end()) and not any(s <= m.start() < e for s, e in idioms)
+    ]
+    out: list[Mention] = []
+    i = 0
+    while i < len(words):
+        total = current = last = 0.0
+        kind = ""  # type of the previous component
+        first = i
+        end_i = i
+        soft = False
+
+        def emit(first: int, end_i: int) -> None:
+            nonlocal total, current, last, kind, soft
+            if kind:
+                start, end = words[first].start(), words[end_i].end()
+                value = total + current
+                mention = Mention(text[start:end], "number", frozenset({float(value)}), start, end)
+                if soft or value == 1:
+                    mention = replace(mention, soft=True)
+                out.append(mention)
+            total = current = last = 0.0
+            kind, soft = "", False
+
+        j = i
+        while j < len(words):
+            w = words[j].group(0).lower()
+            if j > i:
+                gap = text[words[j - 1].end() : words[j].start()]
+                if not _RUN_GAP.fullmatch(gap):
+                    break
+            if w in _UNITS_ID or w in _UNITS_EN:
+                if kind in ("unit", "teen", "ord"):
+                    emit(first, end_i)
+                    first = j
+                v = float(_UNITS_ID.get(w) or _UNITS_EN[w])
+                current += v
+                last, kind = v, "unit"
+            elif w in _TEENS or w in _TENS_EN:
+                if kind in ("unit", "teen", "ten", "ord"):
+                    emit(first, end_i)
+                    first = j
+                current += float(_TEENS.get(w) or _TENS_EN[w])
+                last, kind = 0.0, "ten" if w in _TENS_EN else "teen"
+            elif w in ("belas", "puluh", "ratus") and kind == "unit":
+                factor = {"belas": None, "puluh": 10.0, "ratus": 100.0}[w]
+                current += 10.0 if factor is None else last * (factor - 1)
+                last, kind = 0.0, {"belas": "teen", "puluh": "ten", "ratus": "hundred"}[w]
+            elif w == "hundred" and kind in ("", "unit", "teen", "ten"):
+                current = (current or 1.0) * 100.0
+                last, kind = 0.0, "hundred"
+            elif w in _SE_WORDS:
+                if kind in ("unit", "teen", "ten", "hundred", "ord") or (
+                    _SE_WORDS[w] >= 1e3 and kind == "scale"
+                ):
+                    emit(first, end_i)
+                    first = j
+                if _SE_WORDS[w] >= 1e3:
+                    total += current + _SE_WORDS[w]
+                    current, kind = 0.0, "scale"
+                else:
+                    current += _SE_WORDS[w]
+                    kind = "hundred"
+                last = 0.0
+            elif w in _WORD_SCALES and kind and kind != "ord":
+                total = (
+                    (total + (current or 1.0)) * _WORD_SCALES[w]
+                    if _WORD_SCALES[w] > 1e3
+                    else total + (current or 1.0) * _WORD_SCALES[w]
+                )
+                current, last, kind = 0.0, 0.0, "scale"
+            elif w in _ORDINALS or w in _SOFT:
+                if kind:
+                    emit(first, end_i)
+                    first = j
+                current = float(_ORDINALS.get(w) or _SOFT[w])
+                soft = w in _SOFT
+                kind = "ord"
+            elif w == "and" and kind in ("hundred", "scale") and j + 1 < len(words):
+                j += 1
+                continue
+            else:
+                break
+            end_i = j
+            j += 1
+        if not kind:
+            i = max(j, i + 1)
+            continue
+        # a day number followed by a month: a date
+        value = total + current
+        date = _DATE_AFTER.match(text, words[end_i].end())
+        if date and value == int(value) and 1 <= value <= 31 and total == 0:
+            start = words[first].start()
+            month = MONTHS[date.group(1).lower()]
+            if not (date.group(1).lower() in ("may", "mar", "des") and date.group(1)[0].islower()):
+                out.append(
+                    Mention(
+                        text[start : date.end()],
+                        "date",
+                        frozenset({(_year_or_none(date.group(2)), month, int(value))}),
+                        start,
+                        date.end(),
+                    )
+                )
+                i = end_i + 1
+                while i < len(words) and words[i].start() < date.end():
+                    i += 1
+                continue
+        emit(first, end_i)
+        i = end_i + 1
+    return out
+
+
+def distinct_mentions(mentions: Iterable[Mention]) -> list[Mention]:
+    seen: list[Mention] = []
+    for m in mentions:
+        if not any(m.matches(s) and s.matches(m) for s in seen):
+            seen.append(m)
+    return seen
