@@ -237,7 +237,8 @@ def _execute(
     str_paths = [str(p) for p in paths]
     total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
     actor_cpus = _actor_cpus(ray, options)
-    ds = ray.data.read_datasource(RecordsDatasource(str_paths))
+    # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
+    ds = ray.data.read_datasource(RecordsDatasource(str_paths), num_cpus=_STAGE_CPUS / 4)
     ds = ds.map_batches(
         prepare_stage,
         batch_format="pyarrow",

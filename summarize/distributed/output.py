@@ -110,8 +110,8 @@ def write_part(outdir: str | os.PathLike[str], lines: Sequence[str], fmt: str) -
                 name: [r.get(name) for r in rows] for name in STRING_FIELDS
             }
             columns["warnings"] = [list(r.get("warnings") or []) for r in rows]
-            for name in JSON_FIELDS:
-                columns[name] = [_json(r.get(name)) for r in rows]
+            for field in JSON_FIELDS:
+                columns[field] = [_json(r.get(field)) for r in rows]
             table = pa.Table.from_pydict(columns, schema=result_schema())
             with tmp.open("wb") as fh:
                 pq.write_table(table, fh)
