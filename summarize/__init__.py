@@ -19,7 +19,8 @@ _LAZY = {
     "translate": "summarize.pipeline",
     "summarize": "summarize.pipeline",
     "process_batch": "summarize.pipeline",
-    "STRATEGIES": "summarize.pipeline",
+    "STRATEGIES": "summarize.strategies",
+    "PipelineConfig": "summarize.config",
     "prepare_article": "summarize.text",
     "load_engine": "summarize.models",
 }
@@ -50,6 +51,7 @@ __all__ = [
     "summarize",
     "process_batch",
     "STRATEGIES",
+    "PipelineConfig",
     "prepare_article",
     "load_engine",
     "AlignedSentence",
@@ -69,8 +71,10 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:  # pragma: no cover
+    from summarize.config import PipelineConfig
     from summarize.models import load_engine
-    from summarize.pipeline import STRATEGIES, Pipeline, process_batch, summarize, translate
+    from summarize.pipeline import Pipeline, process_batch, summarize, translate
+    from summarize.strategies import STRATEGIES
     from summarize.text import prepare_article
 
 

@@ -1,64 +1,48 @@
 """The ``summarize`` command line: a thin layer over the public API.
 
-Domain exceptions become ``Error: ...`` messages here and nowhere else.
-
-Exit codes: 0 success; 1 some records failed (each has an ``error`` field in the
-output); 2 usage error (bad option, missing file); 3 fatal error (a model is not
-available or cannot be loaded, a backend is missing).
+Domain exceptions become ``Error: ...`` messages at the edge (:mod:`summarize.cli_errors`,
+shared by every command line, which also documents the exit codes): 0 success; 1 some
+records failed (each has an ``error`` field in the output); 2 usage error (bad option,
+missing file); 3 fatal error (a model is not available or cannot be loaded, a backend is
+missing); 130 interrupted.
 """
 
 from __future__ import annotations
 
+import json
 import sys
 import time
 from collections.abc import Iterator
-from typing import Any, NoReturn
+from typing import Any
 
 import click
 
 from summarize import __version__
-from summarize.cli_common import (
-    BACKENDS,
-    DEVICES,
-    DTYPES,
-    INTER_THREADS_HELP,
-    STRATEGY_CHOICES,
-    THREADS_HELP,
-    thread_options,
+from summarize.cli_common import pipeline_config, pipeline_options, pop_pipeline_options
+from summarize.cli_errors import (
+    EXIT_FAILED_RECORDS,
+    EXIT_FATAL,
+    EXIT_INTERRUPTED,
+    EXIT_OK,
+    EXIT_USAGE,
+    ErrorHandlingGroup,
+    fail,
+    fail_with,
 )
-from summarize.errors import ConfigError, InputError, SummarizeError
 
-EXIT_OK = 0
-EXIT_FAILED_RECORDS = 1
-EXIT_USAGE = 2
-EXIT_FATAL = 3
-EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
-
-
-def fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
-    sys.exit(code)
-
-
-def fail_with(exc: SummarizeError) -> NoReturn:
-    """Exit with ``exc`` as a one-line error: usage errors (bad options, suites, input
-    files) exit 2, everything else (models, backends) 3."""
-    fail(str(exc), EXIT_USAGE if isinstance(exc, ConfigError | InputError) else EXIT_FATAL)
+__all__ = [
+    "EXIT_FAILED_RECORDS",
+    "EXIT_FATAL",
+    "EXIT_INTERRUPTED",
+    "EXIT_OK",
+    "EXIT_USAGE",
+    "fail",
+    "fail_with",
+    "main",
+]
 
 
-class _Group(click.Group):
-    """Turns domain exceptions into one-line errors with a distinct exit code."""
-
-    def invoke(self, ctx: click.Context) -> Any:
-        try:
-            return super().invoke(ctx)
-        except SummarizeError as exc:
-            fail_with(exc)
-        except KeyboardInterrupt:
-            fail("interrupted", EXIT_INTERRUPTED)
-
-
-@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=ErrorHandlingGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="summarize")
 def main() -> None:
     """Read Indonesian news in English: translate, summarise, evaluate.
@@ -74,123 +58,6 @@ def main() -> None:
     """
 
 
-def generation_options(f: Any) -> Any:
-    options = [
-        click.option(
-            "--num-beams",
-            type=click.IntRange(1),
-            help="Beam size for both models (default: per model family, see prompts/).",
-        ),
-        click.option(
-            "--min-length", type=click.IntRange(0), help="Minimum summary length in tokens."
-        ),
-        click.option(
-            "--max-length", type=click.IntRange(1), help="Maximum summary length in tokens."
-        ),
-        click.option(
-            "--max-translation-length",
-            type=click.IntRange(1),
-            help="Maximum tokens generated per translated sentence.",
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def model_options(f: Any) -> Any:
-    options = [
-        click.option(
-            "--strategy",
-            "-s",
-            type=click.Choice(STRATEGY_CHOICES),
-            default="translate-summarize",
-            show_default=True,
-            help="How the English summary is made.",
-        ),
-        click.option(
-            "--mt-model",
-            metavar="ID|DIR",
-            help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en].",
-        ),
-        click.option(
-            "--sum-model",
-            metavar="ID|DIR",
-            help="Summarisation model [default: per strategy, e.g. sshleifer/distilbart-cnn-12-6].",
-        ),
-        click.option(
-            "--backend",
-            type=click.Choice(BACKENDS),
-            default="transformers",
-            show_default=True,
-            help="Inference backend.",
-        ),
-        click.option(
-            "--device",
-            type=click.Choice(DEVICES),
-            default="auto",
-            show_default=True,
-        ),
-        click.option(
-            "--dtype",
-            type=click.Choice(DTYPES),
-            default="auto",
-            show_default=True,
-            help="Weights/compute type (int8* only with ctranslate2).",
-        ),
-        click.option(
-            "--threads",
-            type=click.IntRange(1),
-            help=THREADS_HELP,
-        ),
-        click.option(
-            "--inter-threads",
-            type=click.IntRange(1),
-            help=INTER_THREADS_HELP,
-        ),
-    ]
-    for option in reversed(options):
-        f = option(f)
-    return f
-
-
-def build_pipeline(
-    *,
-    strategy: str,
-    mt_model: str | None,
-    sum_model: str | None,
-    backend: str,
-    device: str,
-    dtype: str,
-    num_beams: int | None = None,
-    min_length: int | None = None,
-    max_length: int | None = None,
-    max_translation_length: int | None = None,
-    threads: int | None = None,
-    inter_threads: int | None = None,
-    **extra: Any,
-) -> Any:
-    from summarize.pipeline import Pipeline
-    from summarize.types import GenerationSettings
-
-    if min_length is not None and max_length is not None and min_length > max_length:
-        raise ConfigError(f"--min-length {min_length} is larger than --max-length {max_length}")
-    return Pipeline(
-        strategy,
-        mt_model=mt_model,
-        sum_model=sum_model,
-        backend=backend,
-        device=device,
-        dtype=dtype,
-        translation=GenerationSettings(num_beams=num_beams, max_new_tokens=max_translation_length),
-        summary=GenerationSettings(
-            num_beams=num_beams, min_new_tokens=min_length, max_new_tokens=max_length
-        ),
-        backend_options=thread_options(backend, threads, inter_threads),
-        **extra,
-    )
-
-
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
 @click.option(
@@ -204,8 +71,7 @@ def build_pipeline(
 @click.option(
     "--resume", is_flag=True, help="Skip ids already in the output file and append the rest."
 )
-@model_options
-@generation_options
+@pipeline_options()
 @click.option(
     "--batch-size",
     "-b",
@@ -215,31 +81,9 @@ def build_pipeline(
     help="Articles per batch (sentences are batched across them).",
 )
 @click.option(
-    "--extractive",
-    type=click.Choice(["lead", "textrank"]),
-    default="lead",
-    show_default=True,
-    help="Sentence picker for --strategy extract-translate.",
-)
-@click.option(
-    "--sentences",
-    "extract_k",
-    type=click.IntRange(1),
-    default=3,
-    show_default=True,
-    help="Sentences picked by extract-translate.",
-)
-@click.option(
-    "--full-translation/--no-full-translation",
-    default=None,
-    help="Translate the whole article (default: yes, except extract-translate).",
-)
-@click.option(
-    "--max-chars",
-    type=click.IntRange(1),
-    default=5_000_000,
-    show_default=True,
-    help="Reject articles longer than this many characters.",
+    "--show-config",
+    is_flag=True,
+    help="Print the resolved pipeline settings as JSON (a --config file) and exit.",
 )
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
 def run(
@@ -248,6 +92,7 @@ def run(
     resume: bool,
     batch_size: int,
     progress: bool,
+    show_config: bool,
     **options: Any,
 ) -> None:
     """Translate and summarise articles; write one JSON line per article.
@@ -269,10 +114,15 @@ def run(
     what was written stays, --resume continues).
     """
     from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.pipeline import Pipeline
 
+    config = pipeline_config(pop_pipeline_options(options))
+    if show_config:
+        click.echo(json.dumps(config.to_dict(), indent=2, ensure_ascii=False))
+        return
     if resume and output == "-":
         raise click.UsageError("--resume needs an output file (-o FILE)")
-    pipeline = build_pipeline(**options)
+    pipeline = Pipeline(config)
     done = completed_ids(output) if resume else set()
     start = time.perf_counter()
     pipeline.load()

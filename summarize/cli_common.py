@@ -1,25 +1,220 @@
-"""Options shared by ``summarize run`` and ``summarize demo`` (kept apart from both
-so that either CLI module can be imported first)."""
+"""Pipeline options shared by ``summarize run``, ``eval`` and ``demo``.
+
+The options are generated from :class:`summarize.config.PipelineConfig`'s fields (their
+``flag`` and ``help`` metadata), so a new pipeline setting appears in every command line
+without an edit here. Nested generation settings have the flags of
+:data:`GENERATION_FLAGS`; anything else can be set with ``--set KEY=VALUE`` or a
+``--config FILE`` (TOML or JSON).
+"""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable, Mapping
+from typing import Any
+
+import click
+
+from summarize.config import (
+    BOOL,
+    CHOICE,
+    INT,
+    PipelineConfig,
+    apply_assignments,
+    config_fields,
+    merge_settings,
+)
 from summarize.errors import ConfigError
-from summarize.models.loading import BACKENDS, DEVICES, DTYPES
-from summarize.pipeline import STRATEGIES
+from summarize.strategies import STRATEGIES
 
 __all__ = [
-    "BACKENDS",
-    "DEVICES",
-    "DTYPES",
-    "INTER_THREADS_HELP",
+    "GENERATION_FLAGS",
     "STRATEGY_CHOICES",
-    "THREADS_HELP",
+    "pipeline_config",
+    "pipeline_options",
+    "pipeline_overrides",
     "thread_options",
 ]
 
 STRATEGY_CHOICES = list(STRATEGIES)
 THREADS_HELP = "CPU threads: per CTranslate2 worker, or torch's thread count [default: all cores]."
 INTER_THREADS_HELP = "CTranslate2 workers that share each batch [default: 2 on 2+ cores]."
+
+
+@dataclasses.dataclass(frozen=True)
+class GenerationFlag:
+    """A flag that sets generation settings: ``targets`` are ``(section, key)`` pairs."""
+
+    flag: str
+    param: str
+    targets: tuple[tuple[str, str], ...]
+    help: str
+    minimum: int = 0
+
+
+#: Flags for nested :class:`~summarize.types.GenerationSettings` values of the config.
+GENERATION_FLAGS = (
+    GenerationFlag(
+        "--num-beams",
+        "num_beams",
+        (("translation", "num_beams"), ("summary", "num_beams")),
+        "Beam size for both models [default: per model family, see prompts/].",
+        1,
+    ),
+    GenerationFlag(
+        "--min-length",
+        "min_length",
+        (("summary", "min_new_tokens"),),
+        "Minimum summary length in tokens.",
+    ),
+    GenerationFlag(
+        "--max-length",
+        "max_length",
+        (("summary", "max_new_tokens"),),
+        "Maximum summary length in tokens.",
+        1,
+    ),
+    GenerationFlag(
+        "--max-translation-length",
+        "max_translation_length",
+        (("translation", "max_new_tokens"),),
+        "Maximum tokens generated per translated sentence.",
+        1,
+    ),
+)
+
+#: Parameter names this module adds besides the config's own fields.
+_EXTRA_PARAMS = ("config_file", "assignments", "threads", "inter_threads")
+
+
+def _param(name: str) -> str:
+    return f"cfg_{name}"
+
+
+def pipeline_options(
+    *,
+    envvar_prefix: str | None = None,
+    defaults: PipelineConfig | None = None,
+    show_defaults: bool = True,
+    help_for: Mapping[str, str] | None = None,
+) -> Callable[[Any], Any]:
+    """Click options for every :class:`PipelineConfig` field that has a ``flag``, the
+    generation flags, ``--threads``/``--inter-threads``, ``--set`` and ``--config``.
+    ``help_for`` replaces the help of fields (or generation flags) by name.
+
+    Every option defaults to "not given" (``None``), so :func:`pipeline_overrides` can tell
+    what the user set; ``defaults`` is only shown in the help. With ``envvar_prefix``
+    each option also reads ``<PREFIX><NAME>`` (the demo's ``SUMMARIZE_MT_MODEL``...).
+    """
+    shown = defaults or PipelineConfig()
+    help_for = dict(help_for or {})
+
+    def env(name: str) -> dict[str, Any]:
+        if envvar_prefix is None:
+            return {}
+        return {"envvar": f"{envvar_prefix}{name.upper()}", "show_envvar": True}
+
+    def decorate(f: Any) -> Any:
+        options: list[Any] = []
+        for fld in config_fields():
+            meta = fld.metadata
+            if not meta.get("flag"):
+                continue
+            flag, kind = meta["flag"], meta["kind"]
+            default = getattr(shown, fld.name)
+            text = help_for.get(fld.name, meta["help"])
+            if show_defaults and default is not None and kind != BOOL:
+                text += f"  [default: {default}]" if "[default" not in text else ""
+            kwargs: dict[str, Any] = {"default": None, "help": text, **env(fld.name)}
+            decls = [flag, _param(fld.name)]
+            if fld.name == "strategy":
+                decls.insert(1, "-s")
+            if kind == CHOICE:
+                kwargs["type"] = click.Choice(meta["choices"])
+            elif kind == INT:
+                kwargs["type"] = click.IntRange(meta["min"])
+            elif kind == BOOL:
+                decls[0] = f"{flag}/--no-{flag[2:]}"
+            else:
+                kwargs["metavar"] = "ID|DIR" if fld.name.endswith("_model") else "TEXT"
+            options.append(click.option(*decls, **kwargs))
+        for g in GENERATION_FLAGS:
+            options.append(
+                click.option(
+                    g.flag,
+                    _param(g.param),
+                    type=click.IntRange(g.minimum),
+                    default=None,
+                    help=help_for.get(g.param, g.help),
+                    **env(g.param),
+                )
+            )
+        options += [
+            click.option("--threads", type=click.IntRange(1), help=THREADS_HELP, **env("threads")),
+            click.option(
+                "--inter-threads",
+                type=click.IntRange(1),
+                help=INTER_THREADS_HELP,
+                **env("inter_threads"),
+            ),
+            click.option(
+                "--set",
+                "assignments",
+                multiple=True,
+                metavar="KEY=VALUE",
+                help="Set any pipeline setting, e.g. --set summary.length_penalty=1.2 "
+                "--set backend_options.compute_type=int8 (repeatable).",
+            ),
+            click.option(
+                "--config",
+                "config_file",
+                type=click.Path(exists=True, dir_okay=False),
+                help="Pipeline settings from a TOML or JSON file (options given here win).",
+                **env("config"),
+            ),
+        ]
+        for option in reversed(options):
+            f = option(f)
+        return f
+
+    return decorate
+
+
+def pop_pipeline_options(options: dict[str, Any]) -> dict[str, Any]:
+    """Remove this module's parameters from a command's ``**options`` and return them."""
+    names = {_param(f.name) for f in config_fields()} | {_param(g.param) for g in GENERATION_FLAGS}
+    names |= set(_EXTRA_PARAMS)
+    return {k: options.pop(k) for k in list(options) if k in names}
+
+
+def pipeline_overrides(options: Mapping[str, Any]) -> dict[str, Any]:
+    """What the user set, in :meth:`PipelineConfig.to_dict`'s shape (generation settings
+    as nested tables). ``--config`` and ``--threads`` are applied too; ``--set`` last."""
+    out: dict[str, Any] = {}
+    if options.get("config_file"):
+        out.update(PipelineConfig.load(options["config_file"]).to_dict())
+    for fld in config_fields():
+        value = options.get(_param(fld.name))
+        if value is not None:
+            out[fld.name] = value
+    for g in GENERATION_FLAGS:
+        value = options.get(_param(g.param))
+        if value is not None:
+            for section, key in g.targets:
+                out[section] = {**out.get(section, {}), key: value}
+    backend = out.get("backend", "transformers")
+    threads = thread_options(backend, options.get("threads"), options.get("inter_threads"))
+    if threads:
+        out["backend_options"] = {**out.get("backend_options", {}), **threads}
+    return apply_assignments(out, list(options.get("assignments") or ()))
+
+
+def pipeline_config(
+    options: Mapping[str, Any], base: PipelineConfig | None = None
+) -> PipelineConfig:
+    """The :class:`PipelineConfig` of a command's options over ``base``."""
+    start = (base or PipelineConfig()).to_dict()
+    return PipelineConfig.from_dict(merge_settings(start, pipeline_overrides(options)))
 
 
 def thread_options(backend: str, threads: int | None, inter_threads: int | None) -> dict[str, int]:

@@ -17,8 +17,9 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from summarize.config import DEFAULT_MAX_CHARS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
     BackendNotInstalledError,
@@ -29,31 +30,35 @@ from summarize.errors import (
     ModelLoadError,
     ModelNotAvailableError,
 )
-from summarize.models import registry
-from summarize.types import AlignedSentence, GenerationSettings, PreparedArticle, Result
+from summarize.strategies import (
+    EXTRACTIVE_METHODS,
+    FROM_TRANSLATION,
+    STRATEGIES,
+    Strategy,
+    default_sum_model,
+)
+from summarize.types import AlignedSentence, PreparedArticle, Result
 
-STRATEGIES = ("translate-summarize", "summarize-translate", "direct", "extract-translate")
-EXTRACTIVE_METHODS = ("lead", "textrank")
+if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must not
+    # replace ``summarize.translate`` (the function) on the package before it is used
+    from summarize.summarizer import Summarizer
+    from summarize.translate import Translator
 
-_DEFAULT_SUM = {
-    "translate-summarize": registry.DEFAULT_SUM_MODEL,
-    "summarize-translate": registry.DEFAULT_ID_SUM_MODEL,
-    "direct": registry.DEFAULT_CROSS_SUM_MODEL,
-    "extract-translate": None,
-}
-
-
-def default_sum_model(strategy: str) -> str | None:
-    """The summariser a strategy uses when none is given (``None`` for extract-translate)."""
-    if strategy not in STRATEGIES:
-        raise ConfigError(f"unknown strategy '{strategy}' (use one of {', '.join(STRATEGIES)})")
-    return _DEFAULT_SUM[strategy]
-
+__all__ = [
+    "DEFAULT_MAX_CHARS",
+    "EXTRACTIVE_METHODS",
+    "STRATEGIES",
+    "Pipeline",
+    "PipelineConfig",
+    "Record",
+    "default_sum_model",
+    "process_batch",
+    "summarize",
+    "to_record",
+    "translate",
+]
 
 _FATAL = (ModelNotAvailableError, ModelLoadError, BackendNotInstalledError, ConfigError)
-
-#: Default upper bound on an article's size (characters). Larger input is rejected per record.
-DEFAULT_MAX_CHARS = 5_000_000
 
 
 @dataclass(frozen=True)
@@ -147,60 +152,48 @@ class Pipeline:
     and are shared by every pipeline in the process.
     """
 
-    def __init__(
-        self,
-        strategy: str = "translate-summarize",
-        *,
-        mt_model: str | None = None,
-        sum_model: str | None = None,
-        backend: str = "transformers",
-        device: str = "auto",
-        dtype: str = "auto",
-        mt_revision: str | None = None,
-        sum_revision: str | None = None,
-        translation: GenerationSettings | None = None,
-        summary: GenerationSettings | None = None,
-        extractive: str = "lead",
-        extract_k: int = 3,
-        full_translation: bool | None = None,
-        max_chars: int | None = DEFAULT_MAX_CHARS,
-        max_batch_tokens: int = 4096,
-        cache_size: int = 20_000,
-        prompts_dir: str | None = None,
-        backend_options: Mapping[str, Any] | None = None,
-    ) -> None:
-        if strategy not in STRATEGIES:
-            raise ConfigError(f"unknown strategy '{strategy}' (use one of {', '.join(STRATEGIES)})")
-        if extractive not in EXTRACTIVE_METHODS:
+    def __init__(self, config: PipelineConfig | str | None = None, /, **settings: Any) -> None:
+        if isinstance(config, str):  # Pipeline("extract-translate", ...): the strategy
+            settings = {"strategy": config, **settings}
+            config = None
+        elif config is not None and not isinstance(config, PipelineConfig):
             raise ConfigError(
-                f"unknown extractive method '{extractive}' (use one of {', '.join(EXTRACTIVE_METHODS)})"
+                f"Pipeline takes a PipelineConfig or a strategy name, not {type(config).__name__}"
             )
-        if extract_k < 1:
-            raise ConfigError("extract_k must be at least 1")
-        self.strategy = strategy
-        self.mt_model = mt_model or registry.DEFAULT_MT_MODEL
-        self.sum_model = sum_model or _DEFAULT_SUM[strategy]
-        self.backend = backend
-        self.device = device
-        self.dtype = dtype
-        self.mt_revision = mt_revision
-        self.sum_revision = sum_revision
-        self.translation_settings = translation or GenerationSettings()
-        self.summary_settings = summary or GenerationSettings()
-        self.extractive = extractive
-        self.extract_k = extract_k
-        self.full_translation = (
-            full_translation if full_translation is not None else strategy != "extract-translate"
-        )
-        self.max_chars = max_chars
-        self.max_batch_tokens = max_batch_tokens
-        self.cache_size = cache_size
-        self.prompts_dir = prompts_dir
-        self.backend_options = dict(backend_options or {})
-        self._translator: Any = None
-        self._summarizer: Any = None
+        base = config or PipelineConfig()
+        try:
+            self.config: PipelineConfig = base.replace(**settings) if settings else base
+        except TypeError as exc:  # pragma: no cover - replace() names unknown keys first
+            raise ConfigError(str(exc)) from exc
+        self.entry: Strategy = self.config.strategy_entry
+        self._translator: Translator | None = None
+        self._summarizer: Summarizer | None = None
+        self._models_cache: dict[str, Any] = {}
+        self._settings_cache: dict[str, Any] = {}
         # Tokenizers and the sentence cache are not thread-safe: one batch at a time.
         self._lock = threading.RLock()
+
+    # -- the configuration, by name ---------------------------------------------------
+    @property
+    def strategy(self) -> str:
+        return self.config.strategy
+
+    @property
+    def mt_model(self) -> str:
+        return self.config.resolved_mt_model
+
+    @property
+    def sum_model(self) -> str | None:
+        return self.config.resolved_sum_model
+
+    @property
+    def full_translation(self) -> bool:
+        return self.config.resolved_full_translation
+
+    @property
+    def max_chars(self) -> int | None:
+        """The article size limit in characters (``None``: no limit)."""
+        return self.config.max_chars or None
 
     # -- loading ------------------------------------------------------------
     def _engine(self, model_id: str, revision: str | None) -> Engine:
@@ -208,25 +201,43 @@ class Pipeline:
 
         return load_engine(
             model_id,
-            backend=self.backend,
-            device=self.device,
-            dtype=self.dtype,
+            backend=self.config.backend,
+            device=self.config.device,
+            dtype=self.config.dtype,
             revision=revision,
-            prompts_dir=self.prompts_dir,
-            **self.backend_options,
+            prompts_dir=self.config.prompts_dir,
+            **self.config.backend_options,
         )
+
+    def check(self) -> Pipeline:
+        """Cheap checks before any model loads (a server checks at start-up): model
+        directories exist and the backend is installed. Raises what :meth:`load` would."""
+        import importlib.util
+
+        from summarize.models.loading import local_model_dir
+
+        for model in (self.mt_model, self.sum_model):
+            if model:
+                local_model_dir(model)
+        if self.config.backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
+            raise BackendNotInstalledError(
+                "the ctranslate2 backend needs the 'ctranslate2' package: "
+                "pip install 'summarize[fast]'"
+            )
+        return self
 
     @property
     def needs_summarizer(self) -> bool:
-        return self.strategy != "extract-translate"
+        return self.entry.needs_summarizer
 
     def load(self) -> Pipeline:
         """Load the models this strategy needs (once per process). Returns ``self``."""
         from summarize.summarizer import Summarizer
         from summarize.translate import Translator
 
+        cfg = self.config
         if self._translator is None:
-            engine = self._engine(self.mt_model, self.mt_revision)
+            engine = self._engine(self.mt_model, cfg.mt_revision)
             if engine.profile.task != "translation":
                 raise ConfigError(
                     f"'{self.mt_model}' is a {engine.profile.family} {engine.profile.task} model, "
@@ -234,30 +245,35 @@ class Pipeline:
                 )
             self._translator = Translator(
                 engine,
-                self.translation_settings,
-                max_batch_tokens=self.max_batch_tokens,
-                cache_size=self.cache_size,
+                cfg.translation,
+                max_batch_tokens=cfg.max_batch_tokens,
+                cache_size=cfg.cache_size,
             )
-        if self.needs_summarizer and self._summarizer is None:
+        if self.entry.needs_summarizer and self._summarizer is None:
             assert self.sum_model is not None
-            engine = self._engine(self.sum_model, self.sum_revision)
-            want = "crosslingual-summarization" if self.strategy == "direct" else "summarization"
+            engine = self._engine(self.sum_model, cfg.sum_revision)
+            want = self.entry.summarizer_task
             if engine.profile.task != want:
-                hint = " (try csebuetnlp/mT5_m2m_crossSum)" if want.startswith("cross") else ""
                 raise ConfigError(
-                    f"strategy '{self.strategy}' needs a {want} model{hint}; "
+                    f"strategy '{self.strategy}' needs a {want} model{self.entry.hint}; "
                     f"'{self.sum_model}' is a {engine.profile.family} {engine.profile.task} model"
                 )
-            self._summarizer = Summarizer(engine, self.summary_settings)
+            self._summarizer = Summarizer(engine, cfg.summary)
         return self
 
     @property
-    def translator(self) -> Any:
-        return self.load()._translator
+    def translator(self) -> Translator:
+        translator = self.load()._translator
+        assert translator is not None
+        return translator
 
     @property
-    def summarizer(self) -> Any:
-        return self.load()._summarizer
+    def summarizer(self) -> Summarizer:
+        """The summariser (:class:`ConfigError` for a strategy that has none)."""
+        summarizer = self.load()._summarizer
+        if summarizer is None:
+            raise ConfigError(f"strategy '{self.strategy}' uses no summarisation model")
+        return summarizer
 
     def license_warnings(self) -> list[str]:
         """Warnings for models whose licence restricts use (e.g. non-commercial)."""
@@ -289,8 +305,8 @@ class Pipeline:
         }
         if self.needs_summarizer:
             out["summary"] = self.summarizer.settings.to_dict()
-        if self.strategy == "extract-translate":
-            out["extractive"] = {"method": self.extractive, "k": self.extract_k}
+        if self.entry.extractive:
+            out["extractive"] = {"method": self.config.extractive, "k": self.config.extract_k}
         return out
 
     # -- stages -----------------------------------------------------------------
@@ -324,7 +340,7 @@ class Pipeline:
     def _select(self, sentences: Sequence[str]) -> list[int]:
         from summarize.extractive import select_sentences
 
-        return select_sentences(list(sentences), self.extractive, self.extract_k)
+        return select_sentences(list(sentences), self.config.extractive, self.config.extract_k)
 
     def _translate_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         """Translate what each record needs, batched across records."""
@@ -332,7 +348,7 @@ class Pipeline:
         for w in works:
             assert w.article is not None
             sents = w.article.sentences
-            if self.strategy == "extract-translate":
+            if self.entry.extractive:
                 chosen = self._select(sents)
                 w.aligned_indices = list(range(len(sents))) if self.full_translation else chosen
                 w.summary_indices = chosen
@@ -380,7 +396,7 @@ class Pipeline:
         ]
 
     def _summarize_stage(self, works: list[_Work], hooks: _Hooks) -> None:
-        if self.strategy == "extract-translate":
+        if self.entry.extractive:
             for w in works:
                 assert w.article is not None and w.translation_sentences is not None
                 chosen = w.summary_indices
@@ -391,13 +407,13 @@ class Pipeline:
         docs: list[list[str]] = []
         for w in works:
             assert w.article is not None
-            if self.strategy == "translate-summarize":
+            if self.entry.summarize_from == FROM_TRANSLATION:
                 if w.translation_sentences is None or len(w.aligned_indices) != len(
                     w.article.sentences
                 ):
-                    raise ConfigError("translate-summarize needs the full translation")
+                    raise ConfigError(f"{self.strategy} needs the full translation")
                 docs.append([s for s in w.translation_sentences if s])
-            else:  # summarize-translate and direct read the Indonesian source
+            else:  # the summariser reads the Indonesian source
                 docs.append(w.article.sentences)
         outputs = self.summarizer.summarize_many(docs, on_batch=hooks.on_summary)
         elapsed = time.perf_counter() - start
@@ -406,7 +422,7 @@ class Pipeline:
             w.summary = summary
             w.warnings.extend(warnings)
             w.timings["summarize"] = elapsed * len(doc) / total
-        if self.strategy == "summarize-translate":
+        if self.entry.translate_summary:
             from summarize.text import split_sentences
 
             todo = [w for w in works if not w.english_input and w.summary]

@@ -42,15 +42,18 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Any:
     from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.config import PipelineConfig
     from summarize.types import GenerationSettings
 
     config = DemoConfig(
         port=free_port(),
-        mt_model=tiny_models["marian"],
-        sum_model=tiny_models["bart"],
-        max_chars=20_000,
-        translation=GenerationSettings(num_beams=1, max_new_tokens=16),
-        summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+        pipeline=PipelineConfig(
+            mt_model=tiny_models["marian"],
+            sum_model=tiny_models["bart"],
+            max_chars=20_000,
+            translation=GenerationSettings(num_beams=1, max_new_tokens=16),
+            summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+        ),
         workdir=tmp_path_factory.mktemp("demo-work"),
         preload=False,
     )

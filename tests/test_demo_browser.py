@@ -51,14 +51,17 @@ def free_port() -> int:
 @pytest.fixture(scope="module")
 def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo.config import DEFAULT_PIPELINE
     from summarize.types import GenerationSettings
 
     config = DemoConfig(
         port=free_port(),
-        mt_model=tiny_models["marian"],
-        sum_model=tiny_models["bart"],
-        translation=GenerationSettings(num_beams=1, max_new_tokens=16),
-        summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+        pipeline=DEFAULT_PIPELINE.replace(
+            mt_model=tiny_models["marian"],
+            sum_model=tiny_models["bart"],
+            translation=GenerationSettings(num_beams=1, max_new_tokens=16),
+            summary=GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=16),
+        ),
         workdir=tmp_path_factory.mktemp("demo-browser"),
         preload=False,
     )

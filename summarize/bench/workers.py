@@ -261,35 +261,37 @@ class Fast:
         self.spec = spec
 
     def setup(self) -> dict[str, Any]:
+        from summarize.config import PipelineConfig
         from summarize.pipeline import Pipeline
-        from summarize.types import GenerationSettings
+        from summarize.strategies import TRANSLATION_ONLY_STRATEGY, get_strategy
 
         s = self.spec
         if not s.sort_batches:
             import summarize.translate as translate_module
 
             translate_module.length_sorted_batches = _input_order_batches  # type: ignore[assignment]
-        strategy = s.strategy if s.mode == "pipeline" else "extract-translate"
-        self.pipe = Pipeline(
-            strategy,
+        strategy = s.strategy if s.mode == "pipeline" else TRANSLATION_ONLY_STRATEGY
+        config = PipelineConfig(
+            strategy=strategy,
             mt_model=s.mt_model,
-            sum_model=s.sum_model if strategy != "extract-translate" else None,
+            sum_model=s.sum_model if get_strategy(strategy).needs_summarizer else None,
             backend=s.backend,
             device="cpu",
             dtype=s.dtype,
-            translation=GenerationSettings(num_beams=s.num_beams, max_new_tokens=s.max_new_tokens),
-            summary=GenerationSettings(
-                num_beams=s.sum_num_beams,
-                max_new_tokens=s.sum_max_new_tokens,
-                min_new_tokens=s.sum_min_new_tokens,
-                no_repeat_ngram_size=s.no_repeat_ngram_size,
-                length_penalty=s.length_penalty,
-            ),
+            translation={"num_beams": s.num_beams, "max_new_tokens": s.max_new_tokens},
+            summary={
+                "num_beams": s.sum_num_beams,
+                "max_new_tokens": s.sum_max_new_tokens,
+                "min_new_tokens": s.sum_min_new_tokens,
+                "no_repeat_ngram_size": s.no_repeat_ngram_size,
+                "length_penalty": s.length_penalty,
+            },
             full_translation=None if s.mode == "pipeline" else True,
             cache_size=s.cache_size,
             max_batch_tokens=s.max_batch_tokens,
             backend_options=s.backend_options,
         )
+        self.pipe = Pipeline(config)
         out: dict[str, Any] = {}
         start = time.perf_counter()
         translator = self.pipe.translator  # loads the model(s) of this strategy

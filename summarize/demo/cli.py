@@ -10,21 +10,15 @@ from typing import Any
 
 import click
 
-from summarize.cli_common import (
-    BACKENDS,
-    DEVICES,
-    DTYPES,
-    INTER_THREADS_HELP,
-    STRATEGY_CHOICES,
-    THREADS_HELP,
-    thread_options,
-)
+from summarize.cli_common import pipeline_config, pipeline_options, pop_pipeline_options
+from summarize.cli_errors import ErrorHandlingCommand
 from summarize.demo.config import (
     DEFAULT_HOST,
-    DEFAULT_MAX_CHARS,
+    DEFAULT_PIPELINE,
     DEFAULT_PORT,
     DemoConfig,
 )
+from summarize.errors import BackendNotInstalledError
 
 EPILOG = """\b
 Examples:
@@ -41,6 +35,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
 
 @click.command(
     "demo",
+    cls=ErrorHandlingCommand,
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
 )
@@ -59,69 +54,14 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     show_default=True,
     help="Port to listen on.",
 )
-@_opt(
-    "--strategy",
-    "-s",
-    env="STRATEGY",
-    type=click.Choice(STRATEGY_CHOICES),
-    default="translate-summarize",
-    show_default=True,
-    help="Strategy preselected on the page.",
-)
-@_opt(
-    "--mt-model",
-    env="MT_MODEL",
-    metavar="ID|DIR",
-    help="Translation model: hub id or local directory [default: Helsinki-NLP/opus-mt-id-en].",
-)
-@_opt(
-    "--sum-model",
-    env="SUM_MODEL",
-    metavar="ID|DIR",
-    help="Summarisation model for --strategy [default: per strategy].",
-)
-@_opt(
-    "--backend",
-    env="BACKEND",
-    type=click.Choice(BACKENDS),
-    default="transformers",
-    show_default=True,
-    help="Inference backend.",
-)
-@_opt(
-    "--device",
-    env="DEVICE",
-    type=click.Choice(DEVICES),
-    default="auto",
-    show_default=True,
-)
-@_opt(
-    "--dtype",
-    env="DTYPE",
-    type=click.Choice(DTYPES),
-    default="auto",
-    show_default=True,
-    help="Weights/compute type (int8* only with ctranslate2).",
-)
-@_opt(
-    "--threads",
-    env="THREADS",
-    type=click.IntRange(1),
-    help=THREADS_HELP,
-)
-@_opt(
-    "--inter-threads",
-    env="INTER_THREADS",
-    type=click.IntRange(1),
-    help=INTER_THREADS_HELP,
-)
-@_opt(
-    "--max-chars",
-    env="MAX_CHARS",
-    type=click.IntRange(1),
-    default=DEFAULT_MAX_CHARS,
-    show_default=True,
-    help="Refuse articles longer than this many characters.",
+@pipeline_options(
+    envvar_prefix="SUMMARIZE_",
+    defaults=DEFAULT_PIPELINE,
+    help_for={
+        "strategy": "Strategy preselected on the page.",
+        "max_chars": "Refuse articles longer than this many characters.",
+        "max_length": "Maximum summary length in tokens for the 'medium' preset.",
+    },
 )
 @_opt(
     "--concurrency",
@@ -130,24 +70,6 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     default=1,
     show_default=True,
     help="Requests processed at the same time (the rest wait in the queue).",
-)
-@_opt(
-    "--num-beams",
-    env="NUM_BEAMS",
-    type=click.IntRange(1),
-    help="Beam size for both models (default: per model family).",
-)
-@_opt(
-    "--max-length",
-    env="MAX_LENGTH",
-    type=click.IntRange(1),
-    help="Maximum summary length in tokens for the 'medium' preset.",
-)
-@_opt(
-    "--max-translation-length",
-    env="MAX_TRANSLATION_LENGTH",
-    type=click.IntRange(1),
-    help="Maximum tokens generated per translated sentence.",
 )
 @_opt(
     "--batch-size",
@@ -173,46 +95,19 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
 def demo_command(
     host: str,
     port: int,
-    strategy: str,
-    mt_model: str | None,
-    sum_model: str | None,
-    backend: str,
-    device: str,
-    dtype: str,
-    threads: int | None,
-    inter_threads: int | None,
-    max_chars: int,
     concurrency: int,
-    num_beams: int | None,
-    max_length: int | None,
-    max_translation_length: int | None,
     batch_size: int,
     fixed_models: bool,
     preload: bool,
+    **options: Any,
 ) -> None:
     """Launch the web demo: translate and summarise an article, process a batch,
     score an evaluation suite. Binds 127.0.0.1 unless --host says otherwise."""
-    from summarize.errors import ConfigError
-    from summarize.types import GenerationSettings
-
-    try:
-        backend_options = thread_options(backend, threads, inter_threads)
-    except ConfigError as exc:
-        raise click.UsageError(str(exc)) from exc
     config = DemoConfig(
         host=host,
         port=port,
-        strategy=strategy,
-        mt_model=mt_model or None,
-        sum_model=sum_model or None,
-        backend=backend,
-        device=device,
-        dtype=dtype,
-        backend_options=backend_options,
-        max_chars=max_chars,
+        pipeline=pipeline_config(pop_pipeline_options(options), base=DEFAULT_PIPELINE),
         concurrency=concurrency,
-        translation=GenerationSettings(num_beams=num_beams, max_new_tokens=max_translation_length),
-        summary=GenerationSettings(num_beams=num_beams, max_new_tokens=max_length),
         batch_size=batch_size,
         fixed_models=fixed_models,
         preload=preload,
@@ -220,7 +115,9 @@ def demo_command(
     try:
         import gradio  # noqa: F401
     except ImportError as exc:  # pragma: no cover
-        raise click.ClickException(f"the demo needs gradio: pip install gradio ({exc})") from exc
+        raise BackendNotInstalledError(
+            f"the demo needs gradio: pip install gradio ({exc})"
+        ) from exc
     from summarize.demo.ui import launch_demo
 
     launch_demo(config)

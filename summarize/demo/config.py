@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig, field_names
 from summarize.types import GenerationSettings
 
 #: ``seeds/`` and ``eval/`` live at the repository root, beside the package.
@@ -30,29 +30,26 @@ LENGTH_PRESETS: dict[str, GenerationSettings] = {
 EXTRACT_SENTENCES = {"short": 2, "medium": 3, "long": 5}
 
 
+#: The demo's pipeline defaults: the library's, with the page's smaller article limit.
+DEFAULT_PIPELINE = PipelineConfig(max_chars=DEFAULT_MAX_CHARS)
+
+
 @dataclass(frozen=True)
 class DemoConfig:
     """Everything the demo needs to know; built by ``summarize demo`` or by tests.
 
-    ``mt_model``/``sum_model`` are ``None`` for the strategy's default models.
-    ``translation``/``summary`` are the default generation settings (tests pass tiny
-    ``max_new_tokens`` here); the page's length presets are applied over ``summary``.
+    ``pipeline`` is the :class:`~summarize.config.PipelineConfig` every page request starts
+    from: its strategy is preselected, its models are the defaults of the model boxes
+    (``None``: the strategy's default), its generation settings are the defaults (tests
+    pass tiny ``max_new_tokens`` there; the page's length presets are applied over
+    ``summary``) and its ``max_chars`` is the largest article the page accepts.
     """
 
     host: str = DEFAULT_HOST
     port: int = DEFAULT_PORT
-    strategy: str = "translate-summarize"
-    mt_model: str | None = None
-    sum_model: str | None = None
-    backend: str = "transformers"
-    device: str = "auto"
-    dtype: str = "auto"
-    backend_options: Mapping[str, Any] = field(default_factory=dict)
-    max_chars: int = DEFAULT_MAX_CHARS
+    pipeline: PipelineConfig = field(default_factory=lambda: DEFAULT_PIPELINE)
     concurrency: int = 1
     queue_size: int | None = 64
-    translation: GenerationSettings = field(default_factory=GenerationSettings)
-    summary: GenerationSettings = field(default_factory=GenerationSettings)
     batch_size: int = 4
     max_batch_records: int = DEFAULT_MAX_BATCH_RECORDS
     fixed_models: bool = False
@@ -62,6 +59,13 @@ class DemoConfig:
     #: seconds a request's result files are kept (None: forever); also Gradio's cache
     keep_outputs_s: int | None = 24 * 3600
     max_file_size: str | int | None = "100mb"
+
+    def __getattr__(self, name: str) -> Any:
+        """The pipeline's settings read through: ``config.mt_model`` is
+        ``config.pipeline.mt_model`` (only reads; build a new ``pipeline`` to change one)."""
+        if name in field_names():
+            return getattr(self.pipeline, name)
+        raise AttributeError(f"'DemoConfig' object has no attribute {name!r}")
 
     def with_(self, **changes: Any) -> DemoConfig:
         return replace(self, **changes)

@@ -22,8 +22,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.demo.config import EXTRACT_SENTENCES, LENGTH_PRESETS, DemoConfig
 from summarize.errors import InputError, SummarizeError
+from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
 from summarize.types import Result
 
 log = logging.getLogger("summarize.demo")
@@ -229,23 +231,22 @@ class DemoService:
     # -- models ---------------------------------------------------------------------
     def default_sum_model(self, strategy: str) -> str:
         """What the summary-model box shows for ``strategy``."""
-        from summarize.pipeline import default_sum_model
-
-        if strategy == "extract-translate":
+        pipeline = self.config.pipeline
+        if not get_strategy(strategy).needs_summarizer:
             return ""
-        if strategy == self.config.strategy and self.config.sum_model:
-            return self.config.sum_model
+        if strategy == pipeline.strategy and pipeline.sum_model:
+            return pipeline.sum_model
         return default_sum_model(strategy) or ""
 
     def default_mt_model(self) -> str:
         from summarize.models.registry import DEFAULT_MT_MODEL
 
-        return self.config.mt_model or DEFAULT_MT_MODEL
+        return self.config.pipeline.mt_model or DEFAULT_MT_MODEL
 
     def _check_models(self, strategy: str, mt_model: str, sum_model: str) -> tuple[str, str | None]:
         mt = (mt_model or "").strip() or self.default_mt_model()
         sm = (sum_model or "").strip() or self.default_sum_model(strategy) or None
-        if strategy == "extract-translate":
+        if not get_strategy(strategy).needs_summarizer:
             sm = None
         if self.config.fixed_models:
             allowed_sum = self.default_sum_model(strategy) or None
@@ -261,7 +262,7 @@ class DemoService:
 
     def pipeline(self, strategy: str, mt_model: str, sum_model: str, length: str = "medium") -> Any:
         """The loaded pipeline for these choices (built once, then shared)."""
-        from summarize.pipeline import STRATEGIES, Pipeline
+        from summarize.pipeline import Pipeline
 
         if strategy not in STRATEGIES:
             raise DemoError(
@@ -279,21 +280,16 @@ class DemoService:
             pipe = self._pipelines.get(key)
         if pipe is not None:
             return pipe
-        cfg = self.config
-        summary = LENGTH_PRESETS[length].merged_over(cfg.summary)
+        cfg = self.config.pipeline
         try:
             pipe = Pipeline(
-                strategy,
-                mt_model=mt,
-                sum_model=sm,
-                backend=cfg.backend,
-                device=cfg.device,
-                dtype=cfg.dtype,
-                backend_options=cfg.backend_options,
-                translation=cfg.translation,
-                summary=summary,
-                extract_k=EXTRACT_SENTENCES[length],
-                max_chars=cfg.max_chars,
+                cfg.replace(
+                    strategy=strategy,
+                    mt_model=mt,
+                    sum_model=sm,
+                    summary=LENGTH_PRESETS[length].merged_over(cfg.summary),
+                    extract_k=EXTRACT_SENTENCES[length],
+                )
             )
             pipe.load()
         except SummarizeError as exc:
@@ -318,7 +314,7 @@ class DemoService:
 
     def preload(self) -> None:
         """Load the configured models now (the first request is then fast)."""
-        self.pipeline(self.config.strategy, "", "", "medium")
+        self.pipeline(self.config.pipeline.strategy, "", "", "medium")
 
     # -- article ----------------------------------------------------------------------
     def _read_upload(self, path: str) -> dict[str, Any]:
@@ -331,7 +327,7 @@ class DemoService:
                 title="Unsupported file",
             )
         size = p.stat().st_size
-        if size > self.config.max_chars * 4:  # cheap early check; exact one below
+        if size > self.config.pipeline.max_chars * 4:  # cheap early check; exact one below
             raise DemoError(self._too_large(size, unit="bytes"), title="Article too large")
         data = p.read_bytes()
         record: dict[str, Any] = {"id": p.stem, "text": data, "file": p.name}
@@ -341,7 +337,7 @@ class DemoService:
 
     def _too_large(self, n: int, unit: str = "characters") -> str:
         return (
-            f"The article has {n:,} {unit}; this demo accepts up to {self.config.max_chars:,} "
+            f"The article has {n:,} {unit}; this demo accepts up to {self.config.pipeline.max_chars:,} "
             "characters. Shorten it, or use the command line (`summarize run`) for long documents."
         )
 
@@ -365,7 +361,7 @@ class DemoService:
                     ".txt/.html file, or pick one of the examples.",
                     title="No article",
                 )
-            if len(text) > self.config.max_chars:
+            if len(text) > self.config.pipeline.max_chars:
                 raise DemoError(self._too_large(len(text)), title="Article too large")
             record = {"id": "article", "text": text}
 
@@ -388,7 +384,7 @@ class DemoService:
             frac = done_inputs / total_inputs if total_inputs else 1.0
             progress(0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages")
 
-        progress(0.05, "Translating…" if pipe.strategy != "summarize-translate" else "Working…")
+        progress(0.05, "Working…" if pipe.entry.translate_summary else "Translating…")
         with self._using(pipe):
             try:
                 result = pipe.process_batch(
@@ -726,11 +722,11 @@ class DemoService:
                 )
             overrides: dict[str, Any] = {}
             if any(s.type == "pipeline" for s in suite.systems):
+                # the demo's own settings where they differ from the library's; the
+                # strategy is the suite's (a translation suite needs no summariser)
+                mine, library = self.config.pipeline.to_dict(), PipelineConfig().to_dict()
                 overrides = {
-                    "mt_model": self.config.mt_model,
-                    "sum_model": self.config.sum_model,
-                    "backend": self.config.backend,
-                    "device": self.config.device,
+                    k: v for k, v in mine.items() if k != "strategy" and library.get(k) != v
                 }
             progress(0.1, f"Scoring {suite.name}…")
             report = run_suite(

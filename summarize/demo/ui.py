@@ -37,13 +37,6 @@ INTRO = (
 #: How long error notices stay up (they can be closed earlier).
 ERROR_SECONDS = 20
 
-STRATEGY_LABELS = {
-    "translate-summarize": "Translate, then summarise in English",
-    "summarize-translate": "Summarise in Indonesian, then translate",
-    "direct": "Cross-lingual summary in one step",
-    "extract-translate": "Pick key sentences, then translate (no summariser)",
-}
-
 CSS = """
 .gradio-container { max-width: 1280px !important; margin: 0 auto !important; }
 #app-header h1 { margin-bottom: 0.1em; }
@@ -131,7 +124,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
     """Build the page. Launch it with :func:`launch_demo` (or ``demo.launch(...)`` with
     :func:`launch_kwargs`); tests use ``prevent_thread_lock=True``."""
     from summarize.models import registry
-    from summarize.pipeline import STRATEGIES
+    from summarize.strategies import STRATEGIES, get_strategy
 
     config = config or DemoConfig()
     service = service or DemoService(config)
@@ -145,7 +138,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
     )
 
     def sum_choices(strategy: str) -> list[str]:
-        want = "crosslingual-summarization" if strategy == "direct" else "summarization"
+        want = get_strategy(strategy).summarizer_task
         known = [m.model_id for m in registry.MODELS.values() if m.task == want]
         return list(dict.fromkeys([service.default_sum_model(strategy), *known]))
 
@@ -221,7 +214,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
 
     def on_strategy(strategy: str) -> Any:
         model = service.default_sum_model(strategy)
-        needs = strategy != "extract-translate"
+        needs = get_strategy(strategy).needs_summarizer
         update = gr.update(
             choices=sum_choices(strategy) if needs else [],
             value=model,
@@ -256,8 +249,8 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         )
                     with gr.Column(scale=2, min_width=280):
                         strategy = gr.Dropdown(
-                            [(STRATEGY_LABELS.get(s, s), s) for s in STRATEGIES],
-                            value=config.strategy,
+                            [(get_strategy(s).label, s) for s in STRATEGIES],
+                            value=config.pipeline.strategy,
                             label="Strategy",
                             elem_id="strategy",
                         )
@@ -277,10 +270,10 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             info="Hub id or local directory",
                             elem_id="mt-model",
                         )
-                        needs_sum = config.strategy != "extract-translate"
+                        needs_sum = get_strategy(config.pipeline.strategy).needs_summarizer
                         sum_model = gr.Dropdown(
-                            sum_choices(config.strategy) if needs_sum else [],
-                            value=service.default_sum_model(config.strategy),
+                            sum_choices(config.pipeline.strategy) if needs_sum else [],
+                            value=service.default_sum_model(config.pipeline.strategy),
                             allow_custom_value=True,
                             interactive=needs_sum and not config.fixed_models,
                             label="Summarisation model",
@@ -477,9 +470,14 @@ def launch_kwargs(config: DemoConfig) -> dict[str, Any]:
 
 
 def launch_demo(config: DemoConfig, **overrides: Any) -> gr.Blocks:
-    """Build, preload the configured models in the background, and launch."""
+    """Check the configured models and backend (a missing model directory or backend
+    raises here, before the server starts), build, preload the models in the
+    background, and launch."""
     import threading
 
+    from summarize.pipeline import Pipeline
+
+    Pipeline(config.pipeline).check()
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
     service = DemoService(config)
     demo = build_demo(config, service)

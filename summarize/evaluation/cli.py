@@ -6,10 +6,12 @@ import dataclasses
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import click
 
-from summarize.cli_common import BACKENDS, DEVICES, STRATEGY_CHOICES
+from summarize.cli_common import pipeline_options, pipeline_overrides, pop_pipeline_options
+from summarize.cli_errors import ErrorHandlingCommand, fail_with
 from summarize.errors import SummarizeError
 
 EPILOG = """\b
@@ -47,6 +49,7 @@ def _list_suites() -> str:
 
 
 @click.command(
+    cls=ErrorHandlingCommand,
     name="eval",
     epilog=EPILOG,
     context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100},
@@ -82,14 +85,13 @@ def _list_suites() -> str:
     "repetition-N, number-preservation, entity-preservation, ...; aliases rouge, "
     "preservation, reference-free.",
 )
-@click.option("--mt-model", help="Translation model (hub id or local dir) for pipeline systems.")
-@click.option("--sum-model", help="Summarisation model for pipeline systems.")
-@click.option(
-    "--backend", type=click.Choice(BACKENDS), help="Inference backend for pipeline systems."
-)
-@click.option("--device", type=click.Choice(DEVICES), help="Device for pipeline systems.")
-@click.option(
-    "--strategy", type=click.Choice(STRATEGY_CHOICES), help="Strategy for pipeline systems."
+@pipeline_options(
+    help_for={
+        "strategy": "Strategy for pipeline systems.",
+        "mt_model": "Translation model (hub id or local dir) for pipeline systems.",
+        "sum_model": "Summarisation model for pipeline systems.",
+    },
+    show_defaults=False,
 )
 @click.option("--batch-size", type=click.IntRange(min=1), help="Pipeline batch size.")
 @click.option(
@@ -119,11 +121,6 @@ def eval_command(
     seed: int | None,
     resamples: int | None,
     metrics: tuple[str, ...],
-    mt_model: str | None,
-    sum_model: str | None,
-    backend: str | None,
-    device: str | None,
-    strategy: str | None,
     batch_size: int | None,
     task: str | None,
     rouge_tokenizer: str | None,
@@ -131,6 +128,7 @@ def eval_command(
     no_plot: bool,
     quiet: bool,
     list_only: bool,
+    **options: Any,
 ) -> None:
     """Evaluate systems on a suite (a name in eval/ or a .toml file) or a data FILE.
 
@@ -166,19 +164,13 @@ def eval_command(
             resamples=resamples,
             metrics=list(metrics) or None,
             overrides={
-                "mt_model": mt_model,
-                "sum_model": sum_model,
-                "backend": backend,
-                "device": device,
-                "strategy": strategy,
+                **pipeline_overrides(pop_pipeline_options(options)),
                 "batch_size": batch_size,
             },
             progress=not quiet and sys.stderr.isatty(),
             plot=not no_plot,
         )
     except SummarizeError as exc:
-        from summarize.cli import fail_with
-
         fail_with(exc)
     from summarize.evaluation.report import render_table
 

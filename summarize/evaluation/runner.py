@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig, field_names, merge_settings
 from summarize.errors import ConfigError, SummarizeError
 from summarize.evaluation.datasets import EvalItem, load_predictions, sha256_files
 from summarize.evaluation.metrics import (
@@ -29,10 +30,12 @@ from summarize.evaluation.stats import (
     percentile_interval,
     resample_counts,
 )
-from summarize.evaluation.suite import PIPELINE_KEYS, Suite, SystemSpec
+from summarize.evaluation.suite import Suite, SystemSpec
+from summarize.strategies import TRANSLATION_ONLY_STRATEGY
 
-#: CLI/API overrides applied to every ``pipeline`` system.
-OVERRIDE_KEYS = ("mt_model", "sum_model", "backend", "device", "strategy", "batch_size")
+#: CLI/API overrides applied to every ``pipeline`` system: any pipeline setting
+#: (:class:`~summarize.config.PipelineConfig`), plus the batch size.
+OVERRIDE_KEYS = (*field_names(), "batch_size")
 
 
 @dataclass(frozen=True)
@@ -207,23 +210,28 @@ def _outputs_run(
     )
 
 
-def pipeline_kwargs(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments for ``summarize.pipeline.Pipeline`` of a pipeline system."""
-    from summarize.types import GenerationSettings
-
-    kwargs: dict[str, Any] = {k: spec.params[k] for k in PIPELINE_KEYS if k in spec.params}
-    kwargs.update({k: v for k, v in overrides.items() if k in PIPELINE_KEYS and v is not None})
+def pipeline_config(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> PipelineConfig:
+    """The :class:`PipelineConfig` of a pipeline system: its table's pipeline settings
+    (and its ``options`` table), then ``overrides`` (nested tables merge key by key)."""
+    settings: dict[str, Any] = {k: spec.params[k] for k in field_names() if k in spec.params}
+    settings.update(spec.params.get("options", {}))
     if task == "translation":
         # sentence-level MT needs no summariser: don't load one
-        kwargs.setdefault("strategy", "extract-translate")
-    for key in ("translation", "summary"):
-        if key in spec.params:
-            try:
-                kwargs[key] = GenerationSettings(**spec.params[key])
-            except TypeError as exc:
-                raise ConfigError(f"system {spec.name!r}: bad [{key}] settings ({exc})") from exc
-    kwargs.update(spec.params.get("options", {}))
-    return kwargs
+        settings.setdefault("strategy", TRANSLATION_ONLY_STRATEGY)
+    changes = {k: v for k, v in overrides.items() if k in field_names() and v is not None}
+    settings = merge_settings(settings, changes)
+    try:
+        return PipelineConfig.from_dict(settings)
+    except ConfigError as exc:
+        section = next((k for k in ("translation", "summary") if str(exc).startswith(k)), None)
+        what = f"bad [{section}] settings" if section else "invalid pipeline settings"
+        raise ConfigError(f"system {spec.name!r}: {what} ({exc})") from exc
+
+
+def pipeline_kwargs(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
+    """``Pipeline(**kwargs)`` arguments of a pipeline system (its validated config's fields)."""
+    config = pipeline_config(spec, task, overrides)
+    return {name: getattr(config, name) for name in field_names()}
 
 
 def _pipeline_run(
@@ -236,11 +244,9 @@ def _pipeline_run(
     from summarize.pipeline import Pipeline
 
     kwargs = pipeline_kwargs(spec, suite.task, overrides)
+    requested = PipelineConfig(**kwargs).to_dict()
     batch_size = int(overrides.get("batch_size") or spec.params.get("batch_size", 8))
-    try:
-        pipe = Pipeline(**kwargs)
-    except TypeError as exc:
-        raise ConfigError(f"system {spec.name!r}: invalid pipeline settings ({exc})") from exc
+    pipe = Pipeline(**kwargs)
     start = time.perf_counter()
     errors: list[str | None] = []
     intermediate: list[str] | None = None
@@ -274,7 +280,7 @@ def _pipeline_run(
         raise ConfigError(
             f"system {spec.name!r} returned {len(predictions)} outputs for {len(items)} items"
         )
-    description: dict[str, Any] = {"type": "pipeline", "requested": _jsonable(kwargs)}
+    description: dict[str, Any] = {"type": "pipeline", "requested": requested}
     try:
         description.update(pipe.describe())
     except SummarizeError:
@@ -442,7 +448,7 @@ def run_suite(
         )
         if spec.type == "pipeline":
             changed = {
-                k: v for k, v in overrides.items() if k in PIPELINE_KEYS and spec.params.get(k) != v
+                k: v for k, v in overrides.items() if k in field_names() and spec.params.get(k) != v
             }
             models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
             if models:  # the suite's name would claim a model that did not run

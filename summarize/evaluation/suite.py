@@ -65,12 +65,6 @@ from summarize.evaluation.stats import DEFAULT_RESAMPLES, DEFAULT_SEED
 TASKS = ("summarization", "translation")
 SYSTEM_TYPES = ("baseline", "pipeline", "outputs")
 
-#: Keys of a ``pipeline`` system table that are passed to ``Pipeline(...)`` as they are.
-PIPELINE_KEYS = (
-    "strategy", "mt_model", "sum_model", "backend", "device", "dtype", "mt_revision",
-    "sum_revision", "extractive", "extract_k", "full_translation", "max_batch_tokens",
-)  # fmt: skip
-
 
 def repo_root() -> Path:
     """The checkout holding the ``summarize`` package (parent of the package folder)."""

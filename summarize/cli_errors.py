@@ -1,0 +1,77 @@
+"""The exit-code contract of every command line (``summarize run``, ``eval``, ``demo``, ...).
+
+Domain exceptions become one ``Error: ...`` line here, at the edge, and nowhere else.
+
+=====  ==================================================================
+code   meaning
+=====  ==================================================================
+0      success
+1      some records failed (each has an ``error`` field in the output)
+2      usage error: a bad option, suite, config or input file
+3      fatal: a model is not available or cannot be loaded, a backend or an
+       optional dependency is missing
+130    interrupted (Ctrl-C); what was written stays, ``--resume`` continues
+=====  ==================================================================
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Any, NoReturn
+
+import click
+
+from summarize.errors import ConfigError, InputError, SummarizeError
+
+EXIT_OK = 0
+EXIT_FAILED_RECORDS = 1
+EXIT_USAGE = 2
+EXIT_FATAL = 3
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
+
+EXIT_CODES = {
+    EXIT_OK: "success",
+    EXIT_FAILED_RECORDS: "some records failed (see their 'error' field)",
+    EXIT_USAGE: "usage error (bad option, suite, config or input file)",
+    EXIT_FATAL: "model or backend error (model not available or not loadable, backend missing)",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C); what was written stays, --resume continues",
+}
+
+
+def exit_code(exc: SummarizeError) -> int:
+    """Usage errors (bad options, suites, input files) are 2, everything else 3."""
+    return EXIT_USAGE if isinstance(exc, ConfigError | InputError) else EXIT_FATAL
+
+
+def fail(message: str, code: int) -> NoReturn:
+    click.echo(f"Error: {message}", err=True)
+    sys.exit(code)
+
+
+def fail_with(exc: SummarizeError) -> NoReturn:
+    """Exit with ``exc`` as a one-line error and its code (:func:`exit_code`)."""
+    fail(str(exc), exit_code(exc))
+
+
+def _invoke_guarded(invoke: Any, ctx: click.Context) -> Any:
+    try:
+        return invoke(ctx)
+    except SummarizeError as exc:
+        fail_with(exc)
+    except KeyboardInterrupt:
+        fail("interrupted", EXIT_INTERRUPTED)
+
+
+class ErrorHandlingGroup(click.Group):
+    """A group whose commands turn domain exceptions into one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _invoke_guarded(super().invoke, ctx)
+
+
+class ErrorHandlingCommand(click.Command):
+    """A command (also used on its own, as ``python app.py`` runs the demo) that turns
+    domain exceptions into one-line errors."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        return _invoke_guarded(super().invoke, ctx)

@@ -1,0 +1,407 @@
+"""``PipelineConfig``: the one description of a pipeline run.
+
+Every front end (the CLI, the web demo, evaluation suites, the benchmark, the
+distributed engine) builds one of these; none keeps its own list of keys. A field's
+``metadata`` says how it is offered on the command line (``flag``, ``help``), so adding
+an option is one edit here (plus, for a nested generation setting, its flag in
+:data:`summarize.cli_common.GENERATION_FLAGS`).
+
+The config is frozen, validated on construction (:class:`ConfigError` naming the field),
+pickles (the distributed engine ships it to workers), and round-trips through JSON and
+TOML with :meth:`PipelineConfig.to_dict` / :meth:`PipelineConfig.from_dict`. It is what a
+run's signature records.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from summarize.errors import ConfigError
+from summarize.models import registry
+from summarize.models.loading import BACKENDS, DEVICES, DTYPES
+from summarize.strategies import DEFAULT_STRATEGY, EXTRACTIVE_METHODS, STRATEGIES, get_strategy
+from summarize.types import GenerationSettings
+
+#: Default upper bound on an article's size (characters). Larger input is rejected per record.
+DEFAULT_MAX_CHARS = 5_000_000
+
+#: Value kinds understood by validation and by the CLI builder.
+STR, INT, BOOL, CHOICE, GENERATION, MAPPING = (
+    "str",
+    "int",
+    "bool",
+    "choice",
+    "generation",
+    "mapping",
+)
+
+
+def _opt(
+    default: Any = None,
+    *,
+    kind: str,
+    help: str,
+    flag: str | None = None,
+    choices: tuple[str, ...] = (),
+    minimum: int | None = None,
+    nullable: bool = False,
+    none_as: Any = None,
+    factory: Any = None,
+) -> Any:
+    meta = {
+        "none_as": none_as,
+        "kind": kind,
+        "help": help,
+        "flag": flag,
+        "choices": choices,
+        "min": minimum,
+        "nullable": nullable,
+    }
+    if factory is not None:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class PipelineConfig:
+    """Strategy, models, backend, generation settings and limits of one pipeline run.
+
+    ``mt_model``/``sum_model`` are hub ids or local directories; ``None`` means the
+    strategy's default (see :attr:`resolved_mt_model`, :attr:`resolved_sum_model`).
+    """
+
+    strategy: str = _opt(
+        DEFAULT_STRATEGY,
+        kind=CHOICE,
+        choices=STRATEGIES,
+        flag="--strategy",
+        help="How the English summary is made.",
+    )
+    mt_model: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--mt-model",
+        help=f"Translation model: hub id or local directory [default: {registry.DEFAULT_MT_MODEL}].",
+    )
+    sum_model: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--sum-model",
+        help="Summarisation model: hub id or local directory [default: per strategy, "
+        f"e.g. {registry.DEFAULT_SUM_MODEL}].",
+    )
+    mt_revision: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--mt-revision",
+        help="Branch, tag or commit of a hub translation model.",
+    )
+    sum_revision: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--sum-revision",
+        help="Branch, tag or commit of a hub summarisation model.",
+    )
+    backend: str = _opt(
+        "transformers", kind=CHOICE, choices=BACKENDS, flag="--backend", help="Inference backend."
+    )
+    device: str = _opt("auto", kind=CHOICE, choices=DEVICES, flag="--device", help="Device.")
+    dtype: str = _opt(
+        "auto",
+        kind=CHOICE,
+        choices=DTYPES,
+        flag="--dtype",
+        help="Weights/compute type (int8* only with ctranslate2).",
+    )
+    translation: GenerationSettings = _opt(
+        kind=GENERATION,
+        factory=GenerationSettings,
+        help="Decoding settings of the translation model.",
+    )
+    summary: GenerationSettings = _opt(
+        kind=GENERATION,
+        factory=GenerationSettings,
+        help="Decoding settings of the summarisation model.",
+    )
+    extractive: str = _opt(
+        "lead",
+        kind=CHOICE,
+        choices=EXTRACTIVE_METHODS,
+        flag="--extractive",
+        help="Sentence picker for --strategy extract-translate.",
+    )
+    extract_k: int = _opt(
+        3, kind=INT, minimum=1, flag="--sentences", help="Sentences picked by extract-translate."
+    )
+    full_translation: bool | None = _opt(
+        kind=BOOL,
+        nullable=True,
+        flag="--full-translation",
+        help="Translate the whole article [default: yes, except extract-translate].",
+    )
+    max_chars: int = _opt(
+        DEFAULT_MAX_CHARS,
+        kind=INT,
+        minimum=0,
+        none_as=0,
+        flag="--max-chars",
+        help="Reject articles longer than this many characters (0: no limit).",
+    )
+    max_batch_tokens: int = _opt(
+        4096,
+        kind=INT,
+        minimum=1,
+        flag="--max-batch-tokens",
+        help="Token budget of one translation batch.",
+    )
+    cache_size: int = _opt(
+        20_000,
+        kind=INT,
+        minimum=0,
+        flag="--cache-size",
+        help="Translated sentences kept in memory for repeats (0: no cache).",
+    )
+    prompts_dir: str | None = _opt(
+        kind=STR,
+        nullable=True,
+        flag="--prompts-dir",
+        help="Folder of prompts/<family>.toml overrides [default: $SUMMARIZE_PROMPTS_DIR or the "
+        "shipped prompts].",
+    )
+    backend_options: Mapping[str, Any] = _opt(
+        kind=MAPPING,
+        factory=dict,
+        help="Engine options (CTranslate2: intra_threads, inter_threads, compute_type, ...); "
+        "set from the command line with --threads/--inter-threads or --set.",
+    )
+
+    def __post_init__(self) -> None:
+        for f in dataclasses.fields(self):
+            value = _check(f, getattr(self, f.name))
+            object.__setattr__(self, f.name, value)
+
+    # -- derived values ------------------------------------------------------------
+    @property
+    def strategy_entry(self) -> Any:
+        return get_strategy(self.strategy)
+
+    @property
+    def resolved_mt_model(self) -> str:
+        return self.mt_model or registry.DEFAULT_MT_MODEL
+
+    @property
+    def resolved_sum_model(self) -> str | None:
+        entry = get_strategy(self.strategy)
+        if not entry.needs_summarizer:
+            return None
+        return self.sum_model or entry.default_sum_model
+
+    @property
+    def resolved_full_translation(self) -> bool:
+        if self.full_translation is not None:
+            return self.full_translation
+        return bool(get_strategy(self.strategy).full_translation)
+
+    def replace(self, **changes: Any) -> PipelineConfig:
+        """A copy with ``changes`` (validated)."""
+        unknown = sorted(set(changes) - set(field_names()))
+        if unknown:
+            raise ConfigError(f"unknown pipeline setting(s): {', '.join(unknown)}")
+        return dataclasses.replace(self, **changes)
+
+    # -- serialisation ---------------------------------------------------------------
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON/TOML-able values; unset (``None``) values are left out."""
+        out: dict[str, Any] = {}
+        for f in dataclasses.fields(self):
+            value = getattr(self, f.name)
+            if isinstance(value, GenerationSettings):
+                value = value.to_dict()
+            elif isinstance(value, Mapping):
+                value = dict(value)
+            if value is not None:
+                out[f.name] = value
+        return out
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> PipelineConfig:
+        """Build from :meth:`to_dict`'s shape; unknown keys are a :class:`ConfigError`."""
+        if not isinstance(data, Mapping):
+            raise ConfigError(f"a pipeline config must be a table, not {type(data).__name__}")
+        unknown = sorted(set(data) - set(field_names()))
+        if unknown:
+            raise ConfigError(
+                f"unknown pipeline setting(s): {', '.join(unknown)} "
+                f"(known: {', '.join(field_names())})"
+            )
+        return cls(**dict(data))
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, sort_keys=True)
+
+    def to_toml(self) -> str:
+        import tomli_w
+
+        return tomli_w.dumps(self.to_dict())
+
+    @classmethod
+    def load(cls, path: str | Path) -> PipelineConfig:
+        """Read a ``.toml`` or ``.json`` file written by :meth:`to_toml`/:meth:`to_json`."""
+        p = Path(path)
+        try:
+            raw = p.read_bytes()
+        except OSError as exc:
+            raise ConfigError(f"cannot read config file {p}: {exc.strerror}") from exc
+        try:
+            if p.suffix.lower() == ".json":
+                data = json.loads(raw)
+            else:
+                try:
+                    import tomllib
+                except ModuleNotFoundError:  # Python 3.10
+                    import tomli as tomllib  # type: ignore[no-redef]
+
+                data = tomllib.loads(raw.decode("utf-8"))
+        except (ValueError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{p}: invalid {p.suffix.lstrip('.') or 'TOML'} ({exc})") from exc
+        return cls.from_dict(data)
+
+
+def field_names() -> tuple[str, ...]:
+    """Every setting of :class:`PipelineConfig`, in declaration order."""
+    return tuple(f.name for f in dataclasses.fields(PipelineConfig))
+
+
+def config_fields() -> tuple[dataclasses.Field[Any], ...]:
+    return dataclasses.fields(PipelineConfig)
+
+
+_GENERATION_FIELDS = {f.name: f for f in dataclasses.fields(GenerationSettings)}
+
+
+def generation_settings(value: Any, where: str) -> GenerationSettings:
+    """A :class:`GenerationSettings` from itself or a mapping; bad keys name ``where``."""
+    if isinstance(value, GenerationSettings):
+        return value
+    if value is None:
+        return GenerationSettings()
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table of generation settings")
+    unknown = sorted(set(value) - set(_GENERATION_FIELDS))
+    if unknown:
+        raise ConfigError(
+            f"{where}: unknown generation setting(s) {', '.join(unknown)} "
+            f"(known: {', '.join(_GENERATION_FIELDS)})"
+        )
+    checked: dict[str, Any] = {}
+    for key, v in value.items():
+        if v is None:
+            continue
+        want = float if key == "length_penalty" else bool if key == "do_sample" else int
+        if want is float and isinstance(v, int) and not isinstance(v, bool):
+            v = float(v)
+        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+            raise ConfigError(f"{where}.{key} must be {want.__name__}, got {v!r}")
+        if want is int and v < 0:
+            raise ConfigError(f"{where}.{key} must be >= 0, got {v}")
+        checked[key] = v
+    settings = GenerationSettings(**checked)
+    lo, hi = settings.min_new_tokens, settings.max_new_tokens
+    if lo is not None and hi is not None and lo > hi:
+        raise ConfigError(f"{where}: min_new_tokens {lo} is larger than max_new_tokens {hi}")
+    return settings
+
+
+def _check(f: dataclasses.Field[Any], value: Any) -> Any:
+    """Validate (and lightly normalise) one field's value."""
+    meta = f.metadata
+    kind, name = meta["kind"], f.name
+    if value is None and meta["nullable"]:
+        return None
+    if value is None and meta["none_as"] is not None:
+        return meta["none_as"]
+    if kind == GENERATION:
+        return generation_settings(value, name)
+    if kind == MAPPING:
+        if value is None:
+            return {}
+        if not isinstance(value, Mapping):
+            raise ConfigError(f"{name} must be a table, got {type(value).__name__}")
+        return dict(value)
+    if value is None:
+        raise ConfigError(f"{name} must be set")
+    if kind in (STR, CHOICE):
+        if isinstance(value, Path):
+            value = str(value)
+        if not isinstance(value, str):
+            raise ConfigError(f"{name} must be a string, got {value!r}")
+        if kind == STR and meta["nullable"] and not value.strip():
+            return None  # an empty model box means "the default"
+        if kind == CHOICE and value not in meta["choices"]:
+            noun = name.replace("_", " ") + (" method" if name == "extractive" else "")
+            raise ConfigError(
+                f"{name}: unknown {noun} '{value}' (use one of {', '.join(meta['choices'])})"
+            )
+        return value
+    if kind == INT:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ConfigError(f"{name} must be an integer, got {value!r}")
+        if meta["min"] is not None and value < meta["min"]:
+            raise ConfigError(f"{name} must be at least {meta['min']}, got {value}")
+        return value
+    if kind == BOOL:
+        if not isinstance(value, bool):
+            raise ConfigError(f"{name} must be true or false, got {value!r}")
+        return value
+    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+
+
+def parse_assignment(text: str) -> tuple[list[str], Any]:
+    """``key=value`` or ``section.key=value`` (``--set``): the key path and the value,
+    read as JSON when it parses (numbers, true/false, null), else as a string."""
+    key, sep, raw = text.partition("=")
+    if not sep or not key.strip():
+        raise ConfigError(f"--set expects KEY=VALUE, got {text!r}")
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    return key.strip().split("."), value
+
+
+def apply_assignments(data: dict[str, Any], assignments: list[str]) -> dict[str, Any]:
+    """``data`` (a :meth:`PipelineConfig.to_dict` shape) with ``--set`` assignments applied."""
+    out = {k: (dict(v) if isinstance(v, Mapping) else v) for k, v in data.items()}
+    for text in assignments:
+        path, value = parse_assignment(text)
+        if path[0] not in field_names():
+            raise ConfigError(
+                f"--set {text}: unknown pipeline setting '{path[0]}' "
+                f"(known: {', '.join(field_names())})"
+            )
+        if len(path) == 1:
+            out[path[0]] = value
+        elif len(path) == 2:
+            section = out.get(path[0])
+            section = dict(section) if isinstance(section, Mapping) else {}
+            section[path[1]] = value
+            out[path[0]] = section
+        else:
+            raise ConfigError(f"--set {text}: use KEY=VALUE or SECTION.KEY=VALUE")
+    return out
+
+
+def merge_settings(base: Mapping[str, Any], changes: Mapping[str, Any]) -> dict[str, Any]:
+    """``base`` with ``changes`` applied; nested tables merge key by key."""
+    out = dict(base)
+    for key, value in changes.items():
+        if isinstance(value, Mapping) and isinstance(out.get(key), Mapping):
+            out[key] = {**out[key], **value}
+        else:
+            out[key] = value
+    return out
