@@ -24,11 +24,13 @@ from tests.conftest import ROOT, SEEDS
 ray = pytest.importorskip("ray")
 pytest.importorskip("pyarrow")
 
+from summarize.config import PipelineConfig  # noqa: E402
 from summarize.distributed import RayOptions, read_results  # noqa: E402
 from summarize.distributed import run as ray_run  # noqa: E402
 from summarize.io import iter_records  # noqa: E402
 from summarize.pipeline import Pipeline  # noqa: E402
 from summarize.testing.corpus import FALLBACK_INDONESIAN  # noqa: E402
+from summarize.types import GenerationSettings  # noqa: E402
 
 N_JSONL = 200
 
@@ -82,13 +84,23 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
     return [str(SEEDS), str(path)]
 
 
-def _config(tiny_models: dict[str, str], backend: str) -> dict[str, Any]:
-    return {"mt_model": tiny_models["marian"], "sum_model": tiny_models["bart"], "backend": backend}
+#: Short outputs keep the tiny random models quick (they rarely stop on their own).
+_SHORT = ["--num-beams", "1", "--max-translation-length", "8", "--max-length", "12"]
 
 
-def _local(paths: list[str], config: dict[str, Any]) -> dict[str, dict[str, Any]]:
+def _config(tiny_models: dict[str, str], backend: str) -> PipelineConfig:
+    return PipelineConfig(
+        mt_model=tiny_models["marian"],
+        sum_model=tiny_models["bart"],
+        backend=backend,
+        translation=GenerationSettings(num_beams=1, max_new_tokens=8),
+        summary=GenerationSettings(num_beams=1, max_new_tokens=12),
+    )
+
+
+def _local(paths: list[str], config: PipelineConfig) -> dict[str, dict[str, Any]]:
     """The local engine's records, as its JSONL writer writes them."""
-    pipe = Pipeline(**config)
+    pipe = Pipeline(config)
     out = {}
     for result in pipe.run(iter_records(paths), batch_size=8):
         out[result.id] = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
@@ -168,6 +180,7 @@ def test_resume_after_kill(
         tiny_models["marian"],
         "--sum-model",
         tiny_models["bart"],
+        *_SHORT,
         "--no-progress",
     ]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
@@ -204,7 +217,7 @@ def test_engine_ray_without_ray_is_a_usage_error(
     result = CliRunner().invoke(
         main,
         ["run", str(SEEDS), "-o", str(tmp_path / "out"), "--engine", "ray"]
-        + ["--mt-model", tiny_models["marian"], "--sum-model", tiny_models["bart"]],
+        + ["--mt-model", tiny_models["marian"], "--sum-model", tiny_models["bart"], *_SHORT],
     )
     assert result.exit_code == 2
     assert "pip install 'summarize[ray]'" in result.output

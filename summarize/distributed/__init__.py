@@ -15,11 +15,11 @@ from __future__ import annotations
 from summarize.distributed.engine import (
     RAY_INSTALL_HINT,
     RayOptions,
-    RunSummary,
     ray_available,
     run,
 )
 from summarize.distributed.output import FORMATS, completed_ids, read_results
+from summarize.types import RunSummary
 
 __all__ = [
     "FORMATS",

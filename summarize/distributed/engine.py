@@ -12,8 +12,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.distributed import output
 from summarize.errors import ConfigError, SummarizeError
+from summarize.types import RunSummary
 
 RAY_INSTALL_HINT = "pip install 'summarize[ray]'"
 #: Environment of the model actors: models load from the cache, never from the hub.
@@ -59,28 +61,6 @@ class RayOptions:
             )
 
 
-@dataclass(frozen=True)
-class RunSummary:
-    """What a run did: the counts of the local engine's summary line."""
-
-    total: int
-    ok: int
-    failed: int
-    skipped: int
-    warned: int
-    elapsed: float
-    load_time: float
-    outdir: str
-
-    def line(self) -> str:
-        """The local engine's closing line."""
-        return (
-            f"{self.ok} ok ({self.warned} with warnings), {self.failed} failed, "
-            f"{self.skipped} skipped as already done; {self.elapsed:.1f}s "
-            f"(model load {self.load_time:.1f}s) -> {self.outdir}"
-        )
-
-
 def ray_available() -> bool:
     try:
         import ray  # noqa: F401
@@ -99,11 +79,11 @@ def _require_ray() -> Any:
     return ray
 
 
-def _config_dict(config: Any) -> dict[str, Any]:
-    """The Pipeline keywords of a configuration (a dict, or an object with ``to_dict``)."""
-    if isinstance(config, Mapping):
-        return dict(config)
-    return dict(config.to_dict())
+def _as_config(config: PipelineConfig | Mapping[str, Any]) -> PipelineConfig:
+    """A ``PipelineConfig`` (a mapping is read as :meth:`PipelineConfig.from_dict` does)."""
+    if isinstance(config, PipelineConfig):
+        return config
+    return PipelineConfig.from_dict(config)
 
 
 def _domain_error(exc: BaseException) -> SummarizeError | None:
@@ -121,13 +101,13 @@ def _domain_error(exc: BaseException) -> SummarizeError | None:
     return None
 
 
-def _check_local_models(config: Mapping[str, Any]) -> None:
+def _check_local_models(config: PipelineConfig) -> None:
     """Fail in the driver, not in N actors, for a model path that does not exist."""
     from summarize.models.loading import local_model_dir
 
-    for key in ("mt_model", "sum_model"):
-        if config.get(key):
-            local_model_dir(str(config[key]))
+    for model in (config.mt_model, config.sum_model):
+        if model:
+            local_model_dir(model)
 
 
 def _init_ray(ray: Any, address: str | None) -> bool:
@@ -160,7 +140,7 @@ def _quiet_ray_data() -> None:
 def run(
     paths: Sequence[str | os.PathLike[str]],
     outdir: str | os.PathLike[str],
-    config: Any,
+    config: PipelineConfig | Mapping[str, Any],
     options: RayOptions | None = None,
     *,
     resume: bool = False,
@@ -168,13 +148,12 @@ def run(
 ) -> RunSummary:
     """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
 
-    ``config`` is a ``PipelineConfig`` or a dict of :class:`~summarize.pipeline.Pipeline`
-    keywords. With ``resume``, ids already in ``outdir`` are skipped. Model problems raise
+    ``config`` is a :class:`~summarize.config.PipelineConfig` (or its ``to_dict`` form). With ``resume``, ids already in ``outdir`` are skipped. Model problems raise
     domain errors; per-record problems are rows with ``error`` set.
     """
     ray = _require_ray()
     options = options or RayOptions()
-    cfg = _config_dict(config)
+    cfg = _as_config(config)
     out = Path(outdir).absolute()
     output.check_outdir(out, resume=resume)
     output.remove_unfinished(out)
@@ -188,8 +167,8 @@ def run(
     from summarize.distributed.prepare import needs_preparation, prepare_models
 
     if needs_preparation(cfg):
-        device = cfg.get("device", "auto") if options.num_gpus_per_actor else "cpu"
-        cfg = prepare_models(cfg, device=device)["config"]
+        device = cfg.device if options.num_gpus_per_actor else "cpu"
+        cfg = prepare_models(cfg, device=device)
     load_time = time.perf_counter() - start
 
     started = _init_ray(ray, options.address)
@@ -218,7 +197,7 @@ def _execute(
     ray: Any,
     paths: Sequence[str | os.PathLike[str]],
     out: Path,
-    cfg: dict[str, Any],
+    cfg: PipelineConfig,
     options: RayOptions,
     done: set[str],
     progress: bool,
@@ -286,5 +265,5 @@ def _execute(
         warned=counts["warned"],
         elapsed=time.perf_counter() - start,
         load_time=load_time,
-        outdir=str(out),
+        target=str(out),
     )

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import json
 import os
-import pickle
 import re
 import subprocess
 import sys
 import tempfile
-from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.errors import (
     BackendNotInstalledError,
     ConfigError,
@@ -40,35 +39,27 @@ _ERRORS: dict[str, type[SummarizeError]] = {
 }
 
 
-def needs_preparation(config: Mapping[str, Any]) -> bool:
+def needs_preparation(config: PipelineConfig) -> bool:
     """Whether the driver has work to do: a hub model to fetch or a model to convert."""
-    from summarize.models import registry
     from summarize.models.loading import local_model_dir
-    from summarize.pipeline import default_sum_model
 
-    if config.get("backend", "transformers") == "ctranslate2":
+    if config.backend == "ctranslate2":
         return True
-    strategy = config.get("strategy", "translate-summarize")
-    models = [config.get("mt_model") or registry.DEFAULT_MT_MODEL]
-    if strategy != "extract-translate":
-        models.append(config.get("sum_model") or default_sum_model(strategy))
+    models = [config.resolved_mt_model, config.resolved_sum_model]
     return any(m and local_model_dir(m) is None for m in models)
 
 
-def prepare_models(config: Mapping[str, Any], *, device: str | None = None) -> dict[str, Any]:
+def prepare_models(config: PipelineConfig, *, device: str | None = None) -> PipelineConfig:
     """Fetch and convert the models of ``config`` in a child process.
 
     ``device`` overrides the configured device for the conversion (the driver may have no
-    GPU while actors do). Returns the configuration to ship to actors (hub models pinned
-    to their commit) and the models' descriptions. Domain errors raised in the child are
-    raised here.
+    GPU while actors do). Returns the configuration to ship to actors: hub models pinned
+    to the commit that was fetched. Domain errors raised in the child are raised here.
     """
-    job = dict(config)
-    if device is not None:
-        job["device"] = device
+    job = config.replace(device=device) if device is not None else config
     with tempfile.TemporaryDirectory(prefix="summarize-prepare-") as tmp:
-        src, dst = Path(tmp) / "config.pickle", Path(tmp) / "result.json"
-        src.write_bytes(pickle.dumps(job))
+        src, dst = Path(tmp) / "config.json", Path(tmp) / "result.json"
+        src.write_text(job.to_json(), encoding="utf-8")
         proc = subprocess.run(
             [sys.executable, "-m", "summarize.distributed.prepare", str(src), str(dst)],
             stdin=subprocess.DEVNULL,
@@ -88,18 +79,19 @@ def prepare_models(config: Mapping[str, Any], *, device: str | None = None) -> d
         if err["type"] == "ModelNotAvailableError":
             raise ModelNotAvailableError(err["model_id"], err["reason"])
         raise _ERRORS.get(err["type"], ModelLoadError)(err["message"])
-    pinned = dict(config)
+    pins: dict[str, str] = {}
     for key, role in (("mt_revision", "translation"), ("sum_revision", "summarization")):
         described = answer["models"].get(role)
-        if described and pinned.get(key) is None and _COMMIT.match(str(described["revision"])):
-            pinned[key] = described["revision"]
-    return {"config": pinned, "models": answer["models"]}
+        if described and getattr(config, key) is None and _COMMIT.match(str(described["revision"])):
+            pins[key] = described["revision"]
+    return config.replace(**pins) if pins else config
 
 
 def _child(src: str, dst: str) -> int:
+    from summarize.config import PipelineConfig
     from summarize.distributed.stages import make_pipeline
 
-    config = pickle.loads(Path(src).read_bytes())
+    config = PipelineConfig.from_dict(json.loads(Path(src).read_text(encoding="utf-8")))
     try:
         pipe = make_pipeline(config).load()
         answer: dict[str, Any] = {"models": pipe.describe()["models"]}

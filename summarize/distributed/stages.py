@@ -19,9 +19,9 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
-from collections.abc import Mapping
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.distributed import output
 
 WORK_COLUMNS = ("id", "skip", "work")
@@ -29,13 +29,20 @@ RESULT_COLUMNS = ("id", "skip", "result")
 DONE_COLUMNS = ("id", "skip", "failed", "warned")
 
 
-def make_pipeline(config: Any) -> Any:
-    """A Pipeline from a configuration: a ``PipelineConfig`` or a dict of Pipeline keywords."""
+def make_pipeline(config: PipelineConfig) -> Any:
+    """The Pipeline of a (shipped, unpickled) configuration; loads nothing yet."""
     from summarize.pipeline import Pipeline
 
-    if isinstance(config, Mapping):
-        return Pipeline(**dict(config))
     return Pipeline(config)
+
+
+def actor_config(config: PipelineConfig, threads: int | None) -> PipelineConfig:
+    """``config`` with its models capped at ``threads`` CPU threads (unless it sets its
+    own): one CTranslate2 worker of ``threads`` threads, or torch's thread count."""
+    if not threads or config.backend != "ctranslate2":
+        return config
+    options = {"inter_threads": 1, "intra_threads": threads, **dict(config.backend_options)}
+    return config.replace(backend_options=options)
 
 
 def _table(columns: dict[str, list[Any]], types: dict[str, Any]) -> Any:
@@ -45,7 +52,7 @@ def _table(columns: dict[str, list[Any]], types: dict[str, Any]) -> Any:
     return pa.Table.from_pydict(columns, schema=schema)
 
 
-def prepare_stage(batch: Any, config: Any, skip: frozenset[str] | None = None) -> Any:
+def prepare_stage(batch: Any, config: PipelineConfig, skip: frozenset[str] | None = None) -> Any:
     """Records in (``id``, ``record``), prepared work out (``id``, ``skip``, ``work``)."""
     import pyarrow as pa
 
@@ -73,18 +80,12 @@ class ModelStage:
     torch's thread count), so N actors on one machine do not each take every core.
     """
 
-    def __init__(self, config: Any, threads: int | None = None) -> None:
-        self.pipeline = make_pipeline(config)
-        if threads:
-            if self.pipeline.backend == "ctranslate2":
-                opts = self.pipeline.backend_options
-                opts.setdefault("inter_threads", 1)
-                opts.setdefault("intra_threads", threads)
-            else:
-                import torch
+    def __init__(self, config: PipelineConfig, threads: int | None = None) -> None:
+        if threads and config.backend != "ctranslate2":
+            import torch
 
-                torch.set_num_threads(threads)
-        self.pipeline.load()
+            torch.set_num_threads(threads)
+        self.pipeline = make_pipeline(actor_config(config, threads)).load()
 
     def __call__(self, batch: Any) -> Any:
         import pyarrow as pa
