@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -145,6 +145,7 @@ def run(
     *,
     resume: bool = False,
     progress: bool = False,
+    on_batch: Callable[[int], None] | None = None,
 ) -> RunSummary:
     """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
 
@@ -173,7 +174,7 @@ def run(
 
     started = _init_ray(ray, options.address)
     try:
-        return _execute(ray, paths, out, cfg, options, done, progress, start, load_time)
+        return _execute(ray, paths, out, cfg, options, done, progress, on_batch, start, load_time)
     except SummarizeError:
         raise
     except Exception as exc:
@@ -201,6 +202,7 @@ def _execute(
     options: RayOptions,
     done: set[str],
     progress: bool,
+    on_batch: Callable[[int], None] | None,
     start: float,
     load_time: float,
 ) -> RunSummary:
@@ -217,7 +219,9 @@ def _execute(
     total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
     actor_cpus = _actor_cpus(ray, options)
     # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
-    ds = ray.data.read_datasource(RecordsDatasource(str_paths), num_cpus=_STAGE_CPUS / 4)
+    ds = ray.data.read_datasource(
+        RecordsDatasource(str_paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
+    )
     ds = ds.map_batches(
         prepare_stage,
         batch_format="pyarrow",
@@ -257,6 +261,8 @@ def _execute(
                     counts["ok"] += 1
                     counts["warned"] += bool(row["warned"])
             bar.update(len(rows))
+            if on_batch is not None:
+                on_batch(len(rows))
     return RunSummary(
         total=total,
         ok=counts["ok"],

@@ -23,8 +23,6 @@ from ray.data.datasource import FileBasedDatasource
 
 from summarize import io as sio
 
-#: Records per block a read task emits (blocks are the unit Ray moves between stages).
-ROWS_PER_BLOCK = 256
 RECORD_SCHEMA = pa.schema([pa.field("id", pa.string()), pa.field("record", pa.binary())])
 COUNT_SCHEMA = pa.schema([pa.field("n", pa.int64())])
 
@@ -48,9 +46,16 @@ class _Unreadable:
 
 
 class RecordsDatasource(FileBasedDatasource):  # type: ignore[misc]
-    """Records (or, with ``count_only``, record counts) of the given input paths."""
+    """Records (or, with ``count_only``, record counts) of the given input paths,
+    ``rows_per_block`` records per block."""
 
-    def __init__(self, paths: Sequence[str | os.PathLike[str]], *, count_only: bool = False):
+    def __init__(
+        self,
+        paths: Sequence[str | os.PathLike[str]],
+        *,
+        rows_per_block: int = 64,
+        count_only: bool = False,
+    ):
         files = [str(p.resolve()) for p in sio.input_files(paths)]
         if not files:
             from summarize.errors import ConfigError
@@ -59,6 +64,9 @@ class RecordsDatasource(FileBasedDatasource):  # type: ignore[misc]
         super().__init__(files)
         self._roots = _display_roots(paths)
         self._count_only = count_only
+        # Blocks are what Ray hands from stage to stage: about one model batch each, so
+        # that every actor of the pool gets work even from a single input file.
+        self._rows_per_block = max(rows_per_block, 1)
 
     def _display(self, path: str) -> Path:
         """The path as the local reader names it (relative inputs stay relative)."""
@@ -107,7 +115,7 @@ class RecordsDatasource(FileBasedDatasource):  # type: ignore[misc]
         for record in records:
             ids.append(str(record.get("id")))
             payloads.append(pickle.dumps(record, protocol=pickle.HIGHEST_PROTOCOL))
-            if len(ids) >= ROWS_PER_BLOCK:
+            if len(ids) >= self._rows_per_block:
                 yield pa.Table.from_pydict({"id": ids, "record": payloads}, schema=RECORD_SCHEMA)
                 ids, payloads = [], []
         if ids:
