@@ -156,7 +156,7 @@ def _local_child(spec: dict[str, Any]) -> dict[str, Any]:
     start = time.perf_counter()
     pipe.load()
     load_s = time.perf_counter() - start
-    out = {"engine": "local", "load_s": round(load_s, 2), "runs": []}
+    out: dict[str, Any] = {"engine": "local", "load_s": round(load_s, 2), "runs": []}
     for path in spec["inputs"]:
         reset_peak()
         n = 0
