@@ -377,7 +377,7 @@ def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
     from summarize.bench.run import _in_subprocess
     from summarize.bench.workload import build_workload
 
-    models = _in_subprocess("summarize.bench.models:ensure_bench_models", None)
+    models = _in_subprocess("summarize.bench.models:ensure_bench_models", None, ["opus-mt-id-en"])
     records = build_workload(articles)
     path = str(write_jsonl(records, tmp / "real.jsonl"))
     spec = {
