@@ -1,6 +1,7 @@
 """``python -m summarize.bench --scale``: the local engine vs the Ray engine as input grows.
 
-Part 1, tiny models: short synthetic articles (two shuffled seed-corpus sentences each,
+Part 1, tiny models (CTranslate2 int8, so that the engines' own costs are visible beside
+the models'): short synthetic articles (two shuffled seed-corpus sentences each,
 so the sentence cache cannot serve them) at three sizes. For each engine and size it
 reports articles/s over the whole run, the cost per article in the steady state (the
 time after the first results came back, divided by the articles after them: model
@@ -96,6 +97,7 @@ class ActorWatch:
     def __init__(self, interval: float = 0.5) -> None:
         self.interval = interval
         self.peaks: dict[int, float] = {}
+        self._before: set[int] = set()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
 
@@ -113,12 +115,14 @@ class ActorWatch:
                     title = fh.read(200)
             except OSError:
                 continue
-            if b"MapBatches(ModelStage)" in title:
+            if b"MapBatches(ModelStage)" in title and int(entry) not in self._before:
                 mb = _status_mb(entry, "VmHWM")
                 if mb is not None:
                     self.peaks[int(entry)] = max(mb, self.peaks.get(int(entry), 0.0))
 
     def __enter__(self) -> ActorWatch:
+        self.sample()  # actors of an earlier run that are still exiting are not this run's
+        self._before, self.peaks = set(self.peaks), {}
         self._thread.start()
         return self
 
@@ -344,11 +348,11 @@ def run_scale(
             "strategy": "translate-summarize",
             "mt_model": paths["marian"],
             "sum_model": paths["bart"],
-            "backend": "transformers",
+            "backend": "ctranslate2",
             "settings": TINY_SETTINGS,
             "inputs": inputs,
-            "batch_size": 16,
-            "rows_per_file": 1000,
+            "batch_size": 32,
+            "rows_per_file": 100,
             "actors": 2,
             "cpus": cpus,
         }
@@ -387,7 +391,7 @@ def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
         "settings": REAL_SETTINGS,
         "inputs": [path],
         "batch_size": 4,
-        "rows_per_file": 1000,
+        "rows_per_file": 8,
         "actors": 2,
         "cpus": cpus,
     }
