@@ -4,9 +4,11 @@ Part 1, tiny models (CTranslate2 int8, so that the engines' own costs are visibl
 the models'): short synthetic articles (two shuffled seed-corpus sentences each,
 so the sentence cache cannot serve them) at three sizes. For each engine and size it
 reports articles/s over the whole run, the cost per article in the steady state (the
-time after the first results came back, divided by the articles after them: model
-loading and Ray's start-up are fixed costs, not per-article ones), and peak memory
-(``VmHWM``) of the driver and of each Ray actor.
+time after the first batch came back, divided by the articles after it: model loading
+and Ray's start-up are fixed costs, not per-article ones; Ray writes one part file per
+batch here so the driver hears of every batch), and peak memory (``VmHWM``) of the
+driver and of each Ray actor. Each size runs three times (the median is shown; the
+machine is shared, so single runs are noisy).
 
 Part 2, the real-size random opus-mt model (:mod:`summarize.bench.models`), translation
 only (``extract-translate`` with the full translation), CTranslate2 int8: the local
@@ -161,17 +163,38 @@ def _local_child(spec: dict[str, Any]) -> dict[str, Any]:
     pipe.load()
     load_s = time.perf_counter() - start
     out: dict[str, Any] = {"engine": "local", "load_s": round(load_s, 2), "runs": []}
+    warmup = synthetic_articles(2 * spec["batch_size"], seed=-1)
+    list(pipe.run(warmup, batch_size=spec["batch_size"]))  # first-call costs are not per article
     for path in spec["inputs"]:
         reset_peak()
-        n = 0
-        first_at = first_n = None
-        start = time.perf_counter()
-        for _result in pipe.run(iter_records([path]), batch_size=spec["batch_size"]):
-            n += 1
-            if first_at is None and n >= spec["batch_size"]:
-                first_at, first_n = time.perf_counter(), n
-        end = time.perf_counter()
-        out["runs"].append(_figures(n, start, end, first_at, first_n, peak_mb(), {}))
+        reps = []
+        for _ in range(spec["repeats"]):
+            n = 0
+            first_at = first_n = None
+            start = time.perf_counter()
+            for _result in pipe.run(iter_records([path]), batch_size=spec["batch_size"]):
+                n += 1
+                if first_at is None and n >= spec["batch_size"]:
+                    first_at, first_n = time.perf_counter(), n
+            end = time.perf_counter()
+            reps.append(_figures(n, start, end, first_at, first_n, None, {}))
+        out["runs"].append(_median(reps, peak_mb()))
+    return out
+
+
+def _median(reps: list[dict[str, Any]], driver_peak: float | None) -> dict[str, Any]:
+    """The repetitions of one size: median time and cost, the peak memory over all."""
+    import statistics
+
+    out = dict(reps[0])
+    for key in ("seconds", "articles_per_s", "steady_ms_per_article"):
+        values = [r[key] for r in reps if r[key] is not None]
+        out[key] = round(statistics.median(values), 2) if values else None
+    out["repeats"] = len(reps)
+    out["steady_ms_all"] = [r["steady_ms_per_article"] for r in reps]
+    out["driver_peak_mb"] = round(driver_peak, 1) if driver_peak else None
+    if "actor_peak_mb" in out:
+        out["actor_peak_mb"] = max((r["actor_peak_mb"] for r in reps), key=lambda a: max(a or [0]))
     return out
 
 
@@ -202,19 +225,21 @@ def _ray_child(spec: dict[str, Any]) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmp:
         for k, path in enumerate(spec["inputs"]):
             reset_peak()
-            first = _FirstBatch()
-            start = time.perf_counter()
-            with ActorWatch() as watch:
-                summary = ray_engine.run(
-                    [path], Path(tmp) / f"out{k}", _config(spec), options, on_batch=first
+            reps = []
+            for rep in range(spec["repeats"]):
+                first = _FirstBatch()
+                start = time.perf_counter()
+                with ActorWatch() as watch:
+                    summary = ray_engine.run(
+                        [path], Path(tmp) / f"out{k}-{rep}", _config(spec), options, on_batch=first
+                    )
+                end = time.perf_counter()
+                n = summary.ok + summary.failed
+                actors = sorted(round(v, 1) for v in watch.peaks.values())
+                reps.append(
+                    _figures(n, start, end, first.at, first.n, None, {"actor_peak_mb": actors})
                 )
-            end = time.perf_counter()
-            n = summary.ok + summary.failed
-            first_at, first_n = first.at, first.n
-            actors = sorted(round(v, 1) for v in watch.peaks.values())
-            out["runs"].append(
-                _figures(n, start, end, first_at, first_n, peak_mb(), {"actor_peak_mb": actors})
-            )
+            out["runs"].append(_median(reps, peak_mb()))
     ray.shutdown()
     return out
 
@@ -277,7 +302,11 @@ def _spread(values: list[float]) -> float | None:
 
 
 def render(report: dict[str, Any]) -> str:
-    lines = ["Scale benchmark (tiny models): local engine vs Ray", ""]
+    lines = [
+        "Scale benchmark: local engine vs Ray, tiny models on CTranslate2 int8, "
+        f"median of {report['repeats']} runs per size, {report['cpus']} cores",
+        "",
+    ]
     lines.append(
         f"{'engine':<6} {'articles':>8} {'wall s':>8} {'art/s':>8} {'steady ms/art':>14} "
         f"{'driver MB':>10}  actor peak MB"
@@ -323,6 +352,7 @@ def run_scale(
     *,
     real: bool = True,
     real_articles: int = REAL_ARTICLES,
+    repeats: int = 3,
     tiny_dir: str | None = None,
     output_dir: str | None = None,
 ) -> dict[str, Any]:
@@ -337,7 +367,7 @@ def run_scale(
 
         tiny = str(cache_root() / "tiny")
     paths = _in_subprocess("summarize.testing:build_tiny_models", tiny, ["marian", "bart"])
-    report: dict[str, Any] = {"sizes": list(sizes), "cpus": cpus}
+    report: dict[str, Any] = {"sizes": list(sizes), "cpus": cpus, "repeats": repeats}
     with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmpdir:
         tmp = Path(tmpdir)
         inputs = [
@@ -352,7 +382,8 @@ def run_scale(
             "settings": TINY_SETTINGS,
             "inputs": inputs,
             "batch_size": 32,
-            "rows_per_file": 100,
+            "rows_per_file": 32,  # one part file per model batch: the driver hears of each
+            "repeats": repeats,
             "actors": 2,
             "cpus": cpus,
         }
@@ -391,7 +422,8 @@ def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
         "settings": REAL_SETTINGS,
         "inputs": [path],
         "batch_size": 4,
-        "rows_per_file": 8,
+        "rows_per_file": 4,
+        "repeats": 1,
         "actors": 2,
         "cpus": cpus,
     }
@@ -423,7 +455,12 @@ def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
 def main(quick: bool = False, output_dir: str | None = None) -> int:
     """``--scale``: the full run, or with ``quick`` small sizes (a smoke test)."""
     sizes = (20, 80, 400) if quick else SIZES
-    report = run_scale(sizes, real_articles=8 if quick else REAL_ARTICLES, output_dir=output_dir)
+    report = run_scale(
+        sizes,
+        real_articles=8 if quick else REAL_ARTICLES,
+        repeats=1 if quick else 3,
+        output_dir=output_dir,
+    )
     print(render(report))
     return 0
 
