@@ -22,7 +22,10 @@ _LAZY = {
     "STRATEGIES": "summarize.strategies",
     "PipelineConfig": "summarize.config",
     "prepare_article": "summarize.text",
-    "load_engine": "summarize.models",
+    "load_engine": "summarize.engines",
+    "StoryIndex": "summarize.stories",
+    "group_stories": "summarize.stories",
+    "build_digest": "summarize.digest",
 }
 
 from summarize.errors import (  # noqa: E402
@@ -30,6 +33,7 @@ from summarize.errors import (  # noqa: E402
     BinaryInputError,
     ConfigError,
     EmptyInputError,
+    FetchError,
     InputError,
     InputTooLargeError,
     MalformedRecordError,
@@ -54,6 +58,9 @@ __all__ = [
     "PipelineConfig",
     "prepare_article",
     "load_engine",
+    "StoryIndex",
+    "group_stories",
+    "build_digest",
     "AlignedSentence",
     "GenerationSettings",
     "PreparedArticle",
@@ -61,6 +68,7 @@ __all__ = [
     "SummarizeError",
     "InputError",
     "EmptyInputError",
+    "FetchError",
     "BinaryInputError",
     "InputTooLargeError",
     "MalformedRecordError",
@@ -72,8 +80,10 @@ __all__ = [
 
 if TYPE_CHECKING:  # pragma: no cover
     from summarize.config import PipelineConfig
-    from summarize.models import load_engine
+    from summarize.digest import build_digest
+    from summarize.engines import load_engine
     from summarize.pipeline import Pipeline, process_batch, summarize, translate
+    from summarize.stories import StoryIndex, group_stories
     from summarize.strategies import STRATEGIES
     from summarize.text import prepare_article
 

@@ -53,10 +53,14 @@ def main() -> None:
       summarize run seeds/ -o out.jsonl
       summarize run articles.jsonl -o out.jsonl --resume --batch-size 16
       summarize run seeds/ --strategy extract-translate --extractive textrank
+      summarize digest seeds/ -o digest.md   # one English summary per story
       summarize models pull            # fetch the default models for offline use
       summarize eval indosum-baselines
       summarize demo --port 7860
     """
+
+
+FEED_HELP = "RSS/Atom feed URL: process its items (repeatable; with --resume only new items)."
 
 
 #: ``run``'s Ray options: name -> (flag, click type, help). ``None`` means "not given".
@@ -110,7 +114,8 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True))
+@click.argument("paths", nargs=-1)
+@click.option("--feed", "feeds", multiple=True, metavar="URL", help=FEED_HELP)
 @click.option(
     "-o",
     "--output",
@@ -140,6 +145,7 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
 def run(
     paths: tuple[str, ...],
+    feeds: tuple[str, ...],
     output: str,
     resume: bool,
     batch_size: int,
@@ -152,11 +158,16 @@ def run(
 
     PATHS are .txt/.html files, directories (read recursively), JSONL files
     (one {"id", "title", "text"} object per line), CSV or Parquet files with the
-    same columns. Results stream to the output as each batch finishes.
+    same columns, http(s) URLs of news pages, or text files of URLs (one per line).
+    Web pages go through trafilatura; a link that cannot be fetched is a failed
+    record. Results stream to the output as each batch finishes; each gets
+    "story" (the id of the first article of the same story) and "duplicate_of"
+    (an earlier near-copy, if any).
 
     --engine ray runs the same pipeline on Ray Data (this machine or the cluster
     at --ray-address / RAY_ADDRESS) and writes Parquet (or JSONL) part files
-    into the -o directory; see docs/scale.md.
+    into the -o directory (files and directories only; no story grouping); see
+    docs/scale.md.
 
     \b
     Examples:
@@ -165,15 +176,20 @@ def run(
       summarize run seeds/ --mt-model ./models/opus-mt-id-en --device cuda
       summarize run big.jsonl -o out.jsonl --backend ctranslate2 --inter-threads 2
       summarize run seeds/ -s extract-translate --extractive textrank --sentences 2
+      summarize run https://example.com/berita/1 urls.txt -o out.jsonl
+      summarize run --feed https://example.com/rss -o feed.jsonl --resume   # new items only
       summarize run big.jsonl -o out/ --engine ray --actors 4 --backend ctranslate2
 
     Exit status: 0 all records ok, 1 some records failed (see their "error"
     field), 2 usage error, 3 model/backend error, 130 interrupted (Ctrl-C;
     what was written stays, --resume continues).
     """
+    from summarize.errors import FeedError
     from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
     from summarize.pipeline import Pipeline
     from summarize.types import RunSummary
+    from summarize.stories import StoryIndex
+    from summarize.web import iter_feed_records
 
     ray_settings = pop_ray_options(options, engine)
     config = pipeline_config(pop_pipeline_options(options))
@@ -181,29 +197,46 @@ def run(
         click.echo(json.dumps(config.to_dict(), indent=2, ensure_ascii=False))
         return
     if engine == "ray":
+        if feeds:
+            raise click.UsageError("--feed needs the local engine")
+        _check_inputs(paths, feeds)
         _run_ray(paths, output, config, ray_settings, batch_size, resume, progress)
         return
     if output != "-" and os.path.isdir(output):
         raise click.UsageError(f"-o {output} is a directory (only --engine ray writes one)")
+    _check_inputs(paths, feeds)
     if resume and output == "-":
         raise click.UsageError("--resume needs an output file (-o FILE)")
     pipeline = Pipeline(config)
     done = completed_ids(output) if resume else set()
+    stories = StoryIndex()
+    if resume:
+        _index_previous_results(stories, output)
     start = time.perf_counter()
     pipeline.load()
     load_time = time.perf_counter() - start
     for warning in pipeline.license_warnings():
         click.echo(f"Warning: {warning}", err=True)
-    total = count_records(paths)
+    total = None if feeds else count_records(paths)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
 
+    def skip(record_id: str) -> bool:
+        if record_id not in done:
+            return False
+        counts["skipped"] += 1
+        bar.update(1)
+        return True
+
     def pending() -> Iterator[dict[str, Any]]:
-        for record in iter_records(paths):
-            if str(record.get("id")) in done:
-                counts["skipped"] += 1
-                bar.update(1)
-                continue
-            yield record
+        for feed in feeds:
+            try:
+                yield from iter_feed_records(feed, skip=skip)
+            except FeedError as exc:
+                counts["failed"] += 1
+                click.echo(f"Error: {exc}", err=True)
+        for record in iter_records(paths, skip=skip):  # URLs in ``done`` are not fetched
+            if not skip(str(record.get("id"))):
+                yield record
 
     from tqdm import tqdm
 
@@ -226,6 +259,7 @@ def run(
             for result in pipeline.run(
                 pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
             ):
+                result = _with_story(stories, result)
                 writer.write(result.to_dict())
                 if result.error:
                     counts["failed"] += 1
@@ -274,8 +308,12 @@ def _run_ray(
     from summarize.distributed import RayOptions
     from summarize.distributed import run as run_on_ray
 
+    from summarize.web import is_url
+
     if output == "-":
         raise click.UsageError("--engine ray needs an output directory (-o DIR)")
+    if any(is_url(p) for p in paths):
+        raise click.UsageError("--engine ray reads files and directories, not URLs")
     summary = run_on_ray(
         list(paths),
         output,
@@ -287,6 +325,170 @@ def _run_ray(
     click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(EXIT_FAILED_RECORDS)
+
+
+@main.command()
+@click.argument("paths", nargs=-1)
+@click.option(
+    "--feed",
+    "feeds",
+    multiple=True,
+    metavar="URL",
+    help="RSS/Atom feed URL whose items go into the digest (repeatable).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, allow_dash=True),
+    default="-",
+    show_default=True,
+    help="Digest file ('-' for stdout).",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["markdown", "jsonl"]),
+    default=None,
+    help="Output format  [default: jsonl for a .jsonl output, else markdown]",
+)
+@click.option(
+    "--max-sentences",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help="Sentences picked across a story's articles before summarising.",
+)
+@pipeline_options()
+@click.option(
+    "--batch-size",
+    "-b",
+    type=click.IntRange(1),
+    default=8,
+    show_default=True,
+    help="Stories summarised per batch.",
+)
+def digest(
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    output: str,
+    fmt: str | None,
+    max_sentences: int,
+    batch_size: int,
+    **options: Any,
+) -> None:
+    """Group articles into stories and write one English summary per story.
+
+    PATHS are what `summarize run` reads (files, directories, URLs, files of
+    URLs) plus --feed URLs. Articles that report the same story (MinHash LSH over
+    word shingles, checked exactly) are merged: non-redundant sentences are picked
+    across them and summarised through the pipeline. Each story lists its sources
+    (title, link, site, date), and each summary sentence names the article it
+    came from. Stories are ordered by number of articles, then date.
+
+    \b
+    Examples:
+      summarize digest seeds/ -o digest.md
+      summarize digest urls.txt --feed https://example.com/rss -o digest.md
+      summarize digest seeds/ --format jsonl -o digest.jsonl
+
+    Exit status: 0 ok, 1 some inputs or stories failed (listed in the digest),
+    2 usage error, 3 model/backend error.
+    """
+    from pathlib import Path
+
+    from summarize.digest import build_digest, to_markdown
+    from summarize.errors import FeedError
+    from summarize.io import iter_records
+    from summarize.pipeline import Pipeline
+    from summarize.web import iter_feed_records
+
+    config = pipeline_config(pop_pipeline_options(options))
+    _check_inputs(paths, feeds)
+    if fmt is None:
+        fmt = "jsonl" if output.lower().endswith((".jsonl", ".ndjson")) else "markdown"
+    start = time.perf_counter()
+    pipeline = Pipeline(config)
+    pipeline.load()
+    feed_errors: list[str] = []
+
+    def records() -> Iterator[dict[str, Any]]:
+        for feed in feeds:
+            try:
+                yield from iter_feed_records(feed)
+            except FeedError as exc:
+                feed_errors.append(str(exc))
+                click.echo(f"Error: {exc}", err=True)
+        yield from iter_records(paths)
+
+    result = build_digest(records(), pipeline, max_sentences=max_sentences, batch_size=batch_size)
+    if fmt == "markdown":
+        text = to_markdown(result)
+    else:
+        lines = [json.dumps(s.to_dict(), ensure_ascii=False) for s in result.stories]
+        lines += [
+            json.dumps({"failed": rid, "error": error}, ensure_ascii=False)
+            for rid, error in result.failed
+        ]
+        text = "\n".join(lines) + "\n"
+    if output == "-":
+        click.echo(text, nl=False)
+    else:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text, encoding="utf-8")
+    failed_stories = sum(1 for s in result.stories if s.error)
+    target = "stdout" if output == "-" else output
+    click.echo(
+        f"{len(result.stories)} stories from {result.articles} articles "
+        f"({len(result.failed)} inputs failed, {failed_stories} summaries failed); "
+        f"{time.perf_counter() - start:.1f}s -> {target}",
+        err=True,
+    )
+    if result.failed or failed_stories or feed_errors:
+        sys.exit(EXIT_FAILED_RECORDS)
+
+
+def _check_inputs(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
+    """Usage errors before any model loads: no input, a missing file, a bad feed URL."""
+    from pathlib import Path
+
+    from summarize.web import is_url
+
+    if not paths and not feeds:
+        raise click.UsageError("give PATHS (files, directories, URLs) or --feed URL")
+    for path in paths:
+        if not is_url(path) and not Path(path).exists():
+            raise click.BadParameter(f"'{path}' does not exist.", param_hint="PATHS")
+    for feed in feeds:
+        if not is_url(feed):
+            raise click.BadParameter(f"'{feed}' is not an http(s) URL.", param_hint="--feed")
+
+
+def _with_story(index: Any, result: Any) -> Any:
+    """``result`` with ``story``/``duplicate_of`` from the story index (not for failures)."""
+    import dataclasses
+
+    if result.error or not result.source or result.id in index:
+        return result
+    found = index.add(result.id, result.source)
+    return dataclasses.replace(result, story=found.story, duplicate_of=found.duplicate_of)
+
+
+def _index_previous_results(index: Any, output: str) -> None:
+    """Put the sources of an output file's results into the story index (``--resume``)."""
+    from pathlib import Path
+
+    path = Path(output)
+    if not path.exists():
+        return
+    with path.open(encoding="utf-8") as fh:
+        for line in fh:
+            try:
+                obj = json.loads(line)
+            except json.JSONDecodeError:
+                continue
+            if isinstance(obj, dict) and obj.get("source") and not obj.get("error"):
+                if str(obj.get("id")) not in index:
+                    index.add(str(obj.get("id")), str(obj["source"]))
 
 
 @main.group()

@@ -21,9 +21,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.engines.factory import BACKENDS, DEVICES, DTYPES
 from summarize.errors import ConfigError
 from summarize.models import registry
-from summarize.models.loading import BACKENDS, DEVICES, DTYPES
 from summarize.strategies import DEFAULT_STRATEGY, EXTRACTIVE_METHODS, STRATEGIES, get_strategy
 from summarize.types import GenerationSettings
 

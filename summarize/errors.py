@@ -58,3 +58,51 @@ class ModelLoadError(SummarizeError):
 
 class BackendNotInstalledError(SummarizeError):
     """An optional backend (e.g. ctranslate2) was requested but is not installed."""
+
+
+class NothingExtractedError(EmptyInputError):
+    """A web page was fetched but has no extractable article text."""
+
+
+class FetchError(InputError):
+    """A URL could not be fetched (one record fails; the job goes on)."""
+
+    def __init__(self, message: str, url: str = "") -> None:
+        super().__init__(message)
+        self.url = url
+
+
+class InvalidUrlError(FetchError):
+    """The URL is malformed or its scheme is not http/https."""
+
+
+class NetworkError(FetchError):
+    """The connection failed (refused, reset, TLS error...)."""
+
+
+class DnsError(NetworkError):
+    """The host name could not be resolved."""
+
+
+class FetchTimeoutError(FetchError):
+    """The server did not answer (or finish answering) in time."""
+
+
+class HttpStatusError(FetchError):
+    """The server answered with a 4xx/5xx status."""
+
+    def __init__(self, message: str, url: str = "", status: int = 0) -> None:
+        super().__init__(message, url)
+        self.status = status
+
+
+class NotHtmlError(FetchError):
+    """The response is not an HTML page (a PDF, an image, JSON...)."""
+
+
+class ResponseTooLargeError(FetchError, InputTooLargeError):
+    """The response is larger than the configured size cap."""
+
+
+class FeedError(FetchError):
+    """A feed could not be fetched or parsed as RSS/Atom."""

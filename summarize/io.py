@@ -14,7 +14,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any, BinaryIO
 
@@ -59,14 +59,26 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
             raise ConfigError(f"no such file or directory: {path}")
 
 
-def iter_records(paths: Iterable[str | os.PathLike[str]]) -> Iterator[dict[str, Any]]:
+def iter_records(
+    paths: Iterable[str | os.PathLike[str]],
+    *,
+    skip: Collection[str] | Callable[[str], bool] = (),
+) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL, CSV and Parquet.
+
+    http(s) URLs and text files of URLs are read by :mod:`summarize.web` (first; id =
+    the URL; ids in ``skip`` are not fetched).
 
     A text file's id is its name without suffix. JSONL/CSV/Parquet rows take their ``id``
     column, or ``<file stem>:<line>`` without one. Unreadable rows and files become
     records with an ``_error`` key so they are reported, not dropped.
     """
-    for path in _files(list(paths)):
+    from summarize.web.reader import split_web_sources
+
+    local, web = split_web_sources(paths, skip=skip)
+    files = list(_files(local))  # a missing path fails before any URL is fetched
+    yield from web
+    for path in files:
         try:
             fh = path.open("rb")
         except OSError as exc:
@@ -182,9 +194,11 @@ def _iter_parquet(path: Path, fh: BinaryIO) -> Iterator[dict[str, Any]]:
 
 def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     """A quick count of the records ``iter_records`` will yield (for progress bars)."""
-    total = 0
+    from summarize.web.reader import count_web_sources
+
+    local, total = count_web_sources(paths)
     try:
-        for path in _files(list(paths)):
+        for path in _files(local):
             with path.open("rb") as fh:
                 total += count_file_records(path, fh)
     except (OSError, ConfigError):

@@ -197,7 +197,7 @@ class Pipeline:
 
     # -- loading ------------------------------------------------------------
     def _engine(self, model_id: str, revision: str | None) -> Engine:
-        from summarize.models.loading import load_engine
+        from summarize.engines.factory import load_engine
 
         return load_engine(
             model_id,
@@ -212,18 +212,13 @@ class Pipeline:
     def check(self) -> Pipeline:
         """Cheap checks before any model loads (a server checks at start-up): model
         directories exist and the backend is installed. Raises what :meth:`load` would."""
-        import importlib.util
-
-        from summarize.models.loading import local_model_dir
+        from summarize.engines.factory import require_backend
+        from summarize.models.hub import local_model_dir
 
         for model in (self.mt_model, self.sum_model):
             if model:
                 local_model_dir(model)
-        if self.config.backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
-            raise BackendNotInstalledError(
-                "the ctranslate2 backend needs the 'ctranslate2' package: "
-                "pip install 'summarize[fast]'"
-            )
+        require_backend(self.config.backend)
         return self
 
     @property
@@ -325,7 +320,13 @@ class Pipeline:
                     f"article has {len(record.text):,} characters, over the limit of "
                     f"{self.max_chars:,}"
                 )
-            article = prepare_article(record.text, html=record.html, title=record.title)
+            url = record.metadata.get("url")
+            article = prepare_article(
+                record.text,
+                html=record.html,
+                title=record.title,
+                url=url if isinstance(url, str) else None,
+            )
         except InputError as exc:
             work.error = str(exc)
             return work

@@ -73,7 +73,11 @@ class GenerationSettings:
 
 @dataclass(frozen=True)
 class Result:
-    """The outcome of one article. ``error`` is set (and text fields may be empty) on failure."""
+    """The outcome of one article. ``error`` is set (and text fields may be empty) on failure.
+
+    ``story`` (the id of the first article of the same story) and ``duplicate_of`` (an
+    earlier near-copy) are set by story grouping (:mod:`summarize.stories`), e.g. in
+    ``summarize run``; a bare pipeline leaves them ``None``."""
 
     id: str
     source: str = ""
@@ -89,6 +93,8 @@ class Result:
     warnings: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
+    story: str | None = None
+    duplicate_of: str | None = None
 
     @property
     def ok(self) -> bool:

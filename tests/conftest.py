@@ -39,6 +39,15 @@ def seed_texts(seed_paths: list[Path]) -> dict[str, str]:
     return {p.stem: p.read_text(encoding="utf-8") for p in seed_paths}
 
 
+@pytest.fixture(scope="session")
+def news_site() -> Any:
+    """The local test news site (seeds in site chrome, feeds, bad links) on 127.0.0.1."""
+    from summarize.testing.newssite import NewsSite
+
+    with NewsSite(SEEDS, slow_seconds=3.0) as site:
+        yield site
+
+
 @pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
     """Keep each phase's report on the test item (``item.rep_call``), so that fixtures

@@ -17,9 +17,12 @@ import pytest
 pytest.importorskip("ctranslate2")
 
 from summarize.engines import ct2  # noqa: E402
-from summarize.engines.ct2 import CTranslate2Engine  # noqa: E402
+from summarize.engines.ct2 import (
+    CTranslate2Engine,  # noqa: E402
+    conversion,  # noqa: E402
+)
+from summarize.engines.factory import load_engine  # noqa: E402
 from summarize.errors import ConfigError, ModelLoadError, ModelNotAvailableError  # noqa: E402
-from summarize.models.loading import load_engine  # noqa: E402
 from summarize.types import GenerationSettings  # noqa: E402
 
 SEEDS = Path(__file__).resolve().parent.parent / "seeds"
@@ -189,7 +192,7 @@ def test_second_load_reuses_the_conversion(
     def boom(*_a: object, **_k: object) -> None:
         raise AssertionError("converted again")
 
-    monkeypatch.setattr(ct2, "_run_converter", boom)
+    monkeypatch.setattr(conversion, "run_converter", boom)
     second = _load(tiny_models["marian"], cache)
     assert not second.converted and second.model_dir == first.model_dir
     assert not list(cache.glob(".tmp-*"))
@@ -235,7 +238,7 @@ def test_incomplete_entries_are_replaced_and_failures_leave_nothing(
         (out / "model.bin").write_bytes(b"partial")
         raise ModelLoadError("simulated converter crash")
 
-    monkeypatch.setattr(ct2, "_run_converter", crash)
+    monkeypatch.setattr(conversion, "run_converter", crash)
     with pytest.raises(ModelLoadError):
         _load(tiny_models["bart"], cache, "float32")
     assert not list(cache.glob(".tmp-*"))
@@ -447,11 +450,11 @@ def test_cli_thread_options(tiny_models: dict[str, str], tmp_path: Path) -> None
 
     base = ["run", str(SEEDS), "-s", "extract-translate", "--mt-model", tiny_models["marian"]]
     base += ["--device", "cpu", "--no-progress", "-o"]
-    from summarize.models import loading
+    from summarize.engines import factory
 
     def thread_engines() -> list[Any]:
         wanted = (("inter_threads", 1), ("intra_threads", 2))
-        return [e for k, e in loading._ENGINES.items() if k[1] == "ctranslate2" and k[-1] == wanted]
+        return [e for k, e in factory._ENGINES.items() if k[1] == "ctranslate2" and k[-1] == wanted]
 
     assert not thread_engines()
     runner = CliRunner()

@@ -41,8 +41,8 @@ def free_port() -> int:
 
 @pytest.fixture(scope="module")
 def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Any:
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
     from summarize.config import PipelineConfig
+    from summarize.demo import DemoConfig, build_demo, launch_kwargs
     from summarize.types import GenerationSettings
 
     config = DemoConfig(

@@ -160,7 +160,7 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
             fh.write(json.dumps({"id": rid, "text": text}) + "\n")
     page.get_by_role("tab", name="Batch").click()
     page.locator("#batch-files input[type=file]").set_input_files(str(jsonl))
-    expect(page.locator("#batch-files")).to_contain_text("articles.jsonl")
+    expect(page.locator("#batch-files")).to_contain_text("articles")  # shown as "articles .jsonl"
     page.locator("#batch-btn").click()
     progress = page.locator(".progress-text, .progress-level, .eta-bar").first
     progress.wait_for(state="attached", timeout=TIMEOUT_MS)  # Gradio's progress bar shows
@@ -194,3 +194,39 @@ def test_article_then_batch(page: Any, tmp_path: Path) -> None:
     expect(page.locator("#article-input textarea")).to_have_value(
         seeds[2].read_text(encoding="utf-8")
     )
+
+
+def test_digest_tab(page: Any, news_site: Any, tmp_path: Path) -> None:
+    """Upload three seed articles and paste a link: 002 and 004 are one story."""
+    from playwright.sync_api import expect
+
+    shots = artifacts_dir()
+    seeds = sorted((ROOT / "seeds").glob("*.txt"))
+    uploads = [str(seeds[i]) for i in (0, 2, 4)]
+    page.get_by_role("tab", name="Digest").click()
+    page.locator("#digest-files input[type=file]").set_input_files(uploads)
+    expect(page.locator("#digest-files")).to_contain_text(seeds[4].stem)
+    page.locator("#digest-urls textarea").fill(
+        news_site.url("/detik/001.html") + "\n" + news_site.url("/404")
+    )
+    page.locator("#digest-btn").click()
+    status = page.locator("#digest-status")
+    expect(status).to_contain_text("3 stories", timeout=BATCH_TIMEOUT_MS)
+    expect(status).to_contain_text("from 4 articles")
+    expect(status).to_contain_text("1 failed")
+    output = page.locator("#digest-output")
+    expect(output).to_contain_text("2 articles")
+    expect(output).to_contain_text("Sources:")
+    expect(output).to_contain_text(news_site.page("001", "detik").title)
+    expect(output).to_contain_text("HTTP 404")
+    page.screenshot(path=str(shots / "digest.png"), full_page=True)
+
+    link = page.locator("#digest-file a[download], #digest-file a").first
+    with page.expect_download() as info:
+        link.click()
+    target = tmp_path / "digest.md"
+    info.value.save_as(str(target))
+    markdown = target.read_text(encoding="utf-8")
+    assert markdown.startswith("# News digest")
+    assert markdown.count("\n## ") == 4  # 3 stories + the unreadable inputs
+    assert "`002_ab6709e7d6f059ae`" in markdown and "`004_657e0a5873e04fad`" in markdown

@@ -7,8 +7,9 @@ from click.testing import CliRunner
 
 from summarize import GenerationSettings, Pipeline
 from summarize.cli import EXIT_USAGE, main
+from summarize.engines import load_engine
 from summarize.errors import ConfigError
-from summarize.models import FAMILIES, infer_family, load_engine, load_profile, lookup
+from summarize.models import FAMILIES, infer_family, load_profile, lookup
 from summarize.models.profiles import builtin_prompts_dir, license_from_card
 
 

@@ -234,7 +234,7 @@ def test_missing_models_fail_clearly(tmp_path):
 
 
 def test_every_translation_family_loads(tiny_models):
-    from summarize.models import load_engine
+    from summarize.engines import load_engine
 
     for name, family in [
         ("marian", "marian"),

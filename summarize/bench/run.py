@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import math
 import multiprocessing
 import os
 import platform
@@ -33,6 +32,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from summarize.bench.report import ratio, write_report
 from summarize.bench.workers import SystemSpec, spec_dict, worker_main
 from summarize.bench.workload import build_workload
 
@@ -153,12 +153,6 @@ def summarize_rounds(rounds: list[dict[str, Any]], articles: int) -> dict[str, A
             total_tokens_per_s=round((tr_tok + sm_tok) / wall, 1) if wall else None,
         )
     return out
-
-
-def ratio(a: Any, b: Any) -> float | None:
-    if not a or not b:
-        return None
-    return round(float(a) / float(b), 2)
 
 
 def run_interleaved(
@@ -436,168 +430,6 @@ def fast_cores() -> int:
     return default_threads()
 
 
-# --------------------------------------------------------------------------- report
-
-
-def _fmt(value: Any, unit: str = "") -> str:
-    if value is None:
-        return "-"
-    if isinstance(value, str):
-        return value + unit
-    if isinstance(value, float):
-        text = f"{value:,.2f}" if abs(value) < 100 else f"{value:,.0f}"
-    else:
-        text = f"{value:,}"
-    return text + unit
-
-
-def markdown(report: dict[str, Any]) -> str:
-    m = report["machine"]
-    cfg = report["config"]
-    lines = [
-        f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; "
-        f"torch {m['versions'].get('torch')}, transformers {m['versions'].get('transformers')}, "
-        f"ctranslate2 {m['versions'].get('ctranslate2')}. Load average before/after: "
-        f"{report.get('load_before')} / {report.get('load_after')}.",
-        "",
-        f"Workload: {cfg['articles']} articles ({cfg['sentences']} sentences + titles), "
-        f"translation beams {cfg['num_beams']}, max_new_tokens {cfg['max_new_tokens']}; "
-        f"summary beams {cfg['sum_num_beams']}, max_new_tokens {cfg['sum_max_new_tokens']}, "
-        f"min_new_tokens {cfg['sum_min_new_tokens']}; models: {cfg['models']}; "
-        f"fast path dtype {cfg['dtype']}.",
-        "",
-        "| | (a) transformers baseline | (b) fast path | (b)/(a) |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    tr = report["translation_only"]
-    pl = report["pipeline"]
-    ta, tb = tr["baseline"], tr["fast"]
-    a, b = pl["baseline"], pl["fast"]
-
-    def row(name: str, x: Any, y: Any, unit: str = "", r: Any = "auto") -> None:
-        rr = ratio(y, x) if r == "auto" else r
-        lines.append(f"| {name} | {_fmt(x, unit)} | {_fmt(y, unit)} | {_fmt(rr, '×')} |")
-
-    row(
-        "translation: generated tokens/s",
-        ta["translate_tokens_per_s"],
-        tb["translate_tokens_per_s"],
-    )
-    row("translation: generated tokens", ta["translate_tokens"], tb["translate_tokens"], r=None)
-    row("translation: articles/minute", ta["articles_per_min"], tb["articles_per_min"])
-    row("translation: peak RSS", ta["peak_rss_mb"], tb["peak_rss_mb"], " MB")
-    row("translation: model load", ta["load_s"], tb["load_s"], " s")
-    row("pipeline: articles/minute", a["articles_per_min"], b["articles_per_min"])
-    row("pipeline: wall time", a["wall_s"], b["wall_s"], " s", r=ratio(a["wall_s"], b["wall_s"]))
-    row(
-        "pipeline: generated tokens/s (all)",
-        a.get("total_tokens_per_s"),
-        b.get("total_tokens_per_s"),
-    )
-    row(
-        "pipeline: translation stage tokens/s",
-        a["translate_tokens_per_s"],
-        b["translate_tokens_per_s"],
-    )
-    row(
-        "pipeline: summariser tokens/s",
-        a.get("summarize_tokens_per_s"),
-        b.get("summarize_tokens_per_s"),
-    )
-    row(
-        "pipeline: summariser calls / tokens",
-        f"{a.get('summary_calls')} / {a.get('summarize_tokens')}",
-        f"{b.get('summary_calls')} / {b.get('summarize_tokens')}",
-        r=None,
-    )
-    row("pipeline: peak RSS", a["peak_rss_mb"], b["peak_rss_mb"], " MB")
-    row(
-        "pipeline: model load (mt + sum)",
-        round(a["load_mt_s"] + a["load_sum_s"], 2),
-        round(b["load_mt_s"] + b["load_sum_s"], 2),
-        " s",
-    )
-    row(
-        "pipeline: first result",
-        a["first_result_s"],
-        b["first_result_s"],
-        " s",
-        r=ratio(a["first_result_s"], b["first_result_s"]),
-    )
-    prep = report.get("prepare", {})
-    lines += [
-        "",
-        "(b)/(a) for rates and memory, (a)/(b) for times. Median per-round speed-up: "
-        f"translation {_fmt(tr.get('median_round_speedup'), '×')}, pipeline "
-        f"{_fmt(pl.get('median_round_speedup'), '×')}. Building the bench models: "
-        f"{_fmt(report.get('build_models_s'), ' s')}; first-use conversion to CTranslate2 "
-        f"{cfg['dtype']}: translator {_fmt(prep.get('mt_seconds'), ' s')}, summariser "
-        f"{_fmt(prep.get('sum_seconds'), ' s')} (converted: {prep.get('mt_converted')}/"
-        f"{prep.get('sum_converted')}). Whole benchmark: {_fmt(report.get('elapsed_s'), ' s')}.",
-    ]
-    if "ablations" in report:
-        ab = report["ablations"]
-        base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
-        full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
-        total_gain = (full / base_rate) if full and base_rate else None
-        lines += [
-            "",
-            "Translation only, whole workload per round, one change at a time:",
-            "",
-            "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |",
-            "| --- | ---: | ---: | ---: | ---: |",
-        ]
-        for name, s in ab.items():
-            speedup = s.get("speedup_of_all_on")
-            share = (
-                f"{math.log(speedup) / math.log(total_gain):.0%}"
-                if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
-                else "-"
-            )
-            lines.append(
-                f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
-                f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |"
-            )
-    if "cache_repeats" in report:
-        lines += [
-            "",
-            "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-        for name, s in report["cache_repeats"].items():
-            lines.append(
-                f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
-                f"{_fmt(s['wall_s'], ' s')} |"
-            )
-    if "pipeline_variants" in report:
-        lines += [
-            "",
-            "| fast pipeline variant | articles/min | first result | wall | "
-            "vs streaming (median per round) | peak RSS |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for name, s in report["pipeline_variants"].items():
-            lines.append(
-                f"| {name} | {_fmt(s['articles_per_min'])} | "
-                f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
-                f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
-                f"{_fmt(s.get('peak_rss_mb'), ' MB')} |"
-            )
-    if "drift" in report:
-        lines += [
-            "",
-            "| output agreement | beams | token agreement | common prefix | identical |",
-            "| --- | ---: | ---: | ---: | ---: |",
-        ]
-        for beams, comps in report["drift"].items():
-            for name, s in comps.items():
-                lines.append(
-                    f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
-                    f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |"
-                )
-    return "\n".join(lines) + "\n"
-
-
 # --------------------------------------------------------------------------- main
 
 
@@ -781,13 +613,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         },
     }
     report["targets"] = targets
-    table = markdown(report)
     out_dir = Path(args.output_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
-    stamp = time.strftime("%Y%m%d-%H%M%S")
-    for name in (f"bench-{stamp}", "latest"):
-        (out_dir / f"{name}.json").write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
-        (out_dir / f"{name}.md").write_text(table, encoding="utf-8")
+    table = write_report(report, out_dir)
     print(table)
     print(f"targets: {json.dumps(targets)}")
     print(f"total {report['elapsed_s']}s; results in {out_dir}/latest.json and latest.md")

@@ -264,6 +264,7 @@ class Fast:
         from summarize.config import PipelineConfig
         from summarize.pipeline import Pipeline
         from summarize.strategies import TRANSLATION_ONLY_STRATEGY, get_strategy
+        from summarize.types import GenerationSettings
 
         s = self.spec
         if not s.sort_batches:
@@ -278,14 +279,14 @@ class Fast:
             backend=s.backend,
             device="cpu",
             dtype=s.dtype,
-            translation={"num_beams": s.num_beams, "max_new_tokens": s.max_new_tokens},
-            summary={
-                "num_beams": s.sum_num_beams,
-                "max_new_tokens": s.sum_max_new_tokens,
-                "min_new_tokens": s.sum_min_new_tokens,
-                "no_repeat_ngram_size": s.no_repeat_ngram_size,
-                "length_penalty": s.length_penalty,
-            },
+            translation=GenerationSettings(num_beams=s.num_beams, max_new_tokens=s.max_new_tokens),
+            summary=GenerationSettings(
+                num_beams=s.sum_num_beams,
+                max_new_tokens=s.sum_max_new_tokens,
+                min_new_tokens=s.sum_min_new_tokens,
+                no_repeat_ngram_size=s.no_repeat_ngram_size,
+                length_penalty=s.length_penalty,
+            ),
             full_translation=None if s.mode == "pipeline" else True,
             cache_size=s.cache_size,
             max_batch_tokens=s.max_batch_tokens,
@@ -380,7 +381,7 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
                         row.pop()
                     out.append(row)
         return out
-    from summarize.models.loading import load_engine
+    from summarize.engines.factory import load_engine
 
     engine: Any = load_engine(
         spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype, **spec.backend_options
@@ -432,7 +433,7 @@ def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
 
 def prepare(spec: SystemSpec) -> dict[str, Any]:
     """Convert the fast path's models (first use) so workers measure cached loads."""
-    from summarize.models.loading import load_engine
+    from summarize.engines.factory import load_engine
 
     out: dict[str, Any] = {}
     for role, model in (("mt", spec.mt_model), ("sum", spec.sum_model)):

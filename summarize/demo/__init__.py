@@ -27,14 +27,15 @@ __all__ = [
 
 _LAZY = {
     "DemoService": "summarize.demo.service",
-    "DemoError": "summarize.demo.service",
+    "DemoError": "summarize.demo.errors",
     "build_demo": "summarize.demo.ui",
     "launch_demo": "summarize.demo.ui",
     "launch_kwargs": "summarize.demo.ui",
 }
 
 if TYPE_CHECKING:  # pragma: no cover
-    from summarize.demo.service import DemoError, DemoService
+    from summarize.demo.errors import DemoError
+    from summarize.demo.service import DemoService
     from summarize.demo.ui import build_demo, launch_demo, launch_kwargs
 
 

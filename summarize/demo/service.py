@@ -1,5 +1,6 @@
 """What the demo's buttons do, without any Gradio: pipelines shared across requests,
-input checks with friendly messages, and result formatting.
+per-model locks, batch and evaluation runs and their output files. Reading uploads is in
+:mod:`summarize.demo.uploads`, the Markdown it shows in :mod:`summarize.demo.formatting`.
 
 Every user-facing problem is raised as :class:`DemoError`; the UI layer shows it as a
 notice on the page (and API clients get it as the error message).
@@ -11,7 +12,6 @@ import contextlib
 import csv
 import json
 import logging
-import re
 import shutil
 import tempfile
 import threading
@@ -24,28 +24,33 @@ from typing import Any
 
 from summarize.config import PipelineConfig
 from summarize.demo.config import EXTRACT_SENTENCES, LENGTH_PRESETS, DemoConfig
-from summarize.errors import InputError, SummarizeError
+from summarize.demo.errors import DemoError
+from summarize.demo.formatting import (
+    article_metrics,
+    eval_markdown,
+    info_markdown,
+    seconds,
+    title_markdown,
+)
+from summarize.demo.uploads import (
+    batch_records,
+    check_article,
+    check_eval_upload,
+    friendly_record_error,
+    pasted_article,
+    read_article_upload,
+    translation_units,
+)
+from summarize.errors import SummarizeError
 from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
 from summarize.types import Result
 
 log = logging.getLogger("summarize.demo")
 
-ARTICLE_SUFFIXES = (".txt", ".text", ".md", ".html", ".htm")
-BATCH_SUFFIXES = (".jsonl", ".ndjson", ".csv", *ARTICLE_SUFFIXES)
-EVAL_SUFFIXES = (".jsonl", ".ndjson", ".csv", ".tsv")
 ProgressFn = Callable[[float | None, str], None]
 
 #: How many pipelines (strategy x models x length) are kept; engines are cached anyway.
 MAX_PIPELINES = 16
-
-
-class DemoError(Exception):
-    """A problem the visitor can fix (bad input, unavailable model): shown verbatim."""
-
-    def __init__(self, message: str, title: str = "Cannot do that") -> None:
-        super().__init__(message)
-        self.message = message
-        self.title = title
 
 
 def _no_progress(fraction: float | None, desc: str) -> None:
@@ -75,140 +80,17 @@ class BatchOutput:
 
 
 @dataclass
+class DigestOutput:
+    markdown: str
+    path: str
+    status: str
+
+
+@dataclass
 class EvalOutput:
     table: str
     plot_path: str | None
     files: list[str]
-
-
-ALIGNMENT_HEADERS = ["#", "Indonesian (cleaned source)", "English translation"]
-BATCH_HEADERS = ["id", "status", "summary", "errors / warnings"]
-
-
-# ----------------------------------------------------------------------------- helpers
-
-
-def _words(text: str) -> int:
-    return len(re.findall(r"\w+", text or ""))
-
-
-def preservation(source: str, output: str, *, src_lang: str = "id") -> dict[str, Any]:
-    """Numbers and names of ``source`` found in ``output``.
-
-    Uses :mod:`summarize.evaluation.metrics.preservation` (value-aware: ``1.000`` =
-    ``1,000``, Indonesian dates = English dates); falls back to a digit-string check.
-    """
-    try:
-        from summarize.evaluation.metrics.preservation import (
-            entity_preservation,
-            number_preservation,
-        )
-    except ImportError:  # pragma: no cover - evaluation package missing
-        src = set(re.findall(r"\d+", source))
-        found = {n for n in src if re.search(rf"(?<!\d){n}(?!\d)", output)}
-        return {
-            "numbers": {"kept": len(found), "total": len(src), "missing": sorted(src - found)},
-        }
-    out: dict[str, Any] = {}
-    try:
-        nums = number_preservation(source, output, src_lang=src_lang, out_lang="en")
-        out["numbers"] = {
-            "kept": nums.matched,
-            "total": nums.total,
-            "missing": list(nums.missing),
-            "unsupported": list(nums.unsupported),
-        }
-        ents = entity_preservation(source, output)
-        out["entities"] = {
-            "kept": ents.matched,
-            "total": ents.total,
-            "missing": list(ents.missing),
-            "unsupported": list(ents.unsupported),
-        }
-    except Exception as exc:  # informative only: never fail a request on it
-        log.warning("preservation check failed: %r", exc)
-    return out
-
-
-def _kept(entry: dict[str, Any] | None, noun: str) -> str:
-    if not entry:
-        return "n/a"
-    if not entry["total"]:
-        return f"no {noun} in the source"
-    text = f"{entry['kept']} of {entry['total']}"
-    missing = entry.get("missing") or []
-    if missing:
-        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
-        text += f" (missing: {_md(shown)})"
-    return text
-
-
-def _md(text: str) -> str:
-    """Escape text for a Markdown table cell."""
-    return re.sub(r"([\\`*_{}\[\]<>|#])", r"\\\1", str(text)).replace("\n", " ")
-
-
-def _seconds(value: float) -> str:
-    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
-
-
-STAGE_NAMES = {
-    "prepare": "cleaning",
-    "translate": "translation",
-    "summarize": "summary",
-    "translate_summary": "summary translation",
-    "total": "total",
-}
-
-
-def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
-    """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
-    rows: list[tuple[str, str]] = []
-    comp = metrics.get("compression")
-    if comp:
-        rows.append(
-            (
-                "Compression",
-                f"{comp['ratio']:.1f}× ({comp['source_words']:,} source words → "
-                f"{comp['summary_words']:,} summary words)",
-            )
-        )
-    summ = metrics.get("summary_preservation", {})
-    trans = metrics.get("translation_preservation") or {}
-    for key, label, noun in (
-        ("numbers", "Numbers and dates kept", "numbers or dates"),
-        ("entities", "Names kept", "names"),
-    ):
-        entry = summ.get(key)
-        if entry is None:
-            continue
-        if not entry["total"]:
-            rows.append((label, f"none in the source ({noun})"))
-            continue
-        value = f"summary {_kept(entry, noun)}"
-        if trans.get(key):
-            value += f"; translation {_kept(trans[key], noun)}"
-        rows.append((label, value))
-    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {_seconds(v)}" for k, v in result.timings.items())
-    if timing:
-        rows.append(("Time", timing))
-    models = []
-    for role, desc in (result.models or {}).items():
-        if isinstance(desc, dict):
-            models.append(
-                f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})"
-            )
-    if models:
-        rows.append(("Models", "; ".join(models)))
-    rows.append(("Strategy", f"`{result.strategy}`"))
-    lines = ["#### About this result", ""]
-    lines.extend(f"- **{k}:** {v}" for k, v in rows)
-    if result.warnings:
-        lines.append("")
-        lines.append("#### Warnings")
-        lines.append("")
-        lines.extend(f"- ⚠ {_md(w)}" for w in result.warnings)
-    return "\n".join(lines)
 
 
 # ----------------------------------------------------------------------------- service
@@ -317,29 +199,36 @@ class DemoService:
         self.pipeline(self.config.pipeline.strategy, "", "", "medium")
 
     # -- article ----------------------------------------------------------------------
-    def _read_upload(self, path: str) -> dict[str, Any]:
-        p = Path(path)
-        suffix = p.suffix.lower()
-        if suffix not in ARTICLE_SUFFIXES:
-            raise DemoError(
-                f"'{p.name}' is not a text or HTML file. Upload a .txt or .html file "
-                "(for JSONL/CSV collections use the Batch tab).",
-                title="Unsupported file",
-            )
-        size = p.stat().st_size
-        if size > self.config.pipeline.max_chars * 4:  # cheap early check; exact one below
-            raise DemoError(self._too_large(size, unit="bytes"), title="Article too large")
-        data = p.read_bytes()
-        record: dict[str, Any] = {"id": p.stem, "text": data, "file": p.name}
-        if suffix in (".html", ".htm"):
-            record["html"] = True
-        return record
+    def _fetch_settings(self) -> Any:
+        from summarize.web import FetchSettings
 
-    def _too_large(self, n: int, unit: str = "characters") -> str:
-        return (
-            f"The article has {n:,} {unit}; this demo accepts up to {self.config.pipeline.max_chars:,} "
-            "characters. Shorten it, or use the command line (`summarize run`) for long documents."
+        return FetchSettings(
+            timeout=20.0, max_bytes=min(5_000_000, self.config.pipeline.max_chars * 4)
         )
+
+    def _check_url(self, url: str) -> str:
+        from summarize.web import is_url
+
+        url = url.strip()
+        if not is_url(url):
+            raise DemoError(
+                f"'{url[:200]}' is not a web link. Give an http:// or https:// address.",
+                title="Invalid link",
+            )
+        return url
+
+    def _fetch_page(self, url: str) -> dict[str, Any]:
+        """A news page as a record (trafilatura extracts its text in the pipeline)."""
+        from summarize.errors import FetchError
+        from summarize.web import Fetcher
+
+        url = self._check_url(url)
+        try:
+            with Fetcher(self._fetch_settings()) as fetcher:
+                page = fetcher.fetch(url)
+        except FetchError as exc:
+            raise DemoError(str(exc), title="Cannot fetch the page") from exc
+        return {"id": "article", "text": page.text, "html": True, "url": url}
 
     def summarize_article(
         self,
@@ -350,22 +239,17 @@ class DemoService:
         sum_model: str,
         length: str = "medium",
         progress: ProgressFn = _no_progress,
+        url: str | None = None,
     ) -> ArticleOutput:
-        if file:
-            record = self._read_upload(file)
+        if url and url.strip():
+            progress(0.0, "Fetching the page…")
+            record = self._fetch_page(url)
+        elif file:
+            record = read_article_upload(file, self.config.pipeline.max_chars)
         else:
-            text = text or ""
-            if not text.strip():
-                raise DemoError(
-                    "The article is empty. Paste an Indonesian news article, upload a "
-                    ".txt/.html file, or pick one of the examples.",
-                    title="No article",
-                )
-            if len(text) > self.config.pipeline.max_chars:
-                raise DemoError(self._too_large(len(text)), title="Article too large")
-            record = {"id": "article", "text": text}
+            record = pasted_article(text, self.config.pipeline.max_chars)
 
-        total = self._count_units(record)
+        total = check_article(record)
         progress(0.0, "Loading models…")
         pipe = self.pipeline(strategy, mt_model, sum_model, length)
         done = 0
@@ -394,90 +278,19 @@ class DemoService:
                 raise DemoError(str(exc), title="Model problem") from exc
         progress(1.0, "Done")
         if result.error:
-            raise DemoError(
-                self._friendly_record_error(result.error), title="Cannot read the article"
-            )
+            raise DemoError(friendly_record_error(result.error), title="Cannot read the article")
         return self._article_output(result)
-
-    @staticmethod
-    def _units(record: dict[str, Any]) -> int:
-        """Sentences (plus title) a record will translate; 0 when it cannot be read."""
-        from summarize.text import prepare_article
-
-        text = record.get("text")
-        if record.get("_error") or not isinstance(text, (str, bytes)):
-            return 0
-        try:
-            article = prepare_article(text, html=record.get("html"), title=record.get("title"))
-        except Exception:
-            return 0
-        return len(article.sentences) + (1 if article.title else 0)
-
-    def _count_units(self, record: dict[str, Any]) -> int:
-        """Check the article up front (typed errors, friendly messages) and count the
-        sentences to translate, for the progress bar."""
-        from summarize.errors import BinaryInputError, EmptyInputError
-        from summarize.text import prepare_article
-
-        try:
-            article = prepare_article(record["text"], html=record.get("html"))
-        except BinaryInputError as exc:
-            raise DemoError(
-                f"This does not look like a text article: {exc}. Upload a UTF-8 encoded "
-                ".txt or .html file, or paste the text.",
-                title="Cannot read the file",
-            ) from exc
-        except EmptyInputError as exc:
-            raise DemoError(
-                f"The article is empty ({exc}). Paste the article body or pick an example.",
-                title="No article",
-            ) from exc
-        except InputError as exc:
-            raise DemoError(
-                self._friendly_record_error(str(exc)), title="Cannot read the article"
-            ) from exc
-        return len(article.sentences) + (1 if article.title else 0)
-
-    @staticmethod
-    def _friendly_record_error(error: str) -> str:
-        low = error.lower()
-        if any(k in low for k in ("utf", "binary", "decode", "not text", "encoded")):
-            return (
-                f"This does not look like a text article: {error}. Upload a UTF-8 encoded "
-                ".txt or .html file, or paste the text."
-            )
-        if "empty" in low:
-            return f"The article is empty after cleaning ({error}). Paste the article body."
-        return f"The article could not be processed: {error}"
 
     def _article_output(self, result: Result) -> ArticleOutput:
         english = any("translation skipped" in w for w in result.warnings)
-        metrics: dict[str, Any] = {}
-        src_words, sum_words = _words(result.source), _words(result.summary)
-        if src_words and sum_words:
-            metrics["compression"] = {
-                "ratio": round(src_words / sum_words, 2),
-                "source_words": src_words,
-                "summary_words": sum_words,
-            }
-        src_lang = "en" if english else "id"
-        metrics["summary_preservation"] = preservation(
-            result.source, result.summary, src_lang=src_lang
-        )
-        if result.translation and not english:
-            metrics["translation_preservation"] = preservation(result.source, result.translation)
+        metrics = article_metrics(result, english=english)
         alignment = [
             [f"{a.paragraph + 1}.{a.index + 1}", a.source, a.translation] for a in result.alignment
         ]
-        title = ""
-        if result.title:
-            title = f"**Title:** {_md(result.title)}"
-            if result.title_translation and result.title_translation != result.title:
-                title += f"  \n**English:** {_md(result.title_translation)}"
         details = {**result.to_dict(), "metrics": metrics}
         return ArticleOutput(
             summary=result.summary,
-            title=title,
+            title=title_markdown(result),
             alignment=alignment,
             info=info_markdown(result, metrics),
             details=details,
@@ -485,35 +298,6 @@ class DemoService:
         )
 
     # -- batch ------------------------------------------------------------------------
-    def _batch_records(self, paths: Sequence[str]) -> tuple[list[dict[str, Any]], int]:
-        from summarize.io import count_records, iter_records
-
-        for p in paths:
-            if Path(p).suffix.lower() not in BATCH_SUFFIXES:
-                raise DemoError(
-                    f"'{Path(p).name}' is not a supported file. Upload JSONL or CSV files "
-                    "(one article per line/row with a 'text' column) or .txt/.html articles.",
-                    title="Unsupported file",
-                )
-        total = count_records(paths) or 0
-        if total > self.config.max_batch_records:
-            raise DemoError(
-                f"The upload holds {total:,} articles; this demo processes up to "
-                f"{self.config.max_batch_records:,} per batch. Use `summarize run` for more.",
-                title="Too many articles",
-            )
-        records = []
-        for rec in iter_records(paths):
-            if "path" in rec:  # don't echo the server's upload paths back
-                rec["file"] = Path(rec.pop("path")).name
-            records.append(rec)
-        if len(records) > self.config.max_batch_records:
-            raise DemoError(
-                f"The upload holds more than {self.config.max_batch_records:,} articles.",
-                title="Too many articles",
-            )
-        return records, len(records)
-
     def process_batch(
         self,
         files: Sequence[str] | str | None,
@@ -534,7 +318,7 @@ class DemoService:
             )
         started = time.perf_counter()
         try:
-            records, total = self._batch_records(files)
+            records, total = batch_records(files, self.config.max_batch_records)
         except SummarizeError as exc:
             raise DemoError(str(exc), title="Cannot read the upload") from exc
         if not records:
@@ -555,7 +339,7 @@ class DemoService:
                     if len(chunk) == 1
                     else f"articles {start + 1}–{start + len(chunk)}"
                 )
-                units = sum(self._units(r) for r in chunk)
+                units = sum(translation_units(r) for r in chunk)
                 translated = 0
 
                 def on_progress(
@@ -667,13 +451,77 @@ class DemoService:
             return
         cutoff = time.time() - keep
         for d in self.workdir.iterdir():
-            if not d.name.startswith(("batch-", "eval-")):
+            if not d.name.startswith(("batch-", "eval-", "digest-")):
                 continue
             try:
                 if d.is_dir() and d.stat().st_mtime < cutoff:
                     shutil.rmtree(d, ignore_errors=True)
             except OSError:  # another request removed it first
                 continue
+
+    # -- digest -----------------------------------------------------------------------
+    def digest(
+        self,
+        files: Sequence[str] | str | None,
+        urls: str | None,
+        strategy: str,
+        mt_model: str,
+        sum_model: str,
+        length: str = "medium",
+        progress: ProgressFn = _no_progress,
+    ) -> DigestOutput:
+        """Stories of uploaded articles and pasted links, one English summary each."""
+        from summarize.digest import build_digest, to_markdown
+        from summarize.web import iter_url_records
+
+        if isinstance(files, str):
+            files = [files]
+        files = [f for f in (files or []) if f]
+        links = [self._check_url(u) for u in (urls or "").splitlines() if u.strip()]
+        if not files and not links:
+            raise DemoError(
+                "Upload several articles (.txt/.html, JSONL or CSV) or paste links to news "
+                "pages, one per line.",
+                title="No articles",
+            )
+        if len(links) > self.config.max_batch_records:
+            raise DemoError(
+                f"{len(links):,} links; this demo reads up to {self.config.max_batch_records:,}.",
+                title="Too many links",
+            )
+        started = time.perf_counter()
+        try:
+            records, _ = batch_records(files, self.config.max_batch_records) if files else ([], 0)
+        except SummarizeError as exc:
+            raise DemoError(str(exc), title="Cannot read the upload") from exc
+        if links:
+            progress(0.0, f"Fetching {len(links)} page(s)…")
+            records += list(iter_url_records(links, settings=self._fetch_settings()))
+        if len(records) > self.config.max_batch_records:
+            raise DemoError(
+                f"{len(records):,} articles; this demo makes digests of up to "
+                f"{self.config.max_batch_records:,}.",
+                title="Too many articles",
+            )
+        progress(0.1, "Loading models…")
+        pipe = self.pipeline(strategy, mt_model, sum_model, length)
+        progress(0.2, f"Grouping and summarising {len(records)} articles…")
+        with self._using(pipe):
+            try:
+                digest = build_digest(records, pipe, batch_size=self.config.batch_size)
+            except SummarizeError as exc:
+                raise DemoError(str(exc), title="Model problem") from exc
+        markdown = to_markdown(digest)
+        path = self._request_dir("digest") / "digest.md"
+        path.write_text(markdown, encoding="utf-8")
+        progress(1.0, "Done")
+        failed = len(digest.failed) + sum(1 for s in digest.stories if s.error)
+        status = (
+            f"**{len(digest.stories)} stories** from {digest.articles} articles"
+            + (f", {failed} failed (listed in the digest)" if failed else "")
+            + f" · {seconds(time.perf_counter() - started)}"
+        )
+        return DigestOutput(markdown=markdown, path=str(path), status=status)
 
     # -- evaluation -------------------------------------------------------------------
     @staticmethod
@@ -705,12 +553,7 @@ class DemoService:
         progress(0.0, "Loading data…")
         try:
             if file:
-                if Path(file).suffix.lower() not in EVAL_SUFFIXES:
-                    raise DemoError(
-                        f"'{Path(file).name}' is not a JSONL/CSV file. Upload one with "
-                        "source, reference and prediction (or other system) columns.",
-                        title="Unsupported file",
-                    )
+                check_eval_upload(file)
                 suite = suite_for_file(file, task=None if task in (None, "", "auto") else task)
             elif suite_name:
                 suite = load_suite(suite_name)
@@ -755,46 +598,3 @@ class DemoService:
             str(report.files[k]) for k in ("results", "report", "predictions") if k in report.files
         ]
         return EvalOutput(eval_markdown(report), str(plot) if plot else None, files)
-
-
-def eval_markdown(report: Any) -> str:
-    """Score table (system x metric, ``score [95% CI]``), paired tests and notes."""
-    try:
-        from summarize.evaluation.metrics import metric_label
-    except ImportError:  # pragma: no cover
-
-        def metric_label(name: str) -> str:
-            return name
-
-    suite = report.suite
-    lines = [
-        f"### {_md(suite.name)}",
-        f"{suite.task}, {len(report.items):,} items · {report.seconds:.1f} s",
-        "",
-        "| system | " + " | ".join(_md(metric_label(m)) for m in report.metrics) + " |",
-        "|---|" + "---:|" * len(report.metrics),
-    ]
-    for run in report.systems:
-        cells = [report.score(run.name, m).format() for m in report.metrics]
-        lines.append(f"| **{_md(run.name)}** | " + " | ".join(cells) + " |")
-    sig = report.signature.get("bootstrap", {})
-    lines.append("")
-    lines.append(
-        f"Scores are `score [low, high]` with 95% percentile bootstrap confidence intervals "
-        f"({sig.get('resamples', '?')} resamples, seed {sig.get('seed', '?')})."
-    )
-    if report.comparisons:
-        lines.append("")
-        lines.append("**Paired bootstrap tests** (against the first system)")
-        lines.append("")
-        for c in report.comparisons:
-            lines.append(
-                f"- {_md(c.system)} vs {_md(c.baseline)}, {_md(metric_label(c.metric))}: "
-                f"Δ {c.delta:+.2f}, p = {c.p_value:.4f}"
-            )
-    if report.notes:
-        lines.append("")
-        lines.append("**Notes**")
-        lines.append("")
-        lines.extend(f"- {_md(n)}" for n in report.notes)
-    return "\n".join(lines)

@@ -15,15 +15,10 @@ from typing import Any
 import gradio as gr
 
 from summarize.demo.config import LENGTH_PRESETS, DemoConfig
-from summarize.demo.service import (
-    ALIGNMENT_HEADERS,
-    ARTICLE_SUFFIXES,
-    BATCH_HEADERS,
-    BATCH_SUFFIXES,
-    EVAL_SUFFIXES,
-    DemoError,
-    DemoService,
-)
+from summarize.demo.errors import DemoError
+from summarize.demo.formatting import ALIGNMENT_HEADERS, BATCH_HEADERS
+from summarize.demo.service import DemoService
+from summarize.demo.uploads import ARTICLE_SUFFIXES, BATCH_SUFFIXES, EVAL_SUFFIXES
 from summarize.errors import SummarizeError
 
 log = logging.getLogger("summarize.demo")
@@ -150,9 +145,11 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         mt_model: str | None,
         sum_model: str | None,
         length: str,
+        url: str | None = None,
         progress: gr.Progress = gr.Progress(),  # noqa: B008 - Gradio's documented idiom
     ) -> tuple[str, str, list[list[str]], str, dict[str, Any]]:
-        """Translate and summarise one Indonesian article.
+        """Translate and summarise one Indonesian article (pasted text, a .txt/.html file,
+        or the URL of a news page, which wins when given).
 
         Returns the English summary, the title (Markdown), the sentence alignment
         (# | Indonesian | English), an info panel (Markdown: compression, numbers and
@@ -166,6 +163,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
             sum_model or "",
             length or "medium",
             progress=_progress_fn(progress),
+            url=url,
         )
         for w in out.warnings:
             gr.Warning(w, duration=12)
@@ -195,6 +193,29 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         for w in out.warnings:
             gr.Warning(w)
         return out.rows, out.jsonl_path, out.csv_path, out.status
+
+    def make_digest(
+        files: list[str] | None,
+        urls: str | None,
+        strategy: str,
+        mt_model: str | None,
+        sum_model: str | None,
+        length: str,
+        progress: gr.Progress = gr.Progress(),  # noqa: B008
+    ) -> tuple[str, str | None, str]:
+        """Group uploaded articles and pasted news links (one per line) into stories and
+        summarise each in English. Returns the digest (Markdown), the digest file and a
+        status line."""
+        out = service.digest(
+            files,
+            urls,
+            strategy,
+            mt_model or "",
+            sum_model or "",
+            length or "medium",
+            progress=_progress_fn(progress),
+        )
+        return out.markdown, out.path, out.status
 
     def evaluate(
         suite: str | None,
@@ -246,6 +267,13 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             file_types=list(ARTICLE_SUFFIXES),
                             height=120,
                             elem_id="article-file",
+                        )
+                        article_url = gr.Textbox(
+                            value="",
+                            label="…or the link to a news page (used instead of both)",
+                            placeholder="https://…",
+                            max_lines=1,
+                            elem_id="article-url",
                         )
                     with gr.Column(scale=2, min_width=280):
                         strategy = gr.Dropdown(
@@ -361,6 +389,39 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         label="Results (CSV)", interactive=False, elem_id="batch-csv"
                     )
 
+            # ------------------------------------------------------------- Digest
+            with gr.Tab("Digest", id="digest"):
+                gr.Markdown(
+                    "Upload several articles or paste links to news pages: articles that "
+                    "report the same story are merged, and each story gets one English "
+                    "summary with its sources. Strategy, models and length are those of "
+                    "the Article tab.",
+                )
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3):
+                        digest_files = gr.File(
+                            label="Articles (.txt/.html, JSONL or CSV)",
+                            file_count="multiple",
+                            file_types=list(BATCH_SUFFIXES),
+                            height=130,
+                            elem_id="digest-files",
+                        )
+                        digest_urls = gr.Textbox(
+                            label="…and/or links to news pages, one per line",
+                            lines=4,
+                            placeholder="https://…",
+                            elem_id="digest-urls",
+                        )
+                    with gr.Column(scale=1, min_width=220):
+                        run_digest = gr.Button(
+                            "Make digest", variant="primary", elem_id="digest-btn"
+                        )
+                        digest_status = gr.Markdown(elem_id="digest-status")
+                        digest_file = gr.File(
+                            label="Digest (Markdown)", interactive=False, elem_id="digest-file"
+                        )
+                digest_out = gr.Markdown(elem_id="digest-output")
+
             # ----------------------------------------------------------- Evaluate
             with gr.Tab("Evaluate", id="evaluate"):
                 gr.Markdown(
@@ -425,12 +486,12 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         strategy.change(on_strategy, strategy, sum_model, api_visibility="private", queue=False)
         run_article.click(
             _guard(summarize_article),
-            [article, article_file, strategy, mt_model, sum_model, length],
+            [article, article_file, strategy, mt_model, sum_model, length, article_url],
             [summary, title_out, alignment, info, details],
             api_name="summarize_article",
-            api_description="Translate and summarise one Indonesian article (text, or a "
-            ".txt/.html file). Returns summary, title, alignment rows, info (Markdown) and "
-            "the full result (JSON).",
+            api_description="Translate and summarise one Indonesian article (text, a "
+            ".txt/.html file, or a news page URL). Returns summary, title, alignment rows, "
+            "info (Markdown) and the full result (JSON).",
             show_progress_on=[summary, alignment],
         )
         run_batch.click(
@@ -441,6 +502,16 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
             api_description="Process JSONL/CSV/.txt/.html uploads. Returns the results "
             "table, JSONL and CSV files and a status line.",
             show_progress_on=[batch_table],
+        )
+        run_digest.click(
+            _guard(make_digest),
+            [digest_files, digest_urls, strategy, mt_model, sum_model, length],
+            [digest_out, digest_file, digest_status],
+            api_name="digest",
+            api_description="Group uploaded articles and news links into stories; one "
+            "English summary per story with its sources. Returns the digest (Markdown), "
+            "the Markdown file and a status line.",
+            show_progress_on=[digest_out],
         )
         run_eval.click(
             _guard(evaluate),

@@ -8,7 +8,9 @@ Formats:
 
 * ``parquet`` (default): one row per record with the fields of the local engine's JSONL
   records. ``id``, ``source``, ``translation``, ``summary``, ``title``,
-  ``title_translation``, ``strategy`` and ``error`` are strings, ``warnings`` a list of
+  ``title_translation``, ``strategy``, ``error``, ``story`` and ``duplicate_of`` are
+  strings (``story``/``duplicate_of`` stay empty: the Ray engine does not group
+  stories; ``summarize digest`` does), ``warnings`` a list of
   strings; the nested fields ``alignment``, ``models``, ``settings``, ``timings`` and
   ``metadata`` are JSON strings (their content varies per record, which a Parquet
   schema cannot hold as structs). :func:`read_results` decodes them back.
@@ -41,6 +43,8 @@ STRING_FIELDS = (
     "title_translation",
     "strategy",
     "error",
+    "story",
+    "duplicate_of",
 )
 _PREFIX = "part-"
 _SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl"}
@@ -144,7 +148,7 @@ def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
 
     out: dict[str, Any] = {}
     for f in dataclasses.fields(Result):
-        value = row[f.name]
+        value = row.get(f.name)
         if f.name in JSON_FIELDS:
             value = json.loads(value)
         elif f.name == "warnings":

@@ -3,33 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol, runtime_checkable
 
+from summarize.models.profiles import ModelProfile
 from summarize.types import GenerationSettings
 
-
-@dataclass(frozen=True)
-class ModelProfile:
-    """How to drive one model: its family conventions plus generation defaults.
-
-    Built from a ``prompts/<family>.toml`` file and the model's own config.
-    ``src_lang``/``tgt_lang`` are already in the family's code style
-    (``ind_Latn`` for NLLB, ``id`` for M2M100, ``id_ID`` for mBART-50...).
-    """
-
-    family: str
-    task: str  # "translation" | "summarization" | "crosslingual-summarization"
-    prefix: str = ""
-    src_lang: str | None = None
-    tgt_lang: str | None = None
-    target_language_name: str | None = (
-        None  # mT5 CrossSum: key into config.task_specific_params["langid_map"]
-    )
-    defaults: GenerationSettings = field(default_factory=GenerationSettings)
-    max_input_tokens: int = 512
-    license: str | None = None
-    non_commercial: bool = False
+__all__ = ["Engine", "GenerationBatch", "ModelProfile", "TokenizerMethods"]
 
 
 @dataclass(frozen=True)
@@ -72,3 +52,39 @@ class Engine(Protocol):
     def describe(self) -> dict[str, Any]:
         """Model id, revision, backend, device, dtype: for signatures and result records."""
         ...
+
+
+class TokenizerMethods:
+    """The :class:`Engine` methods that only need the model's own Hugging Face tokenizer,
+    shared by both backends (they tokenise and decode alike; only generation differs)."""
+
+    model_id: str
+    revision: str | None
+    profile: ModelProfile
+    backend: str
+    device: str
+    dtype: str
+    tokenizer: Any
+
+    def count_tokens(self, texts: Sequence[str]) -> list[int]:
+        if not texts:
+            return []
+        enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
+        return [len(ids) for ids in enc["input_ids"]]
+
+    def tokenize(self, text: str) -> list[str]:
+        return list(self.tokenizer.tokenize(text))
+
+    def detokenize(self, pieces: Sequence[str]) -> str:
+        return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()
+
+    def describe(self) -> dict[str, Any]:
+        return {
+            "model": self.model_id,
+            "revision": self.revision,
+            "family": self.profile.family,
+            "backend": self.backend,
+            "device": self.device,
+            "dtype": self.dtype,
+            "license": self.profile.license,
+        }

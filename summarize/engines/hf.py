@@ -7,14 +7,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.base import GenerationBatch, ModelProfile
+from summarize.engines.base import GenerationBatch, ModelProfile, TokenizerMethods
 from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
 from summarize.types import GenerationSettings
 
 _TORCH_DTYPES = {"float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}
 
 
-class TransformersEngine:
+class TransformersEngine(TokenizerMethods):
     """A seq2seq model driven through transformers ``generate``."""
 
     backend = "transformers"
@@ -99,19 +99,7 @@ class TransformersEngine:
             load_seconds=time.perf_counter() - start,
         )
 
-    # -- Engine interface -------------------------------------------------
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
-        return [len(ids) for ids in enc["input_ids"]]
-
-    def tokenize(self, text: str) -> list[str]:
-        return list(self.tokenizer.tokenize(text))
-
-    def detokenize(self, pieces: Sequence[str]) -> str:
-        return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()
-
+    # -- Engine interface (count_tokens, tokenize, detokenize, describe: TokenizerMethods)
     def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:
         import torch
 
@@ -151,14 +139,3 @@ class TransformersEngine:
             else [out.shape[1] - 1] * len(texts)
         )
         return GenerationBatch([d.strip() for d in decoded], [int(t) for t in tokens])
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "model": self.model_id,
-            "revision": self.revision,
-            "family": self.profile.family,
-            "backend": self.backend,
-            "device": self.device,
-            "dtype": self.dtype,
-            "license": self.profile.license,
-        }

@@ -32,7 +32,7 @@ _LAZY = {
     "load_suite": "summarize.evaluation.suite",
     "list_suites": "summarize.evaluation.suite",
     "suite_for_file": "summarize.evaluation.suite",
-    "EvalReport": "summarize.evaluation.runner",
+    "EvalReport": "summarize.evaluation.results",
     "run_suite": "summarize.evaluation.runner",
     "eval_command": "summarize.evaluation.cli",
 }
@@ -77,7 +77,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from summarize.evaluation.metrics.bleu import bleu
     from summarize.evaluation.metrics.chrf import chrf
     from summarize.evaluation.metrics.rouge import RougeSettings, UnicodeTokenizer, rouge
-    from summarize.evaluation.runner import EvalReport, run_suite
+    from summarize.evaluation.results import EvalReport
+    from summarize.evaluation.runner import run_suite
     from summarize.evaluation.stats import bootstrap_ci, paired_bootstrap
     from summarize.evaluation.suite import Suite, list_suites, load_suite, suite_for_file
 

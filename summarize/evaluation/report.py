@@ -4,76 +4,23 @@ and the plain-text table printed to stdout."""
 from __future__ import annotations
 
 import json
-import math
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from summarize.evaluation.metrics import metric_label
+from summarize.evaluation.results import RESULTS_VERSION, EvalReport, results_dict
+from summarize.text.markdown import escape_markdown
 
-if TYPE_CHECKING:  # pragma: no cover
-    from summarize.evaluation.runner import EvalReport
-
-RESULTS_VERSION = 1
-
-
-def _num(x: float | None, digits: int = 6) -> float | None:
-    if x is None or (isinstance(x, float) and math.isnan(x)):
-        return None
-    return round(float(x), digits)
-
-
-def results_dict(report: EvalReport) -> dict[str, Any]:
-    """The content of ``results.json``."""
-    systems: dict[str, Any] = {}
-    for run in report.systems:
-        entry: dict[str, Any] = {
-            "type": run.type,
-            "output_language": run.output_language,
-            "seconds": round(run.seconds, 3),
-            "failed_items": run.error_count,
-            "scores": {},
-        }
-        for s in report.scores:
-            if s.system != run.name:
-                continue
-            cell: dict[str, Any] = {
-                "score": _num(s.score),
-                "ci95": [_num(s.low), _num(s.high)] if s.low is not None else None,
-                "signature": s.signature,
-            }
-            if s.skipped:
-                cell["skipped"] = s.skipped
-            details = {k: v for k, v in s.details.items() if k != "formatted"}
-            if details:
-                cell["details"] = {
-                    k: (_num(v) if isinstance(v, float) else v) for k, v in details.items()
-                }
-            entry["scores"][s.metric] = cell
-        systems[run.name] = entry
-    return {
-        "format": f"summarize-eval/{RESULTS_VERSION}",
-        "suite": report.suite.name,
-        "task": report.suite.task,
-        "items": len(report.items),
-        "metrics": list(report.metrics),
-        "systems": systems,
-        "comparisons": [
-            {
-                "metric": c.metric,
-                "baseline": c.baseline,
-                "system": c.system,
-                "delta": _num(c.delta),
-                "p_value": _num(c.p_value),
-                "win_rate": _num(c.win_rate),
-            }
-            for c in report.comparisons
-        ],
-        "signature": report.signature,
-        "notes": list(report.notes),
-        "seconds": round(report.seconds, 3),
-    }
-
+__all__ = [
+    "RESULTS_VERSION",
+    "plot_scores",
+    "render_markdown",
+    "render_table",
+    "results_dict",
+    "write_predictions",
+    "write_report",
+]
 
 # -------------------------------------------------------------------------- tables
 
@@ -110,10 +57,6 @@ def render_table(report: EvalReport) -> str:
         f"({sig['resamples']} resamples, seed {sig['seed']})"
     )
     return "\n".join(lines)
-
-
-def _md_escape(text: str) -> str:
-    return text.replace("|", "\\|")
 
 
 def _describe_system(desc: dict[str, Any]) -> str:
@@ -177,10 +120,10 @@ def render_markdown(report: EvalReport) -> str:
         "",
     ]
     header, rows = _table_rows(report)
-    lines.append("| " + " | ".join(_md_escape(h) for h in header) + " |")
+    lines.append("| " + " | ".join(escape_markdown(h) for h in header) + " |")
     lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
     for r in rows:
-        lines.append("| " + " | ".join(_md_escape(c) for c in r) + " |")
+        lines.append("| " + " | ".join(escape_markdown(c) for c in r) + " |")
     lines += [
         "",
         "Each cell is `score [low, high]`. ROUGE is F1 x 100 (mean over items); BLEU and "

@@ -8,7 +8,7 @@ import platform
 import sys
 import time
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ from summarize.evaluation.metrics import (
     expand_metrics,
 )
 from summarize.evaluation.metrics.rouge import RougeSettings
+from summarize.evaluation.results import Comparison, EvalReport, ScoreEntry, SystemRun
 from summarize.evaluation.stats import (
     DEFAULT_CONFIDENCE,
     bootstrap_scores,
@@ -33,93 +34,22 @@ from summarize.evaluation.stats import (
 from summarize.evaluation.suite import Suite, SystemSpec
 from summarize.strategies import TRANSLATION_ONLY_STRATEGY
 
+__all__ = [
+    "OVERRIDE_KEYS",
+    "Comparison",
+    "EvalReport",
+    "ScoreEntry",
+    "SystemRun",
+    "metric_config",
+    "pipeline_config",
+    "pipeline_kwargs",
+    "run_suite",
+    "run_system",
+]
+
 #: CLI/API overrides applied to every ``pipeline`` system: any pipeline setting
 #: (:class:`~summarize.config.PipelineConfig`), plus the batch size.
 OVERRIDE_KEYS = (*field_names(), "batch_size")
-
-
-@dataclass(frozen=True)
-class ScoreEntry:
-    """One system x metric cell: corpus score with its bootstrap CI."""
-
-    system: str
-    metric: str
-    score: float | None
-    low: float | None = None
-    high: float | None = None
-    skipped: str | None = None
-    signature: str = ""
-    scale: str = "percent"
-    higher_is_better: bool = True
-    details: dict[str, Any] = field(default_factory=dict)
-
-    def format(self, digits: int = 2) -> str:
-        if self.skipped:
-            return "skipped"
-        if self.score is None:
-            return "n/a"
-        if self.low is None or self.high is None or self.low != self.low:
-            return f"{self.score:.{digits}f}"
-        return f"{self.score:.{digits}f} [{self.low:.{digits}f}, {self.high:.{digits}f}]"
-
-
-@dataclass(frozen=True)
-class Comparison:
-    """Paired bootstrap test of ``system`` against ``baseline`` (the suite's first system)."""
-
-    metric: str
-    baseline: str
-    system: str
-    delta: float
-    p_value: float
-    win_rate: float
-
-
-@dataclass(frozen=True)
-class SystemRun:
-    """A system's predictions and how they were produced."""
-
-    name: str
-    type: str
-    description: dict[str, Any]
-    predictions: tuple[str, ...]
-    output_language: str
-    seconds: float = 0.0
-    errors: tuple[str | None, ...] = ()
-    intermediate: tuple[str, ...] | None = None  # e.g. the full translation of a pipeline
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for e in self.errors if e)
-
-
-@dataclass(frozen=True)
-class EvalReport:
-    suite: Suite
-    items: tuple[EvalItem, ...]
-    metrics: tuple[str, ...]
-    systems: tuple[SystemRun, ...]
-    scores: tuple[ScoreEntry, ...]
-    comparisons: tuple[Comparison, ...]
-    signature: dict[str, Any]
-    notes: tuple[str, ...] = ()
-    seconds: float = 0.0
-    output_dir: Path | None = None
-    files: dict[str, Path] = field(default_factory=dict)
-
-    def score(self, system: str, metric: str) -> ScoreEntry:
-        for s in self.scores:
-            if s.system == system and s.metric == metric:
-                return s
-        raise KeyError((system, metric))
-
-    def system_names(self) -> list[str]:
-        return [s.name for s in self.systems]
-
-    def to_dict(self) -> dict[str, Any]:
-        from summarize.evaluation.report import results_dict
-
-        return results_dict(self)
 
 
 # ------------------------------------------------------------------------ versions
@@ -393,10 +323,54 @@ def run_suite(
     ``backend``, ``device``, ``strategy``, ``batch_size``) apply to pipeline systems.
     """
     t0 = time.perf_counter()
+    overrides = _check_overrides(overrides)
+    suite = _apply_run_options(suite, limit=limit, seed=seed, resamples=resamples, metrics=metrics)
+    specs = _select_systems(suite, systems, overrides)
+    notes: list[str] = list(suite.notes)
+    items, inline, dataset_sig = _load_items(suite, notes)
+    runs = _run_systems(specs, items, suite, overrides, inline, progress, notes)
+    outputs, scores, counts = _score_runs(runs, items, suite, progress)
+    comparisons = _compare_with_first(runs, outputs, suite, counts)
+    notes.extend(f"{s.metric} for {s.system}: {s.skipped}" for s in scores if s.skipped)
+    report = EvalReport(
+        suite=suite,
+        items=items,
+        metrics=suite.metrics,
+        systems=tuple(runs),
+        scores=tuple(scores),
+        comparisons=tuple(comparisons),
+        signature=_signature(suite, dataset_sig, runs, scores, overrides),
+        notes=tuple(dict.fromkeys(notes)),
+        seconds=time.perf_counter() - t0,
+    )
+    if output_dir is not None:
+        from summarize.evaluation.report import write_report
+
+        report = write_report(report, Path(output_dir), plot=plot)
+    return report
+
+
+# ---------------------------------------------------------------- run_suite's steps
+
+
+def _check_overrides(overrides: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The overrides that are set; unknown names are a :class:`ConfigError`."""
     overrides = {k: v for k, v in (overrides or {}).items() if v is not None}
     unknown = set(overrides) - set(OVERRIDE_KEYS)
     if unknown:
         raise ConfigError(f"unknown overrides: {', '.join(sorted(unknown))}")
+    return overrides
+
+
+def _apply_run_options(
+    suite: Suite,
+    *,
+    limit: int | None,
+    seed: int | None,
+    resamples: int | None,
+    metrics: Sequence[str] | None,
+) -> Suite:
+    """``suite`` with this run's limit, seed, resamples and metrics (when given), checked."""
     suite = replace(
         suite,
         limit=limit if limit is not None else suite.limit,
@@ -408,6 +382,13 @@ def run_suite(
         raise ConfigError("resamples must be >= 1")
     if suite.limit is not None and suite.limit < 0:
         raise ConfigError("limit must be >= 0")
+    return suite
+
+
+def _select_systems(
+    suite: Suite, systems: Sequence[str] | None, overrides: Mapping[str, Any]
+) -> list[SystemSpec]:
+    """The systems to run, in the order asked for; model overrides need a pipeline system."""
     specs = list(suite.systems)
     if systems:
         wanted = list(dict.fromkeys(systems))
@@ -426,8 +407,13 @@ def run_suite(
                 f"--{model_keys[0].replace('_', '-')} given but the selected systems include no "
                 "pipeline system"
             )
+    return specs
 
-    notes: list[str] = list(suite.notes)
+
+def _load_items(
+    suite: Suite, notes: list[str]
+) -> tuple[tuple[EvalItem, ...], dict[str, list[str]], dict[str, Any]]:
+    """The data set's items, its inline output columns and its signature."""
     items_list, inline = suite.dataset.load(limit=suite.limit)
     items = tuple(items_list)
     files = suite.dataset.files()
@@ -440,38 +426,62 @@ def run_suite(
     }
     if not items:
         notes.append("the data set has no items: every score is undefined")
+    return items, inline, dataset_sig
 
+
+def _run_systems(
+    specs: Sequence[SystemSpec],
+    items: Sequence[EvalItem],
+    suite: Suite,
+    overrides: Mapping[str, Any],
+    inline: Mapping[str, list[str]],
+    progress: bool,
+    notes: list[str],
+) -> list[SystemRun]:
+    """Every system's predictions, noting overridden settings and failed items."""
     runs: list[SystemRun] = []
     for spec in specs:
         run = run_system(
             spec, items, suite, overrides=overrides, inline_outputs=inline, progress=progress
         )
         if spec.type == "pipeline":
-            changed = {
-                k: v for k, v in overrides.items() if k in field_names() and spec.params.get(k) != v
-            }
-            models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
-            if models:  # the suite's name would claim a model that did not run
-                short = "+".join(Path(m).name or m for m in models)
-                run = replace(run, name=f"{run.name}@{short}")
-            if changed:
-                notes.append(
-                    f"{run.name}: settings overridden (command line or API): "
-                    + ", ".join(f"{k}={v}" for k, v in changed.items())
-                )
+            run = _name_overridden(run, spec, overrides, notes)
         if run.error_count:
             notes.append(
                 f"{run.name}: {run.error_count} of {len(items)} items failed and are scored as "
                 f"empty outputs (first error: {next(e for e in run.errors if e)})"
             )
         runs.append(run)
+    return runs
 
+
+def _name_overridden(
+    run: SystemRun, spec: SystemSpec, overrides: Mapping[str, Any], notes: list[str]
+) -> SystemRun:
+    """A pipeline run renamed after the models that replaced the suite's, with a note."""
+    changed = {k: v for k, v in overrides.items() if k in field_names() and spec.params.get(k) != v}
+    models = [str(changed[k]) for k in ("mt_model", "sum_model") if k in changed]
+    if models:  # the suite's name would claim a model that did not run
+        short = "+".join(Path(m).name or m for m in models)
+        run = replace(run, name=f"{run.name}@{short}")
+    if changed:
+        notes.append(
+            f"{run.name}: settings overridden (command line or API): "
+            + ", ".join(f"{k}={v}" for k, v in changed.items())
+        )
+    return run
+
+
+def _score_runs(
+    runs: Sequence[SystemRun], items: Sequence[EvalItem], suite: Suite, progress: bool
+) -> tuple[dict[str, dict[str, MetricOutput]], list[ScoreEntry], Any | None]:
+    """Every run's metric outputs and score cells (with bootstrap CIs), and the resample
+    counts shared by the CIs and the paired tests."""
     n = len(items)
     counts = resample_counts(n, suite.resamples, suite.seed) if n else None
     references = [it.reference for it in items]
     sources = [it.source for it in items]
     outputs: dict[str, dict[str, MetricOutput]] = {}
-    samples: dict[tuple[str, str], Any] = {}
     scores: list[ScoreEntry] = []
     for run in runs:
         config = metric_config(suite, run.output_language)
@@ -492,11 +502,19 @@ def run_suite(
             smp = None
             if out.ok and counts is not None and out.stats is not None and out.aggregate:
                 smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
-                samples[(run.name, name)] = smp
             if n == 0:
                 out = replace(out, score=None)
             scores.append(_entry(run.name, out, smp))
+    return outputs, scores, counts
 
+
+def _compare_with_first(
+    runs: Sequence[SystemRun],
+    outputs: Mapping[str, Mapping[str, MetricOutput]],
+    suite: Suite,
+    counts: Any | None,
+) -> list[Comparison]:
+    """Paired bootstrap tests of every system against the first one."""
     comparisons: list[Comparison] = []
     if len(runs) > 1 and counts is not None:
         base = runs[0].name
@@ -516,17 +534,24 @@ def run_suite(
                 comparisons.append(
                     Comparison(name, base, run.name, res.delta, res.p_value, res.win_rate)
                 )
+    return comparisons
 
-    for s in scores:
-        if s.skipped:
-            notes.append(f"{s.metric} for {s.system}: {s.skipped}")
 
+def _signature(
+    suite: Suite,
+    dataset_sig: dict[str, Any],
+    runs: Sequence[SystemRun],
+    scores: Sequence[ScoreEntry],
+    overrides: Mapping[str, Any],
+) -> dict[str, Any]:
+    """What produced the scores: suite, data, systems, metric signatures, ROUGE and
+    bootstrap settings, overrides and package versions."""
     metric_sigs: dict[str, str] = {}
     for s in scores:
         if s.signature and s.metric not in metric_sigs:
             metric_sigs[s.metric] = s.signature
     rouge_settings = metric_config(suite, suite.reference_language).rouge
-    signature = {
+    return {
         "suite": {
             "name": suite.name,
             "task": suite.task,
@@ -558,19 +583,3 @@ def run_suite(
         "versions": environment(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
-    report = EvalReport(
-        suite=suite,
-        items=items,
-        metrics=suite.metrics,
-        systems=tuple(runs),
-        scores=tuple(scores),
-        comparisons=tuple(comparisons),
-        signature=signature,
-        notes=tuple(dict.fromkeys(notes)),
-        seconds=time.perf_counter() - t0,
-    )
-    if output_dir is not None:
-        from summarize.evaluation.report import write_report
-
-        report = write_report(report, Path(output_dir), plot=plot)
-    return report

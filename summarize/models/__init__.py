@@ -1,6 +1,9 @@
-"""Model registry, family profiles and loading."""
+"""Model registry, family profiles, the Hugging Face hub and loading.
 
-from summarize.models.loading import BACKENDS, DEVICES, DTYPES, clear_cache, load_engine
+The engine factory (``load_engine``, ``BACKENDS``, ``DEVICES``, ``DTYPES``,
+``clear_cache``) is in :mod:`summarize.engines`, the layer above.
+"""
+
 from summarize.models.profiles import FAMILIES, infer_family, load_profile
 from summarize.models.registry import (
     DEFAULT_CROSS_SUM_MODEL,
@@ -13,9 +16,6 @@ from summarize.models.registry import (
 )
 
 __all__ = [
-    "BACKENDS",
-    "DEVICES",
-    "DTYPES",
     "FAMILIES",
     "DEFAULT_CROSS_SUM_MODEL",
     "DEFAULT_ID_SUM_MODEL",
@@ -23,9 +23,7 @@ __all__ = [
     "DEFAULT_MT_MODEL",
     "DEFAULT_SUM_MODEL",
     "ModelInfo",
-    "clear_cache",
     "infer_family",
-    "load_engine",
     "load_profile",
     "lookup",
 ]

@@ -1,11 +1,112 @@
-"""The Hugging Face cache: what is there, and fetching models for offline use."""
+"""The Hugging Face hub and its local cache: offline mode, local model directories,
+single files and snapshots, what is cached, and fetching models for offline use.
+
+Both the loaders (:mod:`summarize.models.loading`) and the engines use these helpers.
+"""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from summarize.models.loading import describe_hub_failure, hub_offline
+from summarize.errors import ModelNotAvailableError
 from summarize.models.registry import lookup
+
+
+def hub_offline() -> bool:
+    """True when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) asks for offline mode."""
+    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
+        if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on"):
+            return True
+    return False
+
+
+def local_model_dir(model_id: str) -> Path | None:
+    """The directory for a local model path, ``None`` for a hub id.
+
+    A value that looks like a path (absolute, ``./``, ``../``, ``~``) but does not exist
+    raises :class:`ModelNotAvailableError` instead of being sent to the hub.
+    """
+    path = Path(model_id).expanduser()
+    if path.is_dir():
+        return path.resolve()
+    if model_id.startswith(("/", "./", "../", "~", ".\\")) or path.exists():
+        raise ModelNotAvailableError(model_id, "no such model directory")
+    return None
+
+
+def describe_hub_failure(model_id: str, exc: BaseException) -> ModelNotAvailableError:
+    """Turn a hub/cache failure into the short message users see."""
+    if hub_offline():
+        reason = "HF_HUB_OFFLINE is set and it is not in the local Hugging Face cache"
+    else:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        reason = f"not in the local cache and the hub could not provide it: {first[:160]}"
+    return ModelNotAvailableError(model_id, reason)
+
+
+def model_file(
+    model_id: str, local: Path | None, revision: str | None, filename: str, *, required: bool
+) -> Path | None:
+    """A file of a local model directory or (downloaded if allowed) of a hub model;
+    ``None`` when the model has no such file. Offline, a ``required`` file that is not
+    cached means the model is not cached; an optional one is taken as absent."""
+    if local is not None:
+        path = local / filename
+        return path if path.is_file() else None
+    from huggingface_hub import _CACHED_NO_EXIST, hf_hub_download, try_to_load_from_cache
+    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
+
+    if hub_offline():
+        found = try_to_load_from_cache(model_id, filename, revision=revision)
+        if found is _CACHED_NO_EXIST:  # the hub said earlier that the model has no such file
+            return None
+        if isinstance(found, str):
+            return Path(found)
+        if not required:
+            return None
+        raise describe_hub_failure(model_id, FileNotFoundError(filename))
+    try:
+        return Path(hf_hub_download(model_id, filename, revision=revision))
+    except LocalEntryNotFoundError as exc:  # no connection and not cached
+        raise describe_hub_failure(model_id, exc) from exc
+    except EntryNotFoundError:  # the repository has no such file
+        return None
+    except (OSError, ValueError) as exc:  # no such repository or revision, HTTP errors
+        raise describe_hub_failure(model_id, exc) from exc
+
+
+#: Weight files a snapshot needs before it can be converted or loaded.
+WEIGHT_FILES = (
+    "model.safetensors",
+    "model.safetensors.index.json",
+    "pytorch_model.bin",
+    "pytorch_model.bin.index.json",
+)
+
+
+def cached_snapshot(model_id: str, revision: str | None) -> Path | None:
+    """The local snapshot directory of a hub model whose ``config.json`` is cached, else ``None``."""
+    from huggingface_hub import try_to_load_from_cache
+
+    found = try_to_load_from_cache(model_id, "config.json", revision=revision)
+    return Path(found).parent if isinstance(found, str) else None
+
+
+def snapshot_with_weights(model_id: str, revision: str | None, *, why: str) -> Path:
+    """The local snapshot directory of a hub model with its weights (downloading them if
+    allowed). ``why`` says, offline, what the weights are needed for."""
+    snapshot = cached_snapshot(model_id, revision)
+    if snapshot is not None and any((snapshot / name).is_file() for name in WEIGHT_FILES):
+        return snapshot
+    if hub_offline():
+        raise ModelNotAvailableError(
+            model_id,
+            f"HF_HUB_OFFLINE is set and its weights are not in the local Hugging Face cache ({why})",
+        )
+    return Path(pull(model_id, revision=revision))
+
 
 #: Files a seq2seq model needs; other weights formats (TF, Flax, ONNX) are skipped.
 _COMMON = ["*.json", "*.model", "*.spm", "*.txt", "*.py", "tokenizer*", "vocab*", "merges*"]

@@ -1,173 +1,18 @@
-"""Model loading: hub ids or local directories, the standard HF cache, offline mode.
+"""Model loading: config, tokenizer and torch model from hub ids or local directories,
+through the standard HF cache and offline mode (:mod:`summarize.models.hub`).
 
-Engines are loaded lazily and at most once per process (per model, backend,
-device, dtype and revision), then reused by every pipeline, the CLI and the demo.
+The engines (:mod:`summarize.engines`) call these loaders; the engine factory is
+:func:`summarize.engines.load_engine`.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import threading
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.base import Engine
-from summarize.errors import (
-    BackendNotInstalledError,
-    ConfigError,
-    ModelLoadError,
-    ModelNotAvailableError,
-)
-
-BACKENDS = ("transformers", "ctranslate2")
-DEVICES = ("auto", "cpu", "cuda")
-DTYPES = ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32")
-
-_LOCK = threading.Lock()
-_ENGINES: dict[tuple[Any, ...], Engine] = {}
-
-
-def hub_offline() -> bool:
-    """True when ``HF_HUB_OFFLINE`` (or ``TRANSFORMERS_OFFLINE``) asks for offline mode."""
-    for var in ("HF_HUB_OFFLINE", "TRANSFORMERS_OFFLINE"):
-        if os.environ.get(var, "").strip().lower() in ("1", "true", "yes", "on"):
-            return True
-    return False
-
-
-def local_model_dir(model_id: str) -> Path | None:
-    """The directory for a local model path, ``None`` for a hub id.
-
-    A value that looks like a path (absolute, ``./``, ``../``, ``~``) but does not exist
-    raises :class:`ModelNotAvailableError` instead of being sent to the hub.
-    """
-    path = Path(model_id).expanduser()
-    if path.is_dir():
-        return path.resolve()
-    if model_id.startswith(("/", "./", "../", "~", ".\\")) or path.exists():
-        raise ModelNotAvailableError(model_id, "no such model directory")
-    return None
-
-
-def _cuda_available(backend: str) -> bool:
-    """Whether a CUDA GPU is usable, asked of the backend itself (CTranslate2 without torch)."""
-    if backend == "ctranslate2":
-        try:
-            import ctranslate2
-
-            return bool(ctranslate2.get_cuda_device_count() > 0)
-        except ImportError:  # not installed: said clearly when the engine is built
-            pass
-    import torch
-
-    return bool(torch.cuda.is_available())
-
-
-def resolve_device(device: str, backend: str = "transformers") -> str:
-    if device not in DEVICES and not device.startswith("cuda:"):
-        raise ConfigError(f"unknown device '{device}' (use one of {', '.join(DEVICES)})")
-    if device != "auto":
-        if device.startswith("cuda") and not _cuda_available(backend):
-            raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
-        return device
-    return "cuda" if _cuda_available(backend) else "cpu"
-
-
-def describe_hub_failure(model_id: str, exc: BaseException) -> ModelNotAvailableError:
-    """Turn a hub/cache failure into the short message users see."""
-    if hub_offline():
-        reason = "HF_HUB_OFFLINE is set and it is not in the local Hugging Face cache"
-    else:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        reason = f"not in the local cache and the hub could not provide it: {first[:160]}"
-    return ModelNotAvailableError(model_id, reason)
-
-
-def load_engine(
-    model_id: str,
-    *,
-    backend: str = "transformers",
-    device: str = "auto",
-    dtype: str = "auto",
-    revision: str | None = None,
-    prompts_dir: str | None = None,
-    **options: Any,
-) -> Engine:
-    """Load (once per process) and return the engine for ``model_id``.
-
-    ``model_id`` is a hub id (``Helsinki-NLP/opus-mt-id-en``) or a local directory
-    saved with ``save_pretrained``. ``options`` go to the backend (e.g. ``inter_threads``
-    for CTranslate2).
-    """
-    if not model_id or not str(model_id).strip():
-        raise ConfigError("empty model id")
-    if backend not in BACKENDS:
-        raise ConfigError(f"unknown backend '{backend}' (use one of {', '.join(BACKENDS)})")
-    if dtype not in DTYPES:
-        raise ConfigError(f"unknown dtype '{dtype}' (use one of {', '.join(DTYPES)})")
-    local = local_model_dir(model_id)
-    resolved_device = resolve_device(device, backend)
-    key = (
-        str(local) if local else model_id,
-        backend,
-        resolved_device,
-        dtype,
-        revision,
-        prompts_dir,
-        tuple(sorted(options.items())),
-    )
-    with _LOCK:
-        engine = _ENGINES.get(key)
-        if engine is None:
-            engine = _build(
-                model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options
-            )
-            _ENGINES[key] = engine
-    return engine
-
-
-def _build(
-    model_id: str,
-    local: Path | None,
-    backend: str,
-    device: str,
-    dtype: str,
-    revision: str | None,
-    prompts_dir: str | None,
-    options: dict[str, Any],
-) -> Engine:
-    if backend == "ctranslate2":
-        try:
-            import ctranslate2  # noqa: F401
-        except ImportError as exc:
-            raise BackendNotInstalledError(
-                "the ctranslate2 backend needs the 'ctranslate2' package: "
-                "pip install 'summarize[fast]'"
-            ) from exc
-        from summarize.engines.ct2 import CTranslate2Engine
-
-        return CTranslate2Engine.load(
-            model_id,
-            local_dir=local,
-            device=device,
-            dtype=dtype,
-            revision=revision,
-            prompts_dir=prompts_dir,
-            **options,
-        )
-    if options:
-        raise ConfigError(f"unknown options for the transformers backend: {sorted(options)}")
-    from summarize.engines.hf import TransformersEngine
-
-    return TransformersEngine.load(
-        model_id,
-        local_dir=local,
-        device=device,
-        dtype=dtype,
-        revision=revision,
-        prompts_dir=prompts_dir,
-    )
+from summarize.errors import ModelLoadError, ModelNotAvailableError
+from summarize.models.hub import describe_hub_failure, hub_offline, model_file
 
 
 def load_hf(
@@ -230,37 +75,6 @@ _TOKENIZER_BY_MODEL_TYPE = {
 }
 
 
-def _model_file(
-    model_id: str, local: Path | None, revision: str | None, filename: str, *, required: bool
-) -> Path | None:
-    """A file of a local model directory or (downloaded if allowed) of a hub model;
-    ``None`` when the model has no such file. Offline, a ``required`` file that is not
-    cached means the model is not cached; an optional one is taken as absent."""
-    if local is not None:
-        path = local / filename
-        return path if path.is_file() else None
-    from huggingface_hub import _CACHED_NO_EXIST, hf_hub_download, try_to_load_from_cache
-    from huggingface_hub.errors import EntryNotFoundError, LocalEntryNotFoundError
-
-    if hub_offline():
-        found = try_to_load_from_cache(model_id, filename, revision=revision)
-        if found is _CACHED_NO_EXIST:  # the hub said earlier that the model has no such file
-            return None
-        if isinstance(found, str):
-            return Path(found)
-        if not required:
-            return None
-        raise describe_hub_failure(model_id, FileNotFoundError(filename))
-    try:
-        return Path(hf_hub_download(model_id, filename, revision=revision))
-    except LocalEntryNotFoundError as exc:  # no connection and not cached
-        raise describe_hub_failure(model_id, exc) from exc
-    except EntryNotFoundError:  # the repository has no such file
-        return None
-    except (OSError, ValueError) as exc:  # no such repository or revision, HTTP errors
-        raise describe_hub_failure(model_id, exc) from exc
-
-
 def load_config_and_tokenizer(
     model_id: str, local: Path | None, revision: str | None
 ) -> tuple[dict[str, Any], Any, str | None]:
@@ -272,12 +86,12 @@ def load_config_and_tokenizer(
     model type) and loaded directly. It is the class ``AutoTokenizer`` picks; a model
     whose class cannot be told this way falls back to :func:`load_hf`.
     """
-    config_path = _model_file(model_id, local, revision, "config.json", required=True)
+    config_path = model_file(model_id, local, revision, "config.json", required=True)
     if config_path is None:
         raise ModelLoadError(f"{local or model_id} has no config.json")
     try:
         config = json.loads(config_path.read_text(encoding="utf-8"))
-        tok_path = _model_file(model_id, local, revision, "tokenizer_config.json", required=False)
+        tok_path = model_file(model_id, local, revision, "tokenizer_config.json", required=False)
         tok_config = json.loads(tok_path.read_text(encoding="utf-8")) if tok_path else {}
     except (OSError, ValueError) as exc:
         raise ModelLoadError(
@@ -304,9 +118,3 @@ def load_config_and_tokenizer(
     except (OSError, ValueError, ImportError) as exc:
         raise _loading_failure(model_id, local, "the tokenizer", exc) from exc
     return config, tokenizer, commit
-
-
-def clear_cache() -> None:
-    """Forget every loaded engine (tests and long-lived servers that swap models)."""
-    with _LOCK:
-        _ENGINES.clear()

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import tomllib
 
-from summarize.engines.base import ModelProfile
 from summarize.errors import ConfigError
 from summarize.models.registry import lookup
 from summarize.types import GenerationSettings
@@ -32,6 +32,29 @@ FAMILIES = (
     "mt5-xlsum",
     "mt5-crosssum",
 )
+
+
+@dataclass(frozen=True)
+class ModelProfile:
+    """How to drive one model: its family conventions plus generation defaults.
+
+    Built from a ``prompts/<family>.toml`` file and the model's own config.
+    ``src_lang``/``tgt_lang`` are already in the family's code style
+    (``ind_Latn`` for NLLB, ``id`` for M2M100, ``id_ID`` for mBART-50...).
+    """
+
+    family: str
+    task: str  # "translation" | "summarization" | "crosslingual-summarization"
+    prefix: str = ""
+    src_lang: str | None = None
+    tgt_lang: str | None = None
+    target_language_name: str | None = (
+        None  # mT5 CrossSum: key into config.task_specific_params["langid_map"]
+    )
+    defaults: GenerationSettings = field(default_factory=GenerationSettings)
+    max_input_tokens: int = 512
+    license: str | None = None
+    non_commercial: bool = False
 
 
 def builtin_prompts_dir() -> Path:

@@ -1,6 +1,7 @@
 """Text preparation: cleaning, HTML stripping, sentence splitting, language ID.
 
-Standard library only, so ``import summarize.text`` is cheap.
+Standard library only at import, so ``import summarize.text`` is cheap; trafilatura
+loads on first use, for whole web pages (:mod:`summarize.text.extract`).
 """
 
 from __future__ import annotations

@@ -34,6 +34,12 @@ _BOILERPLATE_PATTERNS = [
     r"(?:read more|read also|see also|also read)\b\s*:?.*",
     r"baca (?:juga|selengkapnya|berita lainnya|artikel lainnya|pula)\b.*",
     r"(?:lihat|simak|tonton|klik) (?:juga|video|selengkapnya|di sini|disini)\b.*",
+    # channel promos: "Simak breaking news ... WhatsApp Channel : https://..."
+    r"(?:simak|ikuti|dapatkan) (?:breaking news|berita|update|informasi)\b.*",
+    r".*\b(?:whatsapp channel|saluran whatsapp|google news)\b.*https?://\S+",
+    # detik-style embeds and editor initials: "[Gambas:Video 20detik]", "(rdp/imk)"
+    r"\[gambas:[^\]]*\]",
+    r"\(\s*[a-z]{2,5}(?:\s*/\s*[a-z]{2,5})+\s*\)",
     r"(?:artikel|berita) (?:terkait|lainnya|terpopuler|pilihan|populer|terbaru)\s*:?",
     r"(?:terpopuler|rekomendasi|pilihan editor|editor's picks?)\s*:?",
     # comments

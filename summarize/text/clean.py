@@ -15,6 +15,7 @@ from summarize.text.boilerplate import (
     parse_source_line,
 )
 from summarize.text.dateline import split_dateline
+from summarize.text.extract import extract_page, is_whole_page
 from summarize.text.html import html_to_text, looks_like_html, unescape_entities
 from summarize.text.langid import detect_language
 from summarize.text.sentences import split_paragraphs, split_sentences
@@ -241,15 +242,24 @@ def _language_warning(language: str, confidence: float) -> str | None:
 
 
 def prepare_article(
-    text: str | bytes, *, html: bool | None = None, title: str | None = None
+    text: str | bytes,
+    *,
+    html: bool | None = None,
+    title: str | None = None,
+    url: str | None = None,
 ) -> PreparedArticle:
     """Clean one article for translation and summarisation.
 
     * ``bytes`` are decoded as strict UTF-8; binary or invalid input raises
       :class:`~summarize.errors.BinaryInputError`, empty input
       :class:`~summarize.errors.EmptyInputError`.
-    * HTML (auto-detected when ``html`` is None) is stripped; ``<h1>``/``<title>`` becomes
-      the title candidate and ``metadata["html"]`` is set.
+    * HTML (auto-detected when ``html`` is None) sets ``metadata["html"]``. A whole page
+      goes through trafilatura (:func:`~summarize.text.extract.extract_page`; ``url`` is
+      where it came from): its main text is kept, its title is the title candidate and
+      ``published``, ``author``, ``site_name``, ``canonical_url``... go to ``metadata``;
+      a page without article text raises :class:`~summarize.errors.NothingExtractedError`.
+      A fragment is stripped by :func:`~summarize.text.html.html_to_text` (``<h1>``
+      becomes the title candidate).
     * Unicode is NFC-normalised, quotes straightened, whitespace and zero-width characters
       cleaned.
     * Boilerplate lines (reading time, "Baca juga", share buttons, credits, copyright,
@@ -282,8 +292,13 @@ def prepare_article(
     is_html = looks_like_html(raw) if html is None else html
     html_title: str | None = None
     if is_html:
-        extracted = html_to_text(raw)
-        raw, html_title = extracted.text, _norm_title(extracted.title)
+        if is_whole_page(raw):
+            page = extract_page(raw, url=url)
+            raw, html_title = page.text, _norm_title(page.title)
+            metadata.update(page.metadata)
+        else:
+            extracted = html_to_text(raw)
+            raw, html_title = extracted.text, _norm_title(extracted.title)
         metadata["html"] = True
     else:
         raw = unescape_entities(raw)

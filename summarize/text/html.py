@@ -1,4 +1,7 @@
-"""HTML detection and stripping with the standard library's :mod:`html.parser`."""
+"""HTML detection and stripping with the standard library's :mod:`html.parser`.
+
+Used for HTML *fragments* (a ``<p>...</p>`` snippet in a JSONL field); whole pages go
+through trafilatura (:mod:`summarize.text.extract`)."""
 
 from __future__ import annotations
 

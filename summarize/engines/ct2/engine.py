@@ -1,4 +1,4 @@
-"""The CTranslate2 backend: the same models, converted once and run by CTranslate2.
+"""The CTranslate2 engine: the same models, converted once and run by CTranslate2.
 
 ``CTranslate2Engine`` implements the :class:`~summarize.engines.base.Engine` interface
 like :class:`~summarize.engines.hf.TransformersEngine` and drives models the same way:
@@ -15,12 +15,8 @@ like :class:`~summarize.engines.hf.TransformersEngine` and drives models the sam
 * settings left unset fall back to the model's ``generation_config.json``, as
   ``model.generate`` does.
 
-Models are converted with ``ctranslate2.converters.TransformersConverter`` the first
-time they are used and cached on disk under ``$SUMMARIZE_CACHE/ct2`` (default
-``~/.cache/summarize/ct2``), one entry per model source, revision (hub commit, or a
-content hash of a local directory's files) and quantisation. Conversions are written
-into a temporary directory and renamed into place, so a killed or concurrent
-conversion never leaves a half-written entry behind.
+Models are converted on first use (:mod:`~summarize.engines.ct2.conversion`) and cached
+on disk (:mod:`~summarize.engines.ct2.cache`).
 
 Greedy search in float32 gives the same tokens as the transformers backend, and so
 does beam search except with ``no_repeat_ngram_size`` on T5-family models. Sampling is
@@ -32,64 +28,26 @@ generator per worker thread, seeded when it first samples, so only a fresh engin
 
 from __future__ import annotations
 
-import contextlib
-import hashlib
 import json
-import logging
 import math
 import os
-import re
-import shutil
-import tempfile
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.base import GenerationBatch, ModelProfile
-from summarize.errors import ConfigError, ModelLoadError, ModelNotAvailableError
+from summarize.engines.base import GenerationBatch, ModelProfile, TokenizerMethods
+from summarize.engines.ct2.cache import CacheKey, ct2_cache_dir, directory_fingerprint, is_complete
+from summarize.engines.ct2.conversion import convert
+from summarize.errors import ConfigError, ModelLoadError
 from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
 from summarize.types import GenerationSettings
-
-logger = logging.getLogger(__name__)
 
 #: Quantisations accepted as ``dtype`` (``auto`` is resolved per device).
 QUANTIZATIONS = ("float32", "float16", "bfloat16", "int8", "int8_float32", "int8_float16")
 #: Options accepted through ``load_engine(..., backend="ctranslate2", **options)``.
 OPTIONS = ("intra_threads", "inter_threads", "cache_dir")
-#: Bump when the layout or the meaning of a cache entry changes.
-CACHE_FORMAT = 1
-#: Written last into every complete cache entry.
-MARKER_FILE = "summarize_ct2.json"
-#: Leftovers of killed conversions older than this are removed.
-STALE_TMP_SECONDS = 6 * 3600
-#: Files of a local model directory that go into its content hash (everything the
-#: converter reads: config, weights and tokenizer files).
-_HASHED_SUFFIXES = (".json", ".safetensors", ".bin", ".model", ".spm", ".txt", ".vocab")
-_WEIGHT_FILES = (
-    "model.safetensors",
-    "model.safetensors.index.json",
-    "pytorch_model.bin",
-    "pytorch_model.bin.index.json",
-)
-
-
-# --------------------------------------------------------------------------- cache
-
-
-def cache_root() -> Path:
-    """The project's cache directory: ``$SUMMARIZE_CACHE`` or ``~/.cache/summarize``."""
-    env = os.environ.get("SUMMARIZE_CACHE")
-    if env:
-        return Path(env).expanduser()
-    xdg = os.environ.get("XDG_CACHE_HOME")
-    return (Path(xdg).expanduser() if xdg else Path.home() / ".cache") / "summarize"
-
-
-def ct2_cache_dir(cache_dir: str | os.PathLike[str] | None = None) -> Path:
-    """Where converted models live (``<cache root>/ct2`` unless ``cache_dir`` is given)."""
-    return Path(cache_dir).expanduser() if cache_dir else cache_root() / "ct2"
 
 
 def resolve_quantization(dtype: str, device: str) -> str:
@@ -110,257 +68,6 @@ def default_threads() -> int:
         return max(len(os.sched_getaffinity(0)), 1)
     except AttributeError:  # pragma: no cover - not Linux
         return max(os.cpu_count() or 1, 1)
-
-
-def _file_digest(path: Path, memo: dict[str, Any]) -> str:
-    """sha256 of a file, memoised by (path, size, mtime) so large weights hash once."""
-    st = path.stat()
-    key = str(path)
-    entry = memo.get(key)
-    if entry and entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
-        return str(entry["sha256"])
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            h.update(block)
-    digest = h.hexdigest()
-    memo[key] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns, "sha256": digest}
-    return digest
-
-
-def directory_fingerprint(directory: Path, cache: Path) -> str:
-    """Content hash of a local model directory's config, tokenizer and weight files."""
-    memo_path = cache / "hashes.json"
-    try:
-        memo = json.loads(memo_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        memo = {}
-    h = hashlib.sha256()
-    for path in sorted(directory.iterdir()):
-        if (
-            not path.is_file()
-            or path.name.startswith(".")
-            or not path.name.endswith(_HASHED_SUFFIXES)
-        ):
-            continue
-        h.update(path.name.encode("utf-8") + b"\0" + _file_digest(path, memo).encode() + b"\0")
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-        _write_json_atomic(memo_path, memo)
-    except OSError:  # a read-only cache still works, it just hashes again next time
-        pass
-    return h.hexdigest()
-
-
-def _write_json_atomic(path: Path, data: Any) -> None:
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            json.dump(data, fh, indent=2, sort_keys=True)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
-
-
-@contextlib.contextmanager
-def _lock(path: Path) -> Iterator[None]:
-    """An exclusive advisory lock (so concurrent processes convert a model once)."""
-    try:
-        import fcntl
-    except ImportError:  # pragma: no cover - Windows: rename-into-place still protects us
-        yield
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a+") as fh:
-        fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh.fileno(), fcntl.LOCK_UN)
-
-
-def _clean_stale(cache: Path) -> None:
-    """Remove temporary conversion directories left by killed processes."""
-    now = time.time()
-    for tmp in cache.glob(".tmp-*"):
-        with contextlib.suppress(OSError):
-            if now - tmp.stat().st_mtime > STALE_TMP_SECONDS:
-                shutil.rmtree(tmp, ignore_errors=True)
-
-
-@dataclass(frozen=True)
-class CacheKey:
-    """What identifies one converted model."""
-
-    source: str  # hub id, or "local:<absolute path>"
-    revision: str  # hub commit (or requested revision), or "sha256:<content hash>"
-    quantization: str
-    start_from_prefix: bool  # CrossSum: no fixed decoder start token
-
-    def as_dict(self) -> dict[str, Any]:
-        import ctranslate2
-
-        return {
-            "format": CACHE_FORMAT,
-            "source": self.source,
-            "revision": self.revision,
-            "quantization": self.quantization,
-            "start_from_prefix": self.start_from_prefix,
-            "ctranslate2": ctranslate2.__version__,
-        }
-
-    def dirname(self) -> str:
-        digest = hashlib.sha256(
-            json.dumps(self.as_dict(), sort_keys=True).encode("utf-8")
-        ).hexdigest()[:16]
-        source = self.source
-        if source.startswith("local:"):  # the directory and its parent name it well enough
-            source = "/".join(Path(source.removeprefix("local:")).parts[-2:])
-        name = re.sub(r"[^A-Za-z0-9._-]+", "--", source).strip("-.")
-        return f"{name[-80:]}--{self.quantization}--{digest}"
-
-
-def is_complete(entry: Path, key: CacheKey) -> bool:
-    """Whether ``entry`` is a finished conversion for ``key``."""
-    try:
-        marker = json.loads((entry / MARKER_FILE).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return False
-    return marker.get("key") == key.as_dict() and (entry / "model.bin").is_file()
-
-
-def convert(source_dir: Path, key: CacheKey, cache: Path) -> tuple[Path, bool]:
-    """The converted model for ``key``, converting ``source_dir`` if it is not cached yet.
-
-    Returns the entry's path and whether a conversion ran.
-    """
-    cache.mkdir(parents=True, exist_ok=True)
-    entry = cache / key.dirname()
-    if is_complete(entry, key):
-        return entry, False
-    with _lock(cache / ".locks" / f"{entry.name}.lock"):
-        if is_complete(entry, key):  # another process converted it while we waited
-            return entry, False
-        _clean_stale(cache)
-        scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
-        try:
-            out = scratch / "model"
-            start = time.perf_counter()
-            _run_converter(source_dir, out, key.quantization)
-            if key.start_from_prefix:
-                # The start token is given per call (target prefix) instead of fixed.
-                cfg_path = out / "config.json"
-                cfg = json.loads(cfg_path.read_text(encoding="utf-8"))
-                cfg["decoder_start_token"] = None
-                cfg_path.write_text(json.dumps(cfg, indent=2), encoding="utf-8")
-            marker = {
-                "key": key.as_dict(),
-                "converted_from": str(source_dir),
-                "convert_seconds": round(time.perf_counter() - start, 3),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            }
-            (out / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-            if entry.exists():  # an incomplete or outdated entry: replace it
-                shutil.rmtree(entry, ignore_errors=True)
-            os.rename(out, entry)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
-    return entry, True
-
-
-def _decoder_output_scale(model: Any) -> float:
-    """The factor transformers applies to the decoder output before ``lm_head`` (T5 family).
-
-    Measured with one forward step rather than read from the config: transformers 5
-    scales T5 by ``config.scale_decoder_outputs`` and never scales mT5, while the
-    CTranslate2 converter scales whenever ``tie_word_embeddings`` is true (which
-    transformers 5 forces for mT5), flattening every mT5 output distribution.
-    """
-    import torch
-
-    seen: dict[str, Any] = {}
-    hook = model.lm_head.register_forward_hook(lambda _m, args, _o: seen.setdefault("x", args[0]))
-    try:
-        start = model.config.decoder_start_token_id or 0
-        with torch.no_grad():
-            out = model(
-                input_ids=torch.tensor([[1, 2, 3]]),
-                decoder_input_ids=torch.tensor([[start]]),
-                output_hidden_states=True,
-            )
-    finally:
-        hook.remove()
-    hidden = out.decoder_hidden_states[-1].float()
-    return float(seen["x"].float().norm() / hidden.norm().clamp_min(1e-12))
-
-
-def _patch_t5_loaders() -> None:
-    """Make the converter scale T5-family outputs exactly as the loaded model does."""
-    from ctranslate2.converters import transformers as conv
-    from ctranslate2.specs import model_spec
-
-    for name in ("T5Config", "MT5Config", "UMT5Config"):
-        loader = conv._MODEL_LOADERS.get(name)
-        if loader is None or getattr(loader, "_summarize_fixed", False):
-            continue
-
-        class Fixed(type(loader)):  # type: ignore[misc]
-            _summarize_fixed = True
-
-            def get_model_spec(self, model: Any) -> Any:
-                spec = super().get_model_spec(model)
-                scale = _decoder_output_scale(model)
-                spec.decoder.scale_outputs = (
-                    model_spec.OPTIONAL if abs(scale - 1.0) < 1e-3 else scale
-                )
-                return spec
-
-        conv._MODEL_LOADERS[name] = Fixed()
-
-
-def _run_converter(source_dir: Path, out: Path, quantization: str) -> None:
-    from ctranslate2.converters import TransformersConverter
-
-    _patch_t5_loaders()  # transformers is already quiet: CTranslate2Engine.load set it
-    try:
-        TransformersConverter(str(source_dir), low_cpu_mem_usage=True).convert(
-            str(out), quantization=quantization, force=True
-        )
-    except (ValueError, NotImplementedError, KeyError, OSError, RuntimeError) as exc:
-        raise ModelLoadError(
-            f"could not convert {source_dir} to CTranslate2 ({type(exc).__name__}: {exc}); "
-            "use --backend transformers for this model"
-        ) from exc
-
-
-# --------------------------------------------------------------------------- sources
-
-
-def _hub_snapshot(model_id: str, commit: str | None, revision: str | None) -> Path:
-    """The local snapshot directory of a hub model (downloading weights if allowed)."""
-    from huggingface_hub import try_to_load_from_cache
-
-    from summarize.models.loading import hub_offline
-
-    found = try_to_load_from_cache(model_id, "config.json", revision=commit or revision)
-    snapshot = Path(found).parent if isinstance(found, str) else None
-    if snapshot is not None and any((snapshot / name).is_file() for name in _WEIGHT_FILES):
-        return snapshot
-    if hub_offline():
-        raise ModelNotAvailableError(
-            model_id,
-            "HF_HUB_OFFLINE is set and its weights are not in the local Hugging Face cache "
-            "(needed once to convert it for the ctranslate2 backend)",
-        )
-    from summarize.models.hub import pull
-
-    return Path(pull(model_id, revision=commit or revision))
-
-
-# --------------------------------------------------------------------------- engine
 
 
 @dataclass(frozen=True)
@@ -407,7 +114,7 @@ class _Defaults:
         return cls(**values)
 
 
-class CTranslate2Engine:
+class CTranslate2Engine(TokenizerMethods):
     """A seq2seq model converted to and run by CTranslate2."""
 
     backend = "ctranslate2"
@@ -509,6 +216,7 @@ class CTranslate2Engine:
         """
         import ctranslate2
 
+        from summarize.models.hub import cached_snapshot, snapshot_with_weights
         from summarize.models.loading import load_config_and_tokenizer
 
         if options:
@@ -571,12 +279,13 @@ class CTranslate2Engine:
         if source_dir is None:
             # Hub model: the snapshot is needed to convert, and for generation_config.json.
             if is_complete(entry, key):
-                from huggingface_hub import try_to_load_from_cache
-
-                found = try_to_load_from_cache(model_id, "config.json", revision=commit or revision)
-                source_dir = Path(found).parent if isinstance(found, str) else None
+                source_dir = cached_snapshot(model_id, commit or revision)
             else:
-                source_dir = _hub_snapshot(model_id, commit, revision)
+                source_dir = snapshot_with_weights(
+                    model_id,
+                    commit or revision,
+                    why="needed once to convert it for the ctranslate2 backend",
+                )
         assert source_dir is not None or is_complete(entry, key)
         if source_dir is not None:
             entry, converted = convert(source_dir, key, cache)
@@ -611,19 +320,7 @@ class CTranslate2Engine:
             converted=converted,
         )
 
-    # -- Engine interface -------------------------------------------------
-    def count_tokens(self, texts: Sequence[str]) -> list[int]:
-        if not texts:
-            return []
-        enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
-        return [len(ids) for ids in enc["input_ids"]]
-
-    def tokenize(self, text: str) -> list[str]:
-        return list(self.tokenizer.tokenize(text))
-
-    def detokenize(self, pieces: Sequence[str]) -> str:
-        return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()
-
+    # -- Engine interface (count_tokens, tokenize, detokenize, describe: TokenizerMethods)
     def source_tokens(self, texts: Sequence[str]) -> list[list[str]]:
         """The source pieces CTranslate2 gets: the tokenizer's ids, special tokens included."""
         enc = self.tokenizer([self.profile.prefix + t for t in texts], truncation=False)
@@ -715,17 +412,6 @@ class CTranslate2Engine:
         pad = self._pad_id
         counts = [sum(1 for i in row if i != pad) for row in ids]
         return GenerationBatch([str(d).strip() for d in decoded], counts)
-
-    def describe(self) -> dict[str, Any]:
-        return {
-            "model": self.model_id,
-            "revision": self.revision,
-            "family": self.profile.family,
-            "backend": self.backend,
-            "device": self.device,
-            "dtype": self.dtype,
-            "license": self.profile.license,
-        }
 
 
 def _read_vocabulary(model_dir: Path) -> list[str]:

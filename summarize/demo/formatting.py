@@ -1,0 +1,210 @@
+"""What the demo shows, as Markdown: the info panel (compression, numbers and names
+kept, time per stage, models, warnings), the article title and the evaluation table;
+plus the article metrics the info panel reports.
+
+Every piece of user or model text goes through :func:`summarize.text.markdown.escape_markdown`.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from typing import Any
+
+from summarize.text.markdown import escape_markdown
+from summarize.types import Result
+
+log = logging.getLogger("summarize.demo")
+
+ALIGNMENT_HEADERS = ["#", "Indonesian (cleaned source)", "English translation"]
+BATCH_HEADERS = ["id", "status", "summary", "errors / warnings"]
+
+
+def _words(text: str) -> int:
+    return len(re.findall(r"\w+", text or ""))
+
+
+def preservation(source: str, output: str, *, src_lang: str = "id") -> dict[str, Any]:
+    """Numbers and names of ``source`` found in ``output``.
+
+    Uses :mod:`summarize.evaluation.metrics.preservation` (value-aware: ``1.000`` =
+    ``1,000``, Indonesian dates = English dates); falls back to a digit-string check.
+    """
+    try:
+        from summarize.evaluation.metrics.preservation import (
+            entity_preservation,
+            number_preservation,
+        )
+    except ImportError:  # pragma: no cover - evaluation package missing
+        src = set(re.findall(r"\d+", source))
+        found = {n for n in src if re.search(rf"(?<!\d){n}(?!\d)", output)}
+        return {
+            "numbers": {"kept": len(found), "total": len(src), "missing": sorted(src - found)},
+        }
+    out: dict[str, Any] = {}
+    try:
+        nums = number_preservation(source, output, src_lang=src_lang, out_lang="en")
+        out["numbers"] = {
+            "kept": nums.matched,
+            "total": nums.total,
+            "missing": list(nums.missing),
+            "unsupported": list(nums.unsupported),
+        }
+        ents = entity_preservation(source, output)
+        out["entities"] = {
+            "kept": ents.matched,
+            "total": ents.total,
+            "missing": list(ents.missing),
+            "unsupported": list(ents.unsupported),
+        }
+    except Exception as exc:  # informative only: never fail a request on it
+        log.warning("preservation check failed: %r", exc)
+    return out
+
+
+def article_metrics(result: Result, *, english: bool) -> dict[str, Any]:
+    """Compression and numbers/names kept, for the info panel and the JSON details.
+
+    ``english``: the source was already English (translation skipped)."""
+    metrics: dict[str, Any] = {}
+    src_words, sum_words = _words(result.source), _words(result.summary)
+    if src_words and sum_words:
+        metrics["compression"] = {
+            "ratio": round(src_words / sum_words, 2),
+            "source_words": src_words,
+            "summary_words": sum_words,
+        }
+    src_lang = "en" if english else "id"
+    metrics["summary_preservation"] = preservation(result.source, result.summary, src_lang=src_lang)
+    if result.translation and not english:
+        metrics["translation_preservation"] = preservation(result.source, result.translation)
+    return metrics
+
+
+def title_markdown(result: Result) -> str:
+    """The article's title (and its English translation when it differs)."""
+    title = ""
+    if result.title:
+        title = f"**Title:** {escape_markdown(result.title)}"
+        if result.title_translation and result.title_translation != result.title:
+            title += f"  \n**English:** {escape_markdown(result.title_translation)}"
+    return title
+
+
+def _kept(entry: dict[str, Any] | None, noun: str) -> str:
+    if not entry:
+        return "n/a"
+    if not entry["total"]:
+        return f"no {noun} in the source"
+    text = f"{entry['kept']} of {entry['total']}"
+    missing = entry.get("missing") or []
+    if missing:
+        shown = ", ".join(missing[:6]) + (" …" if len(missing) > 6 else "")
+        text += f" (missing: {escape_markdown(shown)})"
+    return text
+
+
+def seconds(value: float) -> str:
+    return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
+
+
+STAGE_NAMES = {
+    "prepare": "cleaning",
+    "translate": "translation",
+    "summarize": "summary",
+    "translate_summary": "summary translation",
+    "total": "total",
+}
+
+
+def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
+    """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
+    rows: list[tuple[str, str]] = []
+    comp = metrics.get("compression")
+    if comp:
+        rows.append(
+            (
+                "Compression",
+                f"{comp['ratio']:.1f}× ({comp['source_words']:,} source words → "
+                f"{comp['summary_words']:,} summary words)",
+            )
+        )
+    summ = metrics.get("summary_preservation", {})
+    trans = metrics.get("translation_preservation") or {}
+    for key, label, noun in (
+        ("numbers", "Numbers and dates kept", "numbers or dates"),
+        ("entities", "Names kept", "names"),
+    ):
+        entry = summ.get(key)
+        if entry is None:
+            continue
+        if not entry["total"]:
+            rows.append((label, f"none in the source ({noun})"))
+            continue
+        value = f"summary {_kept(entry, noun)}"
+        if trans.get(key):
+            value += f"; translation {_kept(trans[key], noun)}"
+        rows.append((label, value))
+    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {seconds(v)}" for k, v in result.timings.items())
+    if timing:
+        rows.append(("Time", timing))
+    models = []
+    for role, desc in (result.models or {}).items():
+        if isinstance(desc, dict):
+            models.append(
+                f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})"
+            )
+    if models:
+        rows.append(("Models", "; ".join(models)))
+    rows.append(("Strategy", f"`{result.strategy}`"))
+    lines = ["#### About this result", ""]
+    lines.extend(f"- **{k}:** {v}" for k, v in rows)
+    if result.warnings:
+        lines.append("")
+        lines.append("#### Warnings")
+        lines.append("")
+        lines.extend(f"- ⚠ {escape_markdown(w)}" for w in result.warnings)
+    return "\n".join(lines)
+
+
+def eval_markdown(report: Any) -> str:
+    """Score table (system x metric, ``score [95% CI]``), paired tests and notes."""
+    try:
+        from summarize.evaluation.metrics import metric_label
+    except ImportError:  # pragma: no cover
+
+        def metric_label(name: str) -> str:
+            return name
+
+    suite = report.suite
+    lines = [
+        f"### {escape_markdown(suite.name)}",
+        f"{suite.task}, {len(report.items):,} items · {report.seconds:.1f} s",
+        "",
+        "| system | " + " | ".join(escape_markdown(metric_label(m)) for m in report.metrics) + " |",
+        "|---|" + "---:|" * len(report.metrics),
+    ]
+    for run in report.systems:
+        cells = [report.score(run.name, m).format() for m in report.metrics]
+        lines.append(f"| **{escape_markdown(run.name)}** | " + " | ".join(cells) + " |")
+    sig = report.signature.get("bootstrap", {})
+    lines.append("")
+    lines.append(
+        f"Scores are `score [low, high]` with 95% percentile bootstrap confidence intervals "
+        f"({sig.get('resamples', '?')} resamples, seed {sig.get('seed', '?')})."
+    )
+    if report.comparisons:
+        lines.append("")
+        lines.append("**Paired bootstrap tests** (against the first system)")
+        lines.append("")
+        for c in report.comparisons:
+            lines.append(
+                f"- {escape_markdown(c.system)} vs {escape_markdown(c.baseline)}, {escape_markdown(metric_label(c.metric))}: "
+                f"Δ {c.delta:+.2f}, p = {c.p_value:.4f}"
+            )
+    if report.notes:
+        lines.append("")
+        lines.append("**Notes**")
+        lines.append("")
+        lines.extend(f"- {escape_markdown(n)}" for n in report.notes)
+    return "\n".join(lines)

@@ -1,0 +1,131 @@
+"""Story grouping with MinHash LSH + an exact containment check."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from summarize.bench.stories import pairwise
+from summarize.stories import (
+    StoryIndex,
+    StorySettings,
+    group_stories,
+    shingle_hashes,
+    signature,
+)
+from summarize.text import prepare_article
+
+ROOT = Path(__file__).resolve().parent.parent
+
+A = (
+    "Pemerintah Kota Bandung menambah armada bus sekolah gratis mulai bulan depan. "
+    "Wali kota mengatakan dua puluh bus baru akan melayani rute di pinggiran kota. "
+    "Program ini dibiayai dari anggaran daerah tahun ini. "
+    "Para orang tua menyambut baik rencana tersebut karena ongkos angkot terus naik. "
+    "Dinas Perhubungan akan mengumumkan jadwal lengkap pekan depan."
+)
+C = (
+    "Harga cabai rawit di Pasar Induk Kramat Jati naik dua kali lipat sepekan terakhir. "
+    "Pedagang menyebut pasokan dari Jawa Tengah berkurang akibat hujan deras. "
+    "Kementerian Perdagangan berjanji menggelar operasi pasar di sejumlah titik. "
+    "Pembeli mengeluhkan kenaikan harga yang terjadi menjelang hari raya."
+)
+
+
+def _seed_sources() -> dict[str, str]:
+    return {
+        p.stem[:3]: prepare_article(p.read_bytes()).text
+        for p in sorted((ROOT / "seeds").glob("*.txt"))
+    }
+
+
+def test_seeds_002_and_004_share_a_story_and_no_other_pair_does() -> None:
+    sources = _seed_sources()
+    result = {a.id: a for a in group_stories(sources.items())}
+    assert result["004"].story == result["002"].story == "002"
+    for seed in ("000", "001", "003"):
+        assert result[seed].story == seed
+    assert len({a.story for a in result.values()}) == 4
+    assert all(a.duplicate_of is None for a in result.values())  # rewrites, not copies
+
+
+def test_near_copy_gets_duplicate_of_the_earlier_article() -> None:
+    copy = A.replace(" Dinas Perhubungan akan mengumumkan jadwal lengkap pekan depan.", "")
+    index = StoryIndex()
+    first = index.add("a", A)
+    second = index.add("a-copy", copy)
+    third = index.add("c", C)
+    assert (first.story, first.duplicate_of) == ("a", None)
+    assert (second.story, second.duplicate_of) == ("a", "a")
+    assert (third.story, third.duplicate_of) == ("c", None)
+
+
+def test_a_later_article_can_join_two_stories() -> None:
+    bridge = " ".join(A.split(". ")[:3]) + ". " + " ".join(C.split(". ")[:3]) + "."
+    index = StoryIndex()
+    index.add("a", A)
+    assert index.add("c", C).story == "c"
+    assert index.add("bridge", bridge).story == "a"
+    assert index.story_of("c") == "a"  # the earlier story's id wins
+    assert index.stories() == {"a": ["a", "c", "bridge"]}
+
+
+def test_incremental_equals_batch_and_rejects_repeated_ids() -> None:
+    sources = list(_seed_sources().items())
+    batch = group_stories(sources, batch_size=2)
+    index = StoryIndex()
+    for key, text in sources:
+        index.add(key, text)
+    assert index.assignments() == batch
+    with pytest.raises(ValueError, match="already added"):
+        index.add("000", "teks")
+
+
+def test_signatures_computed_elsewhere_give_the_same_grouping() -> None:
+    import pickle
+
+    sources = _seed_sources()
+    index = StoryIndex()
+    # signatures travel between processes (a distributed engine's workers) pickled
+    shipped = [(k, pickle.loads(pickle.dumps(signature(t)))) for k, t in sources.items()]
+    index.add_signatures(shipped)
+    assert index.story_of("004") == "002"
+    assert index.assignments() == group_stories(sources.items())
+
+
+def test_shingles_are_stable_across_processes() -> None:
+    code = "from summarize.stories import shingle_hashes; print(shingle_hashes('Harga cabai naik lagi di pasar').tolist())"
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout
+    assert out.strip() == str(shingle_hashes("Harga cabai naik lagi di pasar").tolist())
+
+
+def test_shingles_skip_stop_word_only_runs() -> None:
+    # 6 words -> 4 three-word shingles; "dan di yang" is stop words only.
+    assert len(shingle_hashes("presiden dan di yang menteri rapat")) == 3
+    assert len(shingle_hashes("")) == 0
+    assert len(shingle_hashes("Jakarta")) == 1  # shorter than a shingle: one shingle
+    assert shingle_hashes("A b, C!").dtype == np.uint32
+
+
+def test_empty_text_is_its_own_story() -> None:
+    index = StoryIndex()
+    index.add("a", A)
+    assert index.add("empty", "").story == "empty"
+
+
+def test_settings_are_checked() -> None:
+    with pytest.raises(ValueError, match="bands"):
+        StoryIndex(StorySettings(num_perm=16, bands=8, rows=4))
+
+
+def test_pairwise_scores_hand_checked() -> None:
+    # truth {a,b,c} {d}; predicted {a,b} {c,d}: 1 of 2 predicted pairs right, 1 of 3 found.
+    scores = pairwise(["x", "x", "x", "y"], ["p", "p", "q", "q"])
+    assert scores["precision"] == 0.5
+    assert scores["recall"] == pytest.approx(1 / 3)
