@@ -187,8 +187,8 @@ def run(
     from summarize.errors import FeedError
     from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
     from summarize.pipeline import Pipeline
-    from summarize.types import RunSummary
     from summarize.stories import StoryIndex
+    from summarize.types import RunSummary
     from summarize.web import iter_feed_records
 
     ray_settings = pop_ray_options(options, engine)
@@ -307,7 +307,6 @@ def _run_ray(
     """``run --engine ray``: the same pipeline on Ray Data (:mod:`summarize.distributed`)."""
     from summarize.distributed import RayOptions
     from summarize.distributed import run as run_on_ray
-
     from summarize.web import is_url
 
     if output == "-":
