@@ -52,6 +52,8 @@ def test_part_files_round_trip_and_resume_ids(tmp_path: Path) -> None:
         "warnings": ["w"],
         "metadata": {"path": "a.txt", "n": [1, 2]},
         "error": None,
+        "story": None,
+        "duplicate_of": None,
     }
     failed = {**record, "id": "r2", "error": "bad", "warnings": [], "alignment": []}
     lines = output.lines_of([record, failed])

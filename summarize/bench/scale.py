@@ -42,6 +42,21 @@ REAL_SETTINGS = {"num_beams": 1, "max_new_tokens": 24}
 # --------------------------------------------------------------------------- workload
 
 
+def _call(target: str, *args: Any) -> Any:
+    import importlib
+
+    module, _, name = target.partition(":")
+    return getattr(importlib.import_module(module), name)(*args)
+
+
+def _in_subprocess(target: str, *args: Any) -> Any:
+    """``module:function(*args)`` in a spawned child (this parent never holds a model)."""
+    import multiprocessing
+
+    with multiprocessing.get_context("spawn").Pool(1) as pool:
+        return pool.apply(_call, (target, *args))
+
+
 def synthetic_articles(n: int, seed: int = 0) -> list[dict[str, Any]]:
     """``n`` short articles: two seed-corpus sentences with their words shuffled."""
     from summarize.testing.corpus import FALLBACK_INDONESIAN
@@ -359,8 +374,6 @@ def run_scale(
     output_dir: str | None = None,
 ) -> dict[str, Any]:
     """Run the scaling benchmark; returns the report (also written as JSON/Markdown)."""
-    from summarize.bench.run import _in_subprocess
-
     started = time.perf_counter()
     cpus = max(len(os.sched_getaffinity(0)), 1)
     tiny = tiny_dir or os.environ.get("SUMMARIZE_TINY_DIR")
@@ -411,7 +424,6 @@ def run_scale(
 
 
 def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
-    from summarize.bench.run import _in_subprocess
     from summarize.bench.workload import build_workload
 
     models = _in_subprocess("summarize.bench.models:ensure_bench_models", None, ["opus-mt-id-en"])
