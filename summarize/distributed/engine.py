@@ -103,7 +103,7 @@ def _domain_error(exc: BaseException) -> SummarizeError | None:
 
 def _check_local_models(config: PipelineConfig) -> None:
     """Fail in the driver, not in N actors, for a model path that does not exist."""
-    from summarize.models.loading import local_model_dir
+    from summarize.models.hub import local_model_dir
 
     for model in (config.mt_model, config.sum_model):
         if model:

@@ -149,7 +149,7 @@ def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for f in dataclasses.fields(Result):
         value = row.get(f.name)
-        if f.name in JSON_FIELDS:
+        if f.name in JSON_FIELDS and value is not None:
             value = json.loads(value)
         elif f.name == "warnings":
             value = list(value or [])

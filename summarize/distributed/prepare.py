@@ -41,7 +41,7 @@ _ERRORS: dict[str, type[SummarizeError]] = {
 
 def needs_preparation(config: PipelineConfig) -> bool:
     """Whether the driver has work to do: a hub model to fetch or a model to convert."""
-    from summarize.models.loading import local_model_dir
+    from summarize.models.hub import local_model_dir
 
     if config.backend == "ctranslate2":
         return True
