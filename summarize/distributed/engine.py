@@ -135,6 +135,10 @@ def _quiet_ray_data() -> None:
     import logging
 
     logging.getLogger("ray.data").setLevel(logging.WARNING)
+    import warnings
+
+    # A small input (fewer batches than actors) is fine: no need to say so.
+    warnings.filterwarnings("ignore", message="The minimum number of concurrent actors")
 
 
 def run(
