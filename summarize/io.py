@@ -1,7 +1,9 @@
 """Reading article collections and writing JSONL results that can be resumed.
 
-Readers are generators: JSONL and CSV files are read one line at a time, so
-inputs far larger than memory stream through. A bad line or row never stops a
+Readers are generators: JSONL and CSV files are read one line at a time and Parquet
+files one row group at a time, so inputs far larger than memory stream through. The
+same per-file reader (:func:`iter_file_records`) and id rules serve the local engine
+and the Ray engine's read tasks. A bad line or row never stops a
 reader: it becomes a record with an ``_error`` key, and reading goes on.
 
 Ids (see :func:`text_file_ids` for files in directories):
@@ -36,8 +38,9 @@ from summarize.text.strict import strict_record, strict_text
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 HTML_SUFFIXES = {".html", ".htm"}
-TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
 JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet"}
+TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".parquet"}
 
 #: JSON values nested deeper than this are refused (deep nesting breaks the JSON
 #: encoder and ``copy.deepcopy`` far below Python's recursion limit in threads).
@@ -81,6 +84,18 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Path
             yield path, None
         else:
             raise ConfigError(f"no such file or directory: {path}")
+
+
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Every file the readers take from ``paths`` (directories recursively, hidden parts
+    skipped), in reading order. Listing only: no file is opened."""
+    return [path for path, _ in _files(list(paths))]
+
+
+def row_record_id(path: Path, number: int | str) -> str:
+    """The id of a JSONL/CSV/Parquet row without an ``id``: ``<file stem>:<number>`` (the
+    line number in JSONL, the record number plus one in CSV, the row number in Parquet)."""
+    return f"{path.stem}:{number}"
 
 
 def _relative(path: Path, root: Path | None) -> str:
@@ -136,6 +151,13 @@ def _plan(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str | Non
     ]
 
 
+def text_file_id_map(paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
+    """Resolved path -> id of every article file in ``paths`` (the rule of
+    :func:`text_file_ids`), for readers that read files one at a time elsewhere (the Ray
+    engine's read tasks). Listing only: no file is opened."""
+    return {os.path.realpath(p): i for p, i in _plan(paths) if i is not None}
+
+
 def iter_records(
     paths: Iterable[str | os.PathLike[str]],
     *,
@@ -163,25 +185,47 @@ def iter_records(
 
 def _iter(plan: list[tuple[Path, str | None]], *, read_text: bool) -> Iterator[dict[str, Any]]:
     for path, file_id in plan:
-        suffix = path.suffix.lower()
-        if suffix in JSONL_SUFFIXES:
-            yield from _iter_jsonl(path)
-        elif suffix == ".csv":
-            yield from _iter_csv(path)
-        else:
-            assert file_id is not None
-            if not read_text:
-                yield {"id": file_id}
-                continue
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                yield {"id": file_id, "_error": f"cannot read {path}: {exc.strerror}"}
-                continue
-            record: dict[str, Any] = {"id": file_id, "text": data, "path": str(path)}
-            if suffix in HTML_SUFFIXES:
-                record["html"] = True
-            yield record
+        if file_id is not None and not read_text:
+            yield {"id": file_id}
+            continue
+        try:
+            fh = path.open("rb")
+        except OSError as exc:
+            rid = file_id if file_id is not None else row_record_id(path, "?")
+            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror}"}
+            continue
+        with fh:
+            yield from iter_file_records(path, fh, file_id=file_id)
+
+
+def iter_file_records(
+    path: Path, fh: IO[bytes], *, file_id: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of one input file, read from ``fh`` (binary; Parquet needs it seekable).
+
+    ``path`` names the file (its suffix, fallback row ids, the ``path`` field of article
+    files); ``file_id`` is an article file's id (:func:`text_file_ids`; default: its name
+    without suffix). The same reader serves the local engine and the Ray engine.
+    """
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        for lineno, raw in _jsonl_lines(fh):
+            yield _parse_jsonl_line(raw, lineno, path)
+    elif suffix == ".csv":
+        yield from _csv_records(path, fh)
+    elif suffix in PARQUET_SUFFIXES:
+        yield from _iter_parquet(path, fh)
+    else:
+        rid = file_id if file_id is not None else strict_text(path.stem)
+        try:
+            data = fh.read()
+        except OSError as exc:
+            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror}"}
+            return
+        record: dict[str, Any] = {"id": rid, "text": data, "path": str(path)}
+        if suffix in HTML_SUFFIXES:
+            record["html"] = True
+        yield record
 
 
 # --------------------------------------------------------------------------- JSONL
@@ -199,7 +243,7 @@ def _jsonl_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
 
 def _parse_jsonl_line(raw: bytes, lineno: int, path: Path) -> dict[str, Any]:
     """One record from one line: the object, or an ``_error`` record."""
-    fallback = f"{path.stem}:{lineno}"
+    fallback = row_record_id(path, lineno)
     where = f"line {lineno} of {path.name}"
     try:
         obj = json.loads(raw.decode("utf-8"))
@@ -231,17 +275,6 @@ def _parse_jsonl_line(raw: bytes, lineno: int, path: Path) -> dict[str, Any]:
     return obj
 
 
-def _iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    try:
-        fh = path.open("rb")
-    except OSError as exc:
-        yield {"id": f"{path.stem}:?", "_error": f"cannot read {path}: {exc.strerror}"}
-        return
-    with fh:
-        for lineno, raw in _jsonl_lines(fh):
-            yield _parse_jsonl_line(raw, lineno, path)
-
-
 # --------------------------------------------------------------------------- CSV
 
 
@@ -258,46 +291,43 @@ def _csv_rows(fh: IO[bytes]) -> Iterator[list[str] | str]:
     _raise_csv_field_limit()
     text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
     reader = csv.reader(text)
-    while True:
-        try:
-            row = next(reader)
-        except StopIteration:
-            return
-        except csv.Error as exc:
-            yield f"{exc} (line {reader.line_num})"
-            continue
-        if row:
-            yield row
-
-
-def _iter_csv(path: Path) -> Iterator[dict[str, Any]]:
     try:
-        fh = path.open("rb")
-    except OSError as exc:
-        yield {"id": f"{path.stem}:?", "_error": f"cannot read {path}: {exc.strerror}"}
-        return
-    with fh:
-        header: list[str] | None = None
-        rowno = 1
-        for row in _csv_rows(fh):
-            if header is None:
-                if isinstance(row, str) or any(_has_surrogate(c) for c in row):
-                    reason = row if isinstance(row, str) else "it is not valid UTF-8"
-                    # Without a header no row can be read: one error for the file.
-                    yield {
-                        "id": f"{path.stem}:1",
-                        "_error": f"cannot read the header of {path.name}: {reason}",
-                    }
-                    header = []
-                    continue
-                header = [c.strip() for c in row]
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"{exc} (line {reader.line_num})"
                 continue
-            rowno += 1
-            yield _csv_record(row, header, rowno, path)
+            if row:
+                yield row
+    finally:
+        text.detach()  # the caller closes ``fh``
+
+
+def _csv_records(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    header: list[str] | None = None
+    rowno = 1
+    for row in _csv_rows(fh):
+        if header is None:
+            if isinstance(row, str) or any(_has_surrogate(c) for c in row):
+                reason = row if isinstance(row, str) else "it is not valid UTF-8"
+                # Without a header no row can be read: one error for the file.
+                yield {
+                    "id": row_record_id(path, 1),
+                    "_error": f"cannot read the header of {path.name}: {reason}",
+                }
+                header = []
+                continue
+            header = [c.strip() for c in row]
+            continue
+        rowno += 1
+        yield _csv_record(row, header, rowno, path)
 
 
 def _csv_record(row: list[str] | str, header: list[str], rowno: int, path: Path) -> dict[str, Any]:
-    fallback = f"{path.stem}:{rowno}"
+    fallback = row_record_id(path, rowno)
     where = f"row {rowno} of {path.name}"
     if not header:
         return {"id": fallback, "_error": f"{path.name} has no readable header"}
@@ -327,6 +357,44 @@ def _csv_record(row: list[str] | str, header: list[str], rowno: int, path: Path)
     return record
 
 
+# --------------------------------------------------------------------------- Parquet
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ConfigError(
+            "reading Parquet needs pyarrow: pip install pyarrow (or 'summarize[ray]')"
+        ) from exc
+    return pq
+
+
+def _iter_parquet(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """Parquet rows, one row group at a time; like CSV, rows need a ``text`` column."""
+    pq = _pyarrow_parquet()
+    try:
+        pf = pq.ParquetFile(fh)
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for broken files
+        yield {
+            "id": row_record_id(path, "?"),
+            "_error": f"cannot read {path.name} as Parquet: {exc}",
+        }
+        return
+    columns = pf.schema_arrow.names
+    rowno = 0
+    for group in range(pf.num_row_groups):
+        for row in pf.read_row_group(group).to_pylist():
+            rowno += 1
+            if row.get("id") in (None, ""):
+                row["id"] = row_record_id(path, rowno)
+            else:
+                row["id"] = str(row["id"])
+            if "text" not in row:
+                row["_error"] = f"{path.name} has no 'text' column (columns: {columns})"
+            yield row
+
+
 # --------------------------------------------------------------------------- counting
 
 
@@ -342,20 +410,32 @@ def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
     except ConfigError:
         return None
     for path, _ in plan:
-        suffix = path.suffix.lower()
         try:
             fh = path.open("rb")
         except OSError:
             total += 1  # one error record
             continue
         with fh:
-            if suffix in JSONL_SUFFIXES:
-                total += sum(1 for _ in _jsonl_lines(fh))
-            elif suffix == ".csv":  # the reader itself: a bad header is one record too
-                total += sum(1 for _ in _iter_csv(path))
-            else:
-                total += 1
+            total += count_file_records(path, fh)
     return total
+
+
+def count_file_records(path: Path, fh: IO[bytes]) -> int:
+    """How many records :func:`iter_file_records` yields for one file, without reading
+    article files or decoding JSON (Parquet: the row count in its footer)."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return sum(1 for _ in _jsonl_lines(fh))
+    if suffix == ".csv":  # the reader itself: a bad header is one record too
+        return sum(1 for _ in _csv_records(path, fh))
+    if suffix in PARQUET_SUFFIXES:
+        try:
+            return int(_pyarrow_parquet().ParquetFile(fh).metadata.num_rows)
+        except ConfigError:
+            raise
+        except Exception:  # a broken file yields one error record
+            return 1
+    return 1
 
 
 def iter_ids(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:

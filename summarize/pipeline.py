@@ -670,15 +670,37 @@ class Pipeline:
         with self._lock:
             return self._process_batch(records, start_position, _Hooks(on_progress, on_summary))
 
+    def prepare_batch(self, records: Sequence[Any], *, start_position: int = 1) -> list[_Work]:
+        """The CPU stage on its own: normalise, clean and split ``records``; loads no model.
+
+        The items are opaque and picklable: hand them to :meth:`finish_batch`, in this
+        process or another (the Ray engine runs the two stages on different workers).
+        """
+        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
+        return [self._preprocess(r) for r in recs]
+
+    def finish_batch(
+        self,
+        works: Sequence[_Work],
+        *,
+        on_progress: Callable[[int], None] | None = None,
+        on_summary: Callable[[int, int], None] | None = None,
+    ) -> list[Result]:
+        """The model stage: translate and summarise what :meth:`prepare_batch` made."""
+        with self._lock:
+            return self._finish(list(works), _Hooks(on_progress, on_summary))
+
     def _process_batch(
         self, records: Sequence[Any], start_position: int, hooks: _Hooks
     ) -> list[Result]:
         self.load()
+        return self._finish(self.prepare_batch(records, start_position=start_position), hooks)
+
+    def _finish(self, works: list[_Work], hooks: _Hooks) -> list[Result]:
+        self.load()
         self._models_cache = self.describe()["models"]
         self._settings_cache = self.settings()
         common = self.license_warnings()
-        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
-        works = [self._preprocess(r) for r in recs]
         good = [w for w in works if w.error is None]
         try:
             self._forward(good, hooks)
