@@ -37,13 +37,25 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass
 
 from summarize.text.langid import detect_language
 from summarize.text.names import TITLE_WORDS, entity_found, extract_entities
 from summarize.text.numbers import Mention, distinct_mentions, extract_mentions
 from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
+from summarize.types import Flag, Span
+
+__all__ = [
+    "REPAIRABLE",
+    "SUMMARY_CODES",
+    "TRANSLATION_CODES",
+    "Flag",
+    "Span",
+    "check_summary",
+    "check_translation",
+    "count_codes",
+    "truncated_flag",
+]
 
 TRANSLATION_CODES = ("empty", "untranslated", "repetition", "number", "name", "length", "truncated")
 SUMMARY_CODES = ("unsupported-number", "unsupported-name", "repetition")
@@ -72,36 +84,6 @@ _DANGLING = frozenset(
     my your his its our their whose very the
     """.split()
 )
-
-
-@dataclass(frozen=True)
-class Span:
-    """Characters ``start:end`` of one side (``source``, ``translation`` or ``summary``)."""
-
-    side: str
-    start: int
-    end: int
-    text: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"side": self.side, "start": self.start, "end": self.end, "text": self.text}
-
-
-@dataclass(frozen=True)
-class Flag:
-    """One reason to doubt a translation or summary: ``code`` (see the module docs), a
-    human-readable ``message`` and the ``spans`` concerned."""
-
-    code: str
-    message: str
-    spans: tuple[Span, ...] = field(default_factory=tuple)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "code": self.code,
-            "message": self.message,
-            "spans": [s.to_dict() for s in self.spans],
-        }
 
 
 def truncated_flag(max_new_tokens: int | None = None) -> Flag:

@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
-
-if TYPE_CHECKING:  # summarize.quality imports summarize.text, which imports this module
-    from summarize.quality import Flag
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -33,6 +30,36 @@ class PreparedArticle:
     @property
     def sentences(self) -> list[str]:
         return [s for para in self.paragraphs for s in para]
+
+
+@dataclass(frozen=True)
+class Span:
+    """Characters ``start:end`` of one side (``source``, ``translation`` or ``summary``)."""
+
+    side: str
+    start: int
+    end: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"side": self.side, "start": self.start, "end": self.end, "text": self.text}
+
+
+@dataclass(frozen=True)
+class Flag:
+    """One reason to doubt a translation or summary: ``code`` (see the module docs), a
+    human-readable ``message`` and the ``spans`` concerned (codes: :mod:`summarize.quality`)."""
+
+    code: str
+    message: str
+    spans: tuple[Span, ...] = field(default_factory=tuple)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "spans": [s.to_dict() for s in self.spans],
+        }
 
 
 @dataclass(frozen=True)
