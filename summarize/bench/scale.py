@@ -33,6 +33,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from summarize.strategies import DEFAULT_STRATEGY, TRANSLATION_ONLY_STRATEGY
+
 SIZES = (500, 2_000, 10_000)
 REAL_ARTICLES = 120
 TINY_SETTINGS = {"num_beams": 1, "max_new_tokens": 8}
@@ -161,7 +163,7 @@ def _config(spec: dict[str, Any]) -> Any:
         mt_model=spec["mt_model"],
         sum_model=spec.get("sum_model"),
         backend=spec["backend"],
-        full_translation=True if spec["strategy"] == "extract-translate" else None,
+        full_translation=True if spec["strategy"] == TRANSLATION_ONLY_STRATEGY else None,
         translation=GenerationSettings(**spec["settings"]),
         summary=GenerationSettings(**spec["settings"]),
         backend_options=spec.get("backend_options") or {},
@@ -390,7 +392,7 @@ def run_scale(
             for n in sizes
         ]
         spec = {
-            "strategy": "translate-summarize",
+            "strategy": DEFAULT_STRATEGY,
             "mt_model": paths["marian"],
             "sum_model": paths["bart"],
             "backend": "ctranslate2",
@@ -430,7 +432,7 @@ def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
     records = build_workload(articles)
     path = str(write_jsonl(records, tmp / "real.jsonl"))
     spec = {
-        "strategy": "extract-translate",
+        "strategy": TRANSLATION_ONLY_STRATEGY,
         "mt_model": models["opus-mt-id-en"],
         "backend": "ctranslate2",
         "settings": REAL_SETTINGS,
