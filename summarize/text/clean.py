@@ -12,6 +12,7 @@ from summarize.text.boilerplate import (
     is_boilerplate_line,
     is_read_also_heading,
     is_trailer_heading,
+    line_core,
     parse_source_line,
 )
 from summarize.text.dateline import split_dateline
@@ -174,19 +175,20 @@ def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> st
             if len(line.split()) <= 20 and not line.endswith(_TERMINAL):
                 removed.append(line)  # the linked headline after a bare "Baca Juga"
                 continue
-        if body_chars and chars_after[i] <= 2 * body_chars and is_trailer_heading(line):
+        core = line_core(line)
+        if body_chars and chars_after[i] <= 2 * body_chars and is_trailer_heading(line, core):
             # Related-article lists and comment widgets follow: drop the rest.
             removed.append(line)
             removed.extend(ln for ln in lines[i + 1 :] if ln)
             break
-        if is_read_also_heading(line):
+        if is_read_also_heading(line, core):
             removed.append(line)
             skip_link_title = True
             continue
-        if is_boilerplate_line(line):
+        if is_boilerplate_line(line, core):
             removed.append(line)
             continue
-        source = parse_source_line(line)
+        source = parse_source_line(line, core)
         if source is not None:
             sources.append(source)
             continue
