@@ -45,7 +45,11 @@ _STRUCTURAL_TAGS: frozenset[str] = frozenset({"html", "body", "article", "main"}
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
-_TAG_OPEN_RE = re.compile(r"</?[A-Za-z]|<![A-Za-z]|<\?")
+# Every "<": a complete tag (its ">" before the next "<"), the start of a comment or
+# CDATA section, or a bare "<".
+_LT_RE = re.compile(
+    r"<(?:(?P<open>!--|!\[CDATA\[)|(?P<tag>/?[A-Za-z][^<>]*>|![A-Za-z][^<>]*>|\?[^<>]*>))?"
+)
 _COMMENT_CLOSE_RE = re.compile(r"--\s*>")  # what html.parser accepts as "-->"
 
 
@@ -76,31 +80,24 @@ def _escape_broken_markup(markup: str) -> str:
     "<![" raises AssertionError. Here a tag is complete when its ">" comes before the next
     "<"; an escaped "<" comes out of the parser as the plain character, as text.
     """
-    gt = _NextFinder(markup, re.compile(">"))
     comment_end = _NextFinder(markup, _COMMENT_CLOSE_RE)
     cdata_end = _NextFinder(markup, re.compile(r"\]\]>"))
     out: list[str] = []
     copied = 0
-    i = markup.find("<")
-    while i != -1:
-        end: int | None = None
-        if markup.startswith("<!--", i):
-            close = comment_end.at_or_after(i + 4)
-            end = close.end() if close else None
-        elif markup.startswith("<![CDATA[", i):
-            close = cdata_end.at_or_after(i + 9)
-            end = close.end() if close else None
-        elif _TAG_OPEN_RE.match(markup, i):
-            close = gt.at_or_after(i + 1)
-            next_lt = markup.find("<", i + 1)
-            if close is not None and (next_lt == -1 or close.start() < next_lt):
-                end = close.end()
-        if end is None:
-            out.append(markup[copied:i])
-            out.append("&lt;")
-            copied = i + 1
-            end = i + 1
-        i = markup.find("<", end)
+    skip_until = 0  # inside a comment or CDATA section: its "<" are not markup
+    for match in _LT_RE.finditer(markup):
+        i = match.start()
+        if i < skip_until or match.group("tag"):
+            continue  # a complete tag, or inside a comment/CDATA
+        opener = match.group("open")
+        if opener is not None:
+            close = (comment_end if opener == "!--" else cdata_end).at_or_after(match.end())
+            if close is not None:
+                skip_until = close.end()
+                continue
+        out.append(markup[copied:i])
+        out.append("&lt;")
+        copied = i + 1
     if not out:
         return markup
     out.append(markup[copied:])
