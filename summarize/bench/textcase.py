@@ -92,11 +92,7 @@ def run(
         header += f"{'ratio':>9}"
     print(header, flush=True)
     for name in names:
-        # Short runs are noisier: the smaller sizes take the best of more runs.
-        times = [
-            time_pattern(PATTERNS[name], size, repeat=repeat * (5 if size < sizes[-1] else 1))
-            for size in sizes
-        ]
+        times = [time_pattern(PATTERNS[name], size, repeat=repeat) for size in sizes]
         rows.append((name, times))
         line = f"{name:<20}" + "".join(f"{t:>14.3f} s" for t in times)
         if len(sizes) > 1:
@@ -127,10 +123,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--repeat", type=int, default=3, help="best of N runs per size (default 3)")
     args = p.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(
-        f"prepare_article, best of {args.repeat} run(s) at the largest size, "
-        f"{5 * args.repeat} at the others",
-        flush=True,
-    )
+    print(f"prepare_article, best of {args.repeat} run(s) per size", flush=True)
     run(sizes, args.pattern, args.repeat)
     return 0
