@@ -3,13 +3,14 @@
 Domain exceptions become ``Error: ...`` messages at the edge (:mod:`summarize.cli_errors`,
 shared by every command line, which also documents the exit codes): 0 success; 1 some
 records failed (each has an ``error`` field in the output); 2 usage error (bad option,
-missing file); 3 fatal error (a model is not available or cannot be loaded, a backend is
-missing); 130 interrupted.
+missing file, output in use); 3 fatal error (a model is not available or cannot be loaded,
+a backend is missing); 4 the output cannot be written (disk full); 130 interrupted.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import sys
 import time
 from collections.abc import Iterator
@@ -62,21 +63,72 @@ def main() -> None:
 FEED_HELP = "RSS/Atom feed URL: process its items (repeatable; with --resume only new items)."
 
 
+#: ``run``'s Ray options: name -> (flag, click type, help). ``None`` means "not given".
+_RAY_OPTIONS: dict[str, tuple[str, Any, str]] = {
+    "address": (
+        "--ray-address",
+        str,
+        "Ray cluster to use (auto, host:port, ray://...) [default: $RAY_ADDRESS, else start "
+        "Ray on this machine].",
+    ),
+    "actors": ("--actors", click.IntRange(1), "Model actors (each loads the models once) [1]."),
+    "num_gpus_per_actor": (
+        "--num-gpus-per-actor",
+        click.FloatRange(0),
+        "GPUs each actor reserves (fractions share a GPU) [0].",
+    ),
+    "rows_per_file": (
+        "--rows-per-file",
+        click.IntRange(1),
+        "Records per output part file [256].",
+    ),
+    "output_format": (
+        "--output-format",
+        click.Choice(["parquet", "jsonl"]),
+        "Part file format [parquet].",
+    ),
+}
+
+
+def ray_options(f: Any) -> Any:
+    """``--engine`` and the Ray engine's options (they need ``--engine ray``)."""
+    for name, (flag, kind, help_text) in reversed(_RAY_OPTIONS.items()):
+        f = click.option(flag, name, type=kind, default=None, help=f"[--engine ray] {help_text}")(f)
+    return click.option(
+        "--engine",
+        type=click.Choice(["local", "ray"]),
+        default="local",
+        show_default=True,
+        help="local: stream in this process; ray: Ray Data on this machine or a cluster.",
+    )(f)
+
+
+def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
+    """Take the Ray options out of ``options``: those given, as ``RayOptions`` fields."""
+    given = {name: options.pop(name) for name in _RAY_OPTIONS}
+    given = {k: v for k, v in given.items() if v is not None}
+    if given and engine != "ray":
+        flags = ", ".join(_RAY_OPTIONS[k][0] for k in given)
+        raise click.UsageError(f"{flags} need(s) --engine ray")
+    return given
+
+
 @main.command()
 @click.argument("paths", nargs=-1)
 @click.option("--feed", "feeds", multiple=True, metavar="URL", help=FEED_HELP)
 @click.option(
     "-o",
     "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
+    type=click.Path(allow_dash=True),
     default="-",
     show_default=True,
-    help="JSONL output file ('-' for stdout).",
+    help="JSONL output file ('-' for stdout); with --engine ray, an output directory.",
 )
 @click.option(
     "--resume", is_flag=True, help="Skip ids already in the output file and append the rest."
 )
 @pipeline_options()
+@ray_options
 @click.option(
     "--batch-size",
     "-b",
@@ -99,17 +151,23 @@ def run(
     batch_size: int,
     progress: bool,
     show_config: bool,
+    engine: str,
     **options: Any,
 ) -> None:
     """Translate and summarise articles; write one JSON line per article.
 
     PATHS are .txt/.html files, directories (read recursively), JSONL files
-    (one {"id", "title", "text"} object per line), CSV files with the same
-    columns, http(s) URLs of news pages, or text files of URLs (one per line).
+    (one {"id", "title", "text"} object per line), CSV or Parquet files with the
+    same columns, http(s) URLs of news pages, or text files of URLs (one per line).
     Web pages go through trafilatura; a link that cannot be fetched is a failed
     record. Results stream to the output as each batch finishes; each gets
     "story" (the id of the first article of the same story) and "duplicate_of"
     (an earlier near-copy, if any).
+
+    --engine ray runs the same pipeline on Ray Data (this machine or the cluster
+    at --ray-address / RAY_ADDRESS) and writes Parquet (or JSONL) part files
+    into the -o directory (files and directories only; no story grouping); see
+    docs/scale.md.
 
     \b
     Examples:
@@ -120,25 +178,57 @@ def run(
       summarize run seeds/ -s extract-translate --extractive textrank --sentences 2
       summarize run https://example.com/berita/1 urls.txt -o out.jsonl
       summarize run --feed https://example.com/rss -o feed.jsonl --resume   # new items only
+      summarize run big.jsonl -o out/ --engine ray --actors 4 --backend ctranslate2
+
+    One process writes an output file at a time (a lock, <output>.lock); with
+    --resume the input's ids must be unique.
 
     Exit status: 0 all records ok, 1 some records failed (see their "error"
-    field), 2 usage error, 3 model/backend error, 130 interrupted (Ctrl-C;
-    what was written stays, --resume continues).
+    field), 2 usage error (or the output is in use), 3 model/backend error,
+    4 the output cannot be written (disk full, I/O error), 130 interrupted
+    (Ctrl-C or SIGTERM). What was written stays valid; --resume continues.
     """
-    from summarize.errors import FeedError
-    from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.io import OutputLock, check_unique_ids
     from summarize.pipeline import Pipeline
-    from summarize.stories import StoryIndex
-    from summarize.web import iter_feed_records
 
+    ray_settings = pop_ray_options(options, engine)
     config = pipeline_config(pop_pipeline_options(options))
     if show_config:
         click.echo(json.dumps(config.to_dict(), indent=2, ensure_ascii=False))
         return
+    if engine == "ray":
+        if feeds:
+            raise click.UsageError("--feed needs the local engine")
+        _check_inputs(paths, feeds)
+        _run_ray(paths, output, config, ray_settings, batch_size, resume, progress)
+        return
+    if output != "-" and os.path.isdir(output):
+        raise click.UsageError(f"-o {output} is a directory (only --engine ray writes one)")
     _check_inputs(paths, feeds)
     if resume and output == "-":
         raise click.UsageError("--resume needs an output file (-o FILE)")
     pipeline = Pipeline(config)
+    with OutputLock(output):  # before anything reads, cuts or truncates the output
+        if resume:
+            check_unique_ids(paths)
+        _run_locked(pipeline, paths, feeds, output, resume, batch_size, progress)
+
+
+def _run_locked(
+    pipeline: Any,
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    output: str,
+    resume: bool,
+    batch_size: int,
+    progress: bool,
+) -> None:
+    from summarize.errors import FeedError, OutputError
+    from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.stories import StoryIndex
+    from summarize.types import RunSummary
+    from summarize.web import iter_feed_records
+
     done = completed_ids(output) if resume else set()
     stories = StoryIndex()
     if resume:
@@ -173,11 +263,24 @@ def run(
 
     from tqdm import tqdm
 
+    def write_error(exc: OSError) -> OutputError:
+        written = counts["ok"] + counts["failed"]
+        reason = exc.strerror or str(exc)
+        hint = f"; continue with --resume -o {output}" if output != "-" else ""
+        return OutputError(
+            f"cannot write {output}: {reason} (errno {exc.errno}). The {written} records "
+            f"written before are valid{hint} once the problem is fixed."
+        )
+
+    try:
+        writer_cm = JsonlWriter(output, append=resume)
+    except OSError as exc:
+        raise write_error(exc) from None
     with (
         tqdm(
             total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
         ) as bar,
-        JsonlWriter(output, append=resume) as writer,
+        writer_cm as writer,
     ):
 
         def translated(n: int) -> None:
@@ -193,7 +296,11 @@ def run(
                 pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
             ):
                 result = _with_story(stories, result)
-                writer.write(result.to_dict())
+                try:
+                    writer.write(result.to_dict())
+                except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
+                    bar.close()
+                    raise write_error(exc) from None
                 for code, n in result.flag_counts.items():
                     flag_counts[code] = flag_counts.get(code, 0) + n
                 for a in result.alignment:
@@ -219,14 +326,49 @@ def run(
             err=True,
         )
         sys.exit(EXIT_INTERRUPTED)
-    click.echo(
-        f"{counts['ok']} ok ({counts['warned']} with warnings), {counts['failed']} failed, "
-        f"{counts['skipped']} skipped as already done; {elapsed:.1f}s "
-        f"(model load {load_time:.1f}s) -> {target}",
-        err=True,
+    summary = RunSummary(
+        ok=counts["ok"],
+        failed=counts["failed"],
+        skipped=counts["skipped"],
+        warned=counts["warned"],
+        elapsed=elapsed,
+        load_time=load_time,
+        target=target,
     )
+    click.echo(summary.line(), err=True)
     click.echo(_flag_summary(flag_counts, repaired), err=True)
     if counts["failed"]:
+        sys.exit(EXIT_FAILED_RECORDS)
+
+
+def _run_ray(
+    paths: tuple[str, ...],
+    output: str,
+    config: Any,
+    settings: dict[str, Any],
+    batch_size: int,
+    resume: bool,
+    progress: bool,
+) -> None:
+    """``run --engine ray``: the same pipeline on Ray Data (:mod:`summarize.distributed`)."""
+    from summarize.distributed import RayOptions
+    from summarize.distributed import run as run_on_ray
+    from summarize.web import is_url
+
+    if output == "-":
+        raise click.UsageError("--engine ray needs an output directory (-o DIR)")
+    if any(is_url(p) for p in paths):
+        raise click.UsageError("--engine ray reads files and directories, not URLs")
+    summary = run_on_ray(
+        list(paths),
+        output,
+        config,
+        RayOptions(batch_size=batch_size, **settings),
+        resume=resume,
+        progress=progress,
+    )
+    click.echo(summary.line(), err=True)
+    if summary.failed:
         sys.exit(EXIT_FAILED_RECORDS)
 
 

@@ -10,23 +10,31 @@ code   meaning
 2      usage error: a bad option, suite, config or input file
 3      fatal: a model is not available or cannot be loaded, a backend or an
        optional dependency is missing
-130    interrupted (Ctrl-C); what was written stays, ``--resume`` continues
+4      the output cannot be written (disk full, I/O error); what was written
+       stays valid, ``--resume`` continues once there is room
+130    interrupted (Ctrl-C or SIGTERM); what was written stays, ``--resume``
+       continues
 =====  ==================================================================
 """
 
 from __future__ import annotations
 
+import contextlib
+import signal
 import sys
+import threading
+from collections.abc import Iterator
 from typing import Any, NoReturn
 
 import click
 
-from summarize.errors import ConfigError, InputError, SummarizeError
+from summarize.errors import ConfigError, InputError, OutputError, SummarizeError
 
 EXIT_OK = 0
 EXIT_FAILED_RECORDS = 1
 EXIT_USAGE = 2
 EXIT_FATAL = 3
+EXIT_OUTPUT = 4
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report Ctrl-C
 
 EXIT_CODES = {
@@ -34,12 +42,17 @@ EXIT_CODES = {
     EXIT_FAILED_RECORDS: "some records failed (see their 'error' field)",
     EXIT_USAGE: "usage error (bad option, suite, config or input file)",
     EXIT_FATAL: "model or backend error (model not available or not loadable, backend missing)",
-    EXIT_INTERRUPTED: "interrupted (Ctrl-C); what was written stays, --resume continues",
+    EXIT_OUTPUT: "the output cannot be written (disk full, I/O error); what was written stays"
+    " valid, --resume continues",
+    EXIT_INTERRUPTED: "interrupted (Ctrl-C or SIGTERM); what was written stays, --resume continues",
 }
 
 
 def exit_code(exc: SummarizeError) -> int:
-    """Usage errors (bad options, suites, input files) are 2, everything else 3."""
+    """Usage errors (bad options, suites, input files) are 2, output write errors 4,
+    everything else 3."""
+    if isinstance(exc, OutputError):
+        return EXIT_OUTPUT
     return EXIT_USAGE if isinstance(exc, ConfigError | InputError) else EXIT_FATAL
 
 
@@ -53,9 +66,29 @@ def fail_with(exc: SummarizeError) -> NoReturn:
     fail(str(exc), exit_code(exc))
 
 
+def _interrupt(signum: int, frame: Any) -> None:
+    raise KeyboardInterrupt
+
+
+@contextlib.contextmanager
+def sigterm_as_interrupt() -> Iterator[None]:
+    """Within the block, SIGTERM raises KeyboardInterrupt like Ctrl-C does, so a job
+    stopped by ``kill`` (or a container stop) prints its message and keeps its output.
+    Only in the main thread, where signal handlers can be set."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGTERM, _interrupt)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
 def _invoke_guarded(invoke: Any, ctx: click.Context) -> Any:
     try:
-        return invoke(ctx)
+        with sigterm_as_interrupt():
+            return invoke(ctx)
     except SummarizeError as exc:
         fail_with(exc)
     except KeyboardInterrupt:

@@ -106,3 +106,15 @@ class ResponseTooLargeError(FetchError, InputTooLargeError):
 
 class FeedError(FetchError):
     """A feed could not be fetched or parsed as RSS/Atom."""
+
+
+class OutputLockedError(ConfigError):
+    """Another process is writing the same output file."""
+
+
+class DuplicateIdsError(ConfigError):
+    """An input holds the same id more than once, so ``--resume`` cannot tell records apart."""
+
+
+class OutputError(SummarizeError):
+    """The output cannot be written (disk full, I/O error, ...); what was written is valid."""

@@ -1,27 +1,77 @@
 """Reading article collections and writing JSONL results that can be resumed.
 
-Readers are generators: JSONL and CSV files are read one line at a time, so
-inputs far larger than memory stream through.
+Readers are generators: JSONL and CSV files are read one line at a time and Parquet
+files one row group at a time, so inputs far larger than memory stream through. The
+same per-file reader (:func:`iter_file_records`) and id rules serve the local engine
+and the Ray engine's read tasks. A bad line or row never stops a
+reader: it becomes a record with an ``_error`` key, and reading goes on.
+
+Ids (see :func:`text_file_ids` for files in directories):
+
+* a ``.txt``/``.html``/``.md`` file's id is its name without the suffix (``x``),
+  unless another file read in the same call has the same name; then every such
+  file's id is its path relative to the directory it was found in (for a file
+  named directly: the path as given), POSIX separators, without the suffix
+  (``a/x``, ``b/x``), and with the suffix where that still collides
+  (``b/x.txt``, ``b/x.html``);
+* a JSONL/CSV row's id is its ``id`` field, or ``<file stem>:<n>`` without one
+  (``n`` is the line number in JSONL, the record number plus one in CSV).
 """
 
 from __future__ import annotations
 
+import codecs
+import contextlib
 import csv
+import errno
+import io
 import json
 import os
 import sys
-from collections.abc import Callable, Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, DuplicateIdsError, OutputLockedError
+from summarize.text.strict import has_surrogate as _has_surrogate
+from summarize.text.strict import strict_record, strict_text
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 HTML_SUFFIXES = {".html", ".htm"}
-TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv"}
+JSONL_SUFFIXES = {".jsonl", ".ndjson"}
+PARQUET_SUFFIXES = {".parquet"}
+TABLE_SUFFIXES = {".jsonl", ".ndjson", ".csv", ".parquet"}
+
+#: JSON values nested deeper than this are refused (deep nesting breaks the JSON
+#: encoder and ``copy.deepcopy`` far below Python's recursion limit in threads).
+MAX_JSON_DEPTH = 64
+#: Largest CSV field accepted (characters); the csv module's default is 131,072.
+#: Twice the CLI's default --max-chars, so an over-long article is reported by the
+#: length check with its real size rather than by the CSV parser.
+CSV_FIELD_LIMIT = 10_000_000
+
+_BOM = codecs.BOM_UTF8
 
 
-def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
+def _depth_exceeds(value: Any, limit: int) -> bool:
+    stack: list[tuple[Any, int]] = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if depth > limit:
+            return True
+        if isinstance(item, dict):
+            stack.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            stack.extend((v, depth + 1) for v in item)
+    return False
+
+
+# --------------------------------------------------------------------------- files and ids
+
+
+def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Path | None]]:
+    """``(file, root)`` for every file to read: ``root`` is the directory it was found in
+    (None for a file named directly). Hidden files and folders are skipped."""
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
@@ -29,11 +79,83 @@ def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[Path]:
                 if child.is_file() and not any(
                     part.startswith(".") for part in child.relative_to(path).parts
                 ):
-                    yield child
+                    yield child, path
         elif path.is_file():
-            yield path
+            yield path, None
         else:
             raise ConfigError(f"no such file or directory: {path}")
+
+
+def input_files(paths: Iterable[str | os.PathLike[str]]) -> list[Path]:
+    """Every file the readers take from ``paths`` (directories recursively, hidden parts
+    skipped), in reading order. Listing only: no file is opened."""
+    return [path for path, _ in _files(list(paths))]
+
+
+def row_record_id(path: Path, number: int | str) -> str:
+    """The id of a JSONL/CSV/Parquet row without an ``id``: ``<file stem>:<number>`` (the
+    line number in JSONL, the record number plus one in CSV, the row number in Parquet)."""
+    return f"{path.stem}:{number}"
+
+
+def _relative(path: Path, root: Path | None) -> str:
+    return (path.relative_to(root) if root is not None else path).as_posix()
+
+
+def text_file_ids(files: Sequence[tuple[Path, Path | None]]) -> list[str]:
+    """The ids of article files (``.txt``, ``.html``, ...), in the order given.
+
+    ``files`` holds ``(path, root)`` pairs: ``root`` is the directory the file was found
+    in, or None for a file named directly. The rule, applied to all files of one read:
+
+    1. the name without its suffix (``x``) when no other file has that name;
+    2. otherwise the path relative to ``root`` (or the path as given) without the
+       suffix (``a/x``, ``b/x``);
+    3. where that still collides (``b/x.txt`` and ``b/x.html``), the relative path with
+       its suffix.
+
+    The same files always get the same ids, whatever order they are listed in. Two
+    entries for one file (a file named twice) keep one id: a duplicate for ``--resume``.
+    """
+    stems = [path.stem for path, _ in files]
+    rels = [_relative(path, root) for path, root in files]
+    no_suffix = [
+        rel[: len(rel) - len(path.suffix)] for rel, (path, _) in zip(rels, files, strict=True)
+    ]
+    stem_count: dict[str, int] = {}
+    for s in stems:
+        stem_count[s] = stem_count.get(s, 0) + 1
+    ns_count: dict[str, int] = {}
+    for i, s in enumerate(stems):
+        if stem_count[s] > 1:
+            ns_count[no_suffix[i]] = ns_count.get(no_suffix[i], 0) + 1
+    ids = []
+    for i, s in enumerate(stems):
+        if stem_count[s] == 1:
+            ids.append(s)
+        elif ns_count[no_suffix[i]] == 1:
+            ids.append(no_suffix[i])
+        else:
+            ids.append(rels[i])
+    return [strict_text(i) for i in ids]
+
+
+def _plan(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str | None]]:
+    """Every file to read with its id (None for JSONL/CSV tables)."""
+    files = list(_files(list(paths)))
+    is_table = [p.suffix.lower() in TABLE_SUFFIXES for p, _ in files]
+    text_ids = iter(text_file_ids([f for f, t in zip(files, is_table, strict=True) if not t]))
+    return [
+        (path, None if table else next(text_ids))
+        for (path, _), table in zip(files, is_table, strict=True)
+    ]
+
+
+def text_file_id_map(paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
+    """Resolved path -> id of every article file in ``paths`` (the rule of
+    :func:`text_file_ids`), for readers that read files one at a time elsewhere (the Ray
+    engine's read tasks). Listing only: no file is opened."""
+    return {os.path.realpath(p): i for p, i in _plan(paths) if i is not None}
 
 
 def iter_records(
@@ -46,96 +168,312 @@ def iter_records(
     http(s) URLs and text files of URLs are read by :mod:`summarize.web` (first; id =
     the URL; ids in ``skip`` are not fetched).
 
-    A text file's id is its name without suffix. JSONL/CSV rows take their ``id``
-    column, or ``<file stem>:<line>`` without one. Unreadable rows and files become
-    records with an ``_error`` key so they are reported, not dropped.
+    Ids follow the rule in :func:`text_file_ids` (text files: the name without suffix,
+    the relative path where names collide); JSONL/CSV rows take their ``id`` column, or
+    ``<file stem>:<line>`` without one. Unreadable files, lines and rows become records
+    with an ``_error`` key so they are reported, not dropped; reading goes on. Strings
+    with lone surrogates (JSON ``"\\udc80"``) are repaired, with a note in
+    ``_warnings``. Raises :class:`ConfigError` for a path that does not exist.
     """
     from summarize.web.reader import split_web_sources
 
     local, web = split_web_sources(paths, skip=skip)
-    files = list(_files(local))  # a missing path fails before any URL is fetched
+    plan = _plan(local)  # a missing path fails before any URL is fetched
     yield from web
-    for path in files:
-        suffix = path.suffix.lower()
-        if suffix in (".jsonl", ".ndjson"):
-            yield from _iter_jsonl(path)
-        elif suffix == ".csv":
-            yield from _iter_csv(path)
-        else:
-            try:
-                data = path.read_bytes()
-            except OSError as exc:
-                yield {"id": path.stem, "_error": f"cannot read {path}: {exc.strerror}"}
-                continue
-            record: dict[str, Any] = {"id": path.stem, "text": data, "path": str(path)}
-            if suffix in HTML_SUFFIXES:
-                record["html"] = True
-            yield record
+    yield from _iter(plan, read_text=True)
 
 
-def _iter_jsonl(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("rb") as fh:
-        for lineno, raw in enumerate(fh, start=1):
-            if not raw.strip():
-                continue
-            fallback = f"{path.stem}:{lineno}"
-            try:
-                obj = json.loads(raw.decode("utf-8"))
-            except UnicodeDecodeError:
-                yield {"id": fallback, "_error": f"line {lineno} of {path.name} is not valid UTF-8"}
-                continue
-            except json.JSONDecodeError as exc:
-                yield {
-                    "id": fallback,
-                    "_error": f"malformed JSON on line {lineno} of {path.name}: {exc.msg}",
-                }
-                continue
-            if not isinstance(obj, dict):
-                yield {
-                    "id": fallback,
-                    "_error": f"line {lineno} of {path.name} is not a JSON object",
-                }
-                continue
-            if obj.get("id") in (None, ""):
-                obj["id"] = fallback
-            yield obj
-
-
-def _iter_csv(path: Path) -> Iterator[dict[str, Any]]:
-    with path.open("r", encoding="utf-8", errors="strict", newline="") as fh:
-        reader = csv.DictReader(fh)
+def _iter(plan: list[tuple[Path, str | None]], *, read_text: bool) -> Iterator[dict[str, Any]]:
+    for path, file_id in plan:
+        if file_id is not None and not read_text:
+            yield {"id": file_id}
+            continue
         try:
-            for rowno, row in enumerate(reader, start=2):
-                if row.get("id") in (None, ""):
-                    row["id"] = f"{path.stem}:{rowno}"
-                if "text" not in row:
-                    row["_error"] = (
-                        f"{path.name} has no 'text' column (columns: {reader.fieldnames})"
-                    )
+            fh = path.open("rb")
+        except OSError as exc:
+            rid = file_id if file_id is not None else row_record_id(path, "?")
+            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror}"}
+            continue
+        with fh:
+            yield from iter_file_records(path, fh, file_id=file_id)
+
+
+def iter_file_records(
+    path: Path, fh: IO[bytes], *, file_id: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of one input file, read from ``fh`` (binary; Parquet needs it seekable).
+
+    ``path`` names the file (its suffix, fallback row ids, the ``path`` field of article
+    files); ``file_id`` is an article file's id (:func:`text_file_ids`; default: its name
+    without suffix). The same reader serves the local engine and the Ray engine.
+    """
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        for lineno, raw in _jsonl_lines(fh):
+            yield _parse_jsonl_line(raw, lineno, path)
+    elif suffix == ".csv":
+        yield from _csv_records(path, fh)
+    elif suffix in PARQUET_SUFFIXES:
+        yield from _iter_parquet(path, fh)
+    else:
+        rid = file_id if file_id is not None else strict_text(path.stem)
+        try:
+            data = fh.read()
+        except OSError as exc:
+            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror}"}
+            return
+        record: dict[str, Any] = {"id": rid, "text": data, "path": str(path)}
+        if suffix in HTML_SUFFIXES:
+            record["html"] = True
+        yield record
+
+
+# --------------------------------------------------------------------------- JSONL
+
+
+def _jsonl_lines(fh: IO[bytes]) -> Iterator[tuple[int, bytes]]:
+    """``(line number, bytes)`` of the non-blank lines, a UTF-8 BOM removed (at the start
+    of the file, or of any line: concatenated files)."""
+    for lineno, raw in enumerate(fh, start=1):
+        if raw.startswith(_BOM):
+            raw = raw[len(_BOM) :]
+        if raw.strip():
+            yield lineno, raw
+
+
+def _parse_jsonl_line(raw: bytes, lineno: int, path: Path) -> dict[str, Any]:
+    """One record from one line: the object, or an ``_error`` record."""
+    fallback = row_record_id(path, lineno)
+    where = f"line {lineno} of {path.name}"
+    try:
+        obj = json.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError:
+        return {"id": fallback, "_error": f"{where} is not valid UTF-8"}
+    except json.JSONDecodeError as exc:
+        return {"id": fallback, "_error": f"malformed JSON on {where}: {exc.msg}"}
+    except RecursionError:
+        return {"id": fallback, "_error": f"{where} is nested too deeply"}
+    except ValueError as exc:  # e.g. an integer of more than 4,300 digits
+        return {"id": fallback, "_error": f"cannot read {where}: {exc}"}
+    if not isinstance(obj, dict):
+        return {"id": fallback, "_error": f"{where} is not a JSON object"}
+    if _depth_exceeds(obj, MAX_JSON_DEPTH):
+        return {
+            "id": fallback,
+            "_error": f"{where} is nested more than {MAX_JSON_DEPTH} levels deep",
+        }
+    obj, warnings = strict_record(obj)
+    rid = obj.get("id")
+    if rid is None or rid == "" or isinstance(rid, (dict, list)):
+        if rid not in (None, ""):
+            warnings.append(f"'id' must be a string or number; used '{fallback}'")
+        obj["id"] = fallback
+    else:
+        obj["id"] = str(rid)
+    if warnings:
+        obj["_warnings"] = warnings
+    return obj
+
+
+# --------------------------------------------------------------------------- CSV
+
+
+def _raise_csv_field_limit() -> None:
+    if csv.field_size_limit() < CSV_FIELD_LIMIT:
+        csv.field_size_limit(CSV_FIELD_LIMIT)
+
+
+def _csv_rows(fh: IO[bytes]) -> Iterator[list[str] | str]:
+    """The rows of a CSV file (header first): each a list of fields, or an error message
+    for a row that cannot be parsed (reading goes on at the next line). Blank lines are
+    skipped, as :class:`csv.DictReader` does. Bytes that are not UTF-8 come through as
+    lone surrogates (``surrogateescape``); the caller reports them."""
+    _raise_csv_field_limit()
+    text = io.TextIOWrapper(fh, encoding="utf-8-sig", errors="surrogateescape", newline="")
+    reader = csv.reader(text)
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                yield f"{exc} (line {reader.line_num})"
+                continue
+            if row:
                 yield row
-        except (UnicodeDecodeError, csv.Error) as exc:
-            yield {"id": f"{path.stem}:?", "_error": f"cannot read {path.name} as UTF-8 CSV: {exc}"}
+    finally:
+        text.detach()  # the caller closes ``fh``
+
+
+def _csv_records(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    header: list[str] | None = None
+    rowno = 1
+    for row in _csv_rows(fh):
+        if header is None:
+            if isinstance(row, str) or any(_has_surrogate(c) for c in row):
+                reason = row if isinstance(row, str) else "it is not valid UTF-8"
+                # Without a header no row can be read: one error for the file.
+                yield {
+                    "id": row_record_id(path, 1),
+                    "_error": f"cannot read the header of {path.name}: {reason}",
+                }
+                header = []
+                continue
+            header = [c.strip() for c in row]
+            continue
+        rowno += 1
+        yield _csv_record(row, header, rowno, path)
+
+
+def _csv_record(row: list[str] | str, header: list[str], rowno: int, path: Path) -> dict[str, Any]:
+    fallback = row_record_id(path, rowno)
+    where = f"row {rowno} of {path.name}"
+    if not header:
+        return {"id": fallback, "_error": f"{path.name} has no readable header"}
+    if isinstance(row, str):
+        return {"id": fallback, "_error": f"cannot read {where} as CSV: {row}"}
+    if any(_has_surrogate(c) for c in row):
+        rid = row[header.index("id")] if "id" in header and header.index("id") < len(row) else ""
+        return {
+            "id": strict_text(rid) or fallback,
+            "_error": f"{where} is not valid UTF-8",
+        }
+    if len(row) > len(header):
+        return {
+            "id": fallback,
+            "_error": f"{where} has {len(row)} fields but the header has {len(header)}"
+            " (an unquoted comma or quote?)",
+        }
+    record: dict[str, Any] = dict(
+        zip(header, row, strict=False)
+    )  # a short row lacks the last columns
+    if record.get("id") in (None, ""):
+        record["id"] = fallback
+    if "text" not in header:
+        record["_error"] = f"{path.name} has no 'text' column (columns: {header})"
+    elif "text" not in record:
+        record["_error"] = f"{where} has no 'text' field ({len(row)} of {len(header)} fields)"
+    return record
+
+
+# --------------------------------------------------------------------------- Parquet
+
+
+def _pyarrow_parquet() -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError as exc:
+        raise ConfigError(
+            "reading Parquet needs pyarrow: pip install pyarrow (or 'summarize[ray]')"
+        ) from exc
+    return pq
+
+
+def _iter_parquet(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
+    """Parquet rows, one row group at a time; like CSV, rows need a ``text`` column."""
+    pq = _pyarrow_parquet()
+    try:
+        pf = pq.ParquetFile(fh)
+    except Exception as exc:  # pyarrow raises ArrowInvalid/OSError for broken files
+        yield {
+            "id": row_record_id(path, "?"),
+            "_error": f"cannot read {path.name} as Parquet: {exc}",
+        }
+        return
+    columns = pf.schema_arrow.names
+    rowno = 0
+    for group in range(pf.num_row_groups):
+        for row in pf.read_row_group(group).to_pylist():
+            rowno += 1
+            if row.get("id") in (None, ""):
+                row["id"] = row_record_id(path, rowno)
+            else:
+                row["id"] = str(row["id"])
+            if "text" not in row:
+                row["_error"] = f"{path.name} has no 'text' column (columns: {columns})"
+            yield row
+
+
+# --------------------------------------------------------------------------- counting
 
 
 def count_records(paths: Iterable[str | os.PathLike[str]]) -> int | None:
-    """A quick count of the records ``iter_records`` will yield (for progress bars)."""
+    """The number of records :func:`iter_records` yields for ``paths`` (for progress
+    bars), without reading article files or decoding JSON. None when ``iter_records``
+    would raise (a path that does not exist)."""
     from summarize.web.reader import count_web_sources
 
     local, total = count_web_sources(paths)
     try:
-        for path in _files(local):
-            suffix = path.suffix.lower()
-            if suffix in (".jsonl", ".ndjson"):
-                with path.open("rb") as fh:
-                    total += sum(1 for line in fh if line.strip())
-            elif suffix == ".csv":
-                with path.open("r", encoding="utf-8", errors="replace", newline="") as fh:
-                    total += max(sum(1 for _ in csv.reader(fh)) - 1, 0)
-            else:
-                total += 1
-    except (OSError, ConfigError):
+        plan = _plan(local)
+    except ConfigError:
         return None
+    for path, _ in plan:
+        try:
+            fh = path.open("rb")
+        except OSError:
+            total += 1  # one error record
+            continue
+        with fh:
+            total += count_file_records(path, fh)
     return total
+
+
+def count_file_records(path: Path, fh: IO[bytes]) -> int:
+    """How many records :func:`iter_file_records` yields for one file, without reading
+    article files or decoding JSON (Parquet: the row count in its footer)."""
+    suffix = path.suffix.lower()
+    if suffix in JSONL_SUFFIXES:
+        return sum(1 for _ in _jsonl_lines(fh))
+    if suffix == ".csv":  # the reader itself: a bad header is one record too
+        return sum(1 for _ in _csv_records(path, fh))
+    if suffix in PARQUET_SUFFIXES:
+        try:
+            return int(_pyarrow_parquet().ParquetFile(fh).metadata.num_rows)
+        except ConfigError:
+            raise
+        except Exception:  # a broken file yields one error record
+            return 1
+    return 1
+
+
+def iter_ids(paths: Iterable[str | os.PathLike[str]]) -> Iterator[str]:
+    """The id of every record :func:`iter_records` yields from local files, in order,
+    without reading article files (URLs are not fetched for this)."""
+    from summarize.web.reader import split_web_sources
+
+    local, _ = split_web_sources(paths)
+    for record in _iter(_plan(local), read_text=False):
+        yield str(record["id"])
+
+
+def duplicate_ids(paths: Iterable[str | os.PathLike[str]], *, limit: int = 5) -> list[str]:
+    """Up to ``limit`` ids that occur more than once in the input (in first-seen order)."""
+    seen: set[str] = set()
+    dupes: dict[str, None] = {}
+    for rid in iter_ids(paths):
+        if rid in seen:
+            dupes[rid] = None
+            if len(dupes) >= limit:
+                break
+        seen.add(rid)
+    return list(dupes)
+
+
+def check_unique_ids(paths: Iterable[str | os.PathLike[str]]) -> None:
+    """Raise :class:`DuplicateIdsError` when ids collide (``--resume`` skips by id, so it
+    would skip or repeat the wrong records)."""
+    dupes = duplicate_ids(paths)
+    if dupes:
+        shown = ", ".join(repr(d) for d in dupes)
+        raise DuplicateIdsError(
+            f"--resume needs unique ids, but the input repeats {shown}. Give the records "
+            "distinct 'id' values (or run without --resume into a new output file)."
+        )
+
+
+# --------------------------------------------------------------------------- output
 
 
 def completed_ids(path: str | os.PathLike[str], *, repair: bool = True) -> set[str]:
@@ -157,7 +495,7 @@ def completed_ids(path: str | os.PathLike[str], *, repair: bool = True) -> set[s
                 break
             try:
                 obj = json.loads(raw)
-            except (json.JSONDecodeError, UnicodeDecodeError):
+            except (ValueError, RecursionError):
                 break
             if isinstance(obj, dict) and "id" in obj:
                 ids.add(str(obj["id"]))
@@ -168,27 +506,149 @@ def completed_ids(path: str | os.PathLike[str], *, repair: bool = True) -> set[s
     return ids
 
 
+def _holder_pid(lock_path: Path) -> str:
+    try:
+        return lock_path.read_text(encoding="utf-8").strip() or "unknown"
+    except OSError:
+        return "unknown"
+
+
+class OutputLock:
+    """An exclusive lock on an output file, held while it is written (a context manager).
+
+    The lock is ``fcntl.flock`` on a sidecar file ``<output>.lock`` that holds the
+    writer's pid; it is released when the process ends, however it ends, and the
+    sidecar is removed on a normal exit. A second writer gets :class:`OutputLockedError`
+    naming the first one's pid. A no-op for stdout (``None`` or ``"-"``) and where
+    ``fcntl`` does not exist (Windows).
+    """
+
+    def __init__(self, output: str | os.PathLike[str] | None) -> None:
+        self.output = None if output is None or str(output) == "-" else Path(output)
+        if self.output is not None and self.output.exists() and not self.output.is_file():
+            self.output = None  # a device or pipe (/dev/stdout): not a file to share
+        self.lock_path = (
+            None if self.output is None else self.output.with_name(self.output.name + ".lock")
+        )
+        self._fd: int | None = None
+
+    def acquire(self) -> None:
+        if self.lock_path is None:
+            return
+        try:
+            import fcntl
+        except ImportError:  # pragma: no cover - Windows
+            return
+        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError as exc:
+                os.close(fd)
+                if exc.errno not in (errno.EAGAIN, errno.EACCES, errno.EWOULDBLOCK):
+                    raise
+                raise OutputLockedError(
+                    f"{self.output} is being written by another process (pid "
+                    f"{_holder_pid(self.lock_path)}); wait for it to finish or choose "
+                    "another output file"
+                ) from None
+            # The previous holder may have removed the sidecar between our open and our
+            # lock: then we hold a lock on a deleted file; start again.
+            try:
+                same = os.stat(self.lock_path).st_ino == os.fstat(fd).st_ino
+            except FileNotFoundError:
+                same = False
+            if same:
+                break
+            os.close(fd)
+        os.ftruncate(fd, 0)
+        os.write(fd, f"{os.getpid()}\n".encode())
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None or self.lock_path is None:
+            return
+        with contextlib.suppress(OSError):
+            self.lock_path.unlink()  # still locked: nobody can hold the deleted file
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> OutputLock:
+        self.acquire()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
 class JsonlWriter:
-    """Append one JSON object per line and flush it, so a killed job keeps every line it wrote."""
+    """Append one JSON object per line and flush it, so a killed job keeps every line it wrote.
+
+    Every line is strict UTF-8 JSON: lone surrogates become U+FFFD and NaN/Infinity
+    null, with a note in the record's ``warnings``. A line is written with one
+    ``write`` call, so a failed write (a full disk) leaves at most a partial last line,
+    which :func:`completed_ids` cuts off.
+    """
 
     def __init__(self, target: str | os.PathLike[str] | IO[str] | None, *, append: bool = False):
         self._own = False
+        self._binary: IO[bytes] | None = None
         if target is None or target == "-":
             self._fh: IO[str] = sys.stdout
         elif isinstance(target, (str, os.PathLike)):
             Path(target).parent.mkdir(parents=True, exist_ok=True)
-            self._fh = open(target, "a" if append else "w", encoding="utf-8")  # noqa: SIM115
+            self._binary = open(target, "ab" if append else "wb", buffering=0)  # noqa: SIM115
             self._own = True
         else:
             self._fh = target
 
+    @staticmethod
+    def encode(obj: dict[str, Any]) -> str:
+        """One JSON line (with its newline) that is valid strict UTF-8 JSON."""
+        try:
+            line = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+            line.encode("utf-8")
+        except (UnicodeEncodeError, ValueError, TypeError):
+            obj, fixes = strict_record(obj)
+            if fixes:
+                warnings = obj.get("warnings")
+                if not isinstance(warnings, list):
+                    warnings = [] if warnings is None else [str(warnings)]
+                obj["warnings"] = warnings + [f for f in fixes if f not in warnings]
+            line = json.dumps(obj, ensure_ascii=False, allow_nan=False)
+        return line + "\n"
+
     def write(self, obj: dict[str, Any]) -> None:
-        self._fh.write(json.dumps(obj, ensure_ascii=False) + "\n")
-        self._fh.flush()
+        """Write one line. On an OSError (disk full, I/O error) the part of the line that
+        was written is cut off again where possible, so the file stays valid JSONL."""
+        line = self.encode(obj)
+        if self._binary is not None:
+            view = memoryview(line.encode("utf-8"))
+            start = self._tell()
+            try:
+                while view:
+                    written = self._binary.write(view)
+                    view = view[written or 0 :]
+            except OSError:
+                if start is not None:
+                    with contextlib.suppress(OSError):
+                        self._binary.truncate(start)
+                raise
+        else:
+            self._fh.write(line)
+            self._fh.flush()
+
+    def _tell(self) -> int | None:
+        assert self._binary is not None
+        try:
+            return self._binary.tell() if self._binary.seekable() else None
+        except OSError:
+            return None
 
     def close(self) -> None:
-        if self._own:
-            self._fh.close()
+        if self._own and self._binary is not None:
+            self._binary.close()
 
     def __enter__(self) -> JsonlWriter:
         return self

@@ -12,7 +12,6 @@ columnar batch, the shape Ray Data ``map_batches`` passes).
 from __future__ import annotations
 
 import dataclasses
-import itertools
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -78,19 +77,45 @@ class Record:
     html: bool | None = None
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
+    warnings: tuple[str, ...] = ()
+
+
+def _check_batch(records: Any) -> None:
+    if isinstance(records, (str, bytes, bytearray)):
+        raise ConfigError(
+            f"a batch is a list of records, not a single {type(records).__name__}: pass "
+            "[text] (or use summarize(text) for one article)"
+        )
 
 
 def to_record(item: Any, position: int) -> Record:
-    """Normalise one input item. Strings/bytes get their 1-based position as id."""
+    """Normalise one input item. Strings/bytes get their 1-based position as id.
+
+    Strings are made strict Unicode (lone surrogates become U+FFFD, with a warning), so
+    every result encodes as UTF-8 JSON; a reader's ``_warnings`` become the record's.
+    """
+    from summarize.text.strict import strict_record, strict_text
+
     if isinstance(item, Record):
         return item
-    if isinstance(item, (str, bytes)):
-        return Record(id=str(position), text=item)
+    if isinstance(item, (bytes, bytearray)):
+        return Record(id=str(position), text=bytes(item))
+    if isinstance(item, str):
+        text = strict_text(item)
+        fixed = () if text is item else ("replaced lone surrogate(s) in the text with U+FFFD",)
+        return Record(id=str(position), text=text, warnings=fixed)
     if isinstance(item, Mapping):
+        raw_text = item.get("text")
+        rest, fixes = strict_record({k: v for k, v in item.items() if k != "text"})
+        warnings = tuple(str(w) for w in rest.pop("_warnings", None) or ()) + tuple(fixes)
+        if isinstance(raw_text, str) and strict_text(raw_text) is not raw_text:
+            raw_text = strict_text(raw_text)
+            warnings += ("replaced lone surrogate(s) in the text with U+FFFD",)
+        item = {**rest, "text": raw_text} if "text" in item else rest
         rid = item.get("id")
         rid = str(rid) if rid not in (None, "") else str(position)
         if item.get("_error"):
-            return Record(id=rid, text=None, error=str(item["_error"]))
+            return Record(id=rid, text=None, error=str(item["_error"]), warnings=warnings)
         text = item.get("text")
         if text is None:
             return Record(
@@ -110,6 +135,7 @@ def to_record(item: Any, position: int) -> Record:
             title=str(title) if title else None,
             html=item.get("html"),
             metadata=meta,
+            warnings=warnings,
         )
     return Record(
         id=str(position),
@@ -226,13 +252,17 @@ class Pipeline:
 
     def check(self) -> Pipeline:
         """Cheap checks before any model loads (a server checks at start-up): model
-        directories exist and the backend is installed. Raises what :meth:`load` would."""
+        directories exist and look whole (config, tokenizer files, weights size) and the
+        backend is installed. Raises what :meth:`load` would."""
         from summarize.engines.factory import require_backend
         from summarize.models.hub import local_model_dir
+        from summarize.models.loading import check_model_dir
 
         for model in (self.mt_model, self.sum_model, self.config.fallback_mt_model):
             if model:
-                local_model_dir(model)
+                local = local_model_dir(model)
+                if local is not None:
+                    check_model_dir(local)
         require_backend(self.config.backend)
         return self
 
@@ -328,7 +358,7 @@ class Pipeline:
     def _preprocess(self, record: Record) -> _Work:
         from summarize.text import prepare_article
 
-        work = _Work(record)
+        work = _Work(record, warnings=list(record.warnings))
         if record.error:
             work.error = record.error
             return work
@@ -556,8 +586,21 @@ class Pipeline:
 
     def _postprocess(self, w: _Work, common_warnings: list[str]) -> Result:
         rec = w.record
+        if w.error is None and w.article is not None and not w.summary.strip():
+            # Non-empty input always has a summary: an empty one means a broken model
+            # (e.g. a tokenizer that decodes everything to nothing), never success.
+            w.error = (
+                "the model returned an empty summary for a non-empty article (is the model "
+                "broken, e.g. missing or mismatched tokenizer files?)"
+            )
         if w.error is not None or w.article is None:
-            return Result(id=rec.id, strategy=self.strategy, error=w.error, metadata=rec.metadata)
+            return Result(
+                id=rec.id,
+                strategy=self.strategy,
+                error=w.error,
+                warnings=tuple(dict.fromkeys(w.warnings)),
+                metadata=rec.metadata,
+            )
         article = w.article
         positions = [(p, i) for p, para in enumerate(article.paragraphs) for i in range(len(para))]
         translations = w.translation_sentences or []
@@ -623,18 +666,41 @@ class Pipeline:
         inputs done so far and known so far; ``total`` grows when chunk summaries of a
         long article are summarised again).
         """
+        _check_batch(records)
         with self._lock:
             return self._process_batch(records, start_position, _Hooks(on_progress, on_summary))
+
+    def prepare_batch(self, records: Sequence[Any], *, start_position: int = 1) -> list[_Work]:
+        """The CPU stage on its own: normalise, clean and split ``records``; loads no model.
+
+        The items are opaque and picklable: hand them to :meth:`finish_batch`, in this
+        process or another (the Ray engine runs the two stages on different workers).
+        """
+        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
+        return [self._preprocess(r) for r in recs]
+
+    def finish_batch(
+        self,
+        works: Sequence[_Work],
+        *,
+        on_progress: Callable[[int], None] | None = None,
+        on_summary: Callable[[int, int], None] | None = None,
+    ) -> list[Result]:
+        """The model stage: translate and summarise what :meth:`prepare_batch` made."""
+        with self._lock:
+            return self._finish(list(works), _Hooks(on_progress, on_summary))
 
     def _process_batch(
         self, records: Sequence[Any], start_position: int, hooks: _Hooks
     ) -> list[Result]:
         self.load()
+        return self._finish(self.prepare_batch(records, start_position=start_position), hooks)
+
+    def _finish(self, works: list[_Work], hooks: _Hooks) -> list[Result]:
+        self.load()
         self._models_cache = self.describe()["models"]
         self._settings_cache = self.settings()
         common = self.license_warnings()
-        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
-        works = [self._preprocess(r) for r in recs]
         good = [w for w in works if w.error is None]
         try:
             self._forward(good, hooks)
@@ -680,21 +746,35 @@ class Pipeline:
         """Stream results for ``records`` in input order, ``batch_size`` articles at a time.
 
         ``records`` is consumed lazily, so generators and files far larger than memory work.
-        The callbacks are those of :meth:`process_batch`, per batch.
+        The callbacks are those of :meth:`process_batch`, per batch. When ``records``
+        raises, the results of every record read before are yielded first, then the
+        error is raised.
         """
+        _check_batch(records)
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         self.load()
         it = iter(records)
         position = 1
         while True:
-            chunk = list(itertools.islice(it, batch_size))
-            if not chunk:
+            chunk: list[Any] = []
+            failure: Exception | None = None
+            try:
+                for item in it:
+                    chunk.append(item)
+                    if len(chunk) >= batch_size:
+                        break
+            except Exception as exc:  # the input broke: finish what was read, then raise
+                failure = exc
+            if chunk:
+                yield from self.process_batch(
+                    chunk, start_position=position, on_progress=on_progress, on_summary=on_summary
+                )
+                position += len(chunk)
+            if failure is not None:
+                raise failure
+            if len(chunk) < batch_size:
                 return
-            yield from self.process_batch(
-                chunk, start_position=position, on_progress=on_progress, on_summary=on_summary
-            )
-            position += len(chunk)
 
     def __call__(self, batch: Mapping[str, Sequence[Any]]) -> dict[str, list[Any]]:
         """Columnar batch in, columnar batch out (the Ray Data ``map_batches`` shape)."""
@@ -740,10 +820,14 @@ def process_batch(
     columnar batch of result fields; given a list of records, returns a list of
     :class:`Result`. Models are loaded once per process and reused between calls.
     """
+    _check_batch(batch)
     pipe = pipeline or Pipeline(**pipeline_kwargs)
     if isinstance(batch, Mapping):
         columns = {k: list(v) for k, v in batch.items()}
         n = len(columns.get("text", []))
+        if any(len(v) != n for v in columns.values()):
+            sizes = {k: len(v) for k, v in columns.items()}
+            raise ConfigError(f"the columns of a batch must have the same length: {sizes}")
         rows = [{k: columns[k][i] for k in columns} for i in range(n)]
         results = pipe.process_batch(rows)
         dicts = [r.to_dict() for r in results]

@@ -162,3 +162,25 @@ class Result:
         d["warnings"] = list(self.warnings)
         d["flags"] = [f.to_dict() for f in self.flags]
         return d
+
+
+@dataclass(frozen=True)
+class RunSummary:
+    """What a batch run did (either engine): the counts of its closing line."""
+
+    ok: int
+    failed: int
+    skipped: int
+    warned: int
+    elapsed: float
+    load_time: float
+    target: str
+    total: int | None = None
+
+    def line(self) -> str:
+        """The closing line ``summarize run`` prints."""
+        return (
+            f"{self.ok} ok ({self.warned} with warnings), {self.failed} failed, "
+            f"{self.skipped} skipped as already done; {self.elapsed:.1f}s "
+            f"(model load {self.load_time:.1f}s) -> {self.target}"
+        )

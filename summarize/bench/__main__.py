@@ -1,8 +1,10 @@
 """``python -m summarize.bench``: see :mod:`summarize.bench.run`.
 
-``--stories`` runs :mod:`summarize.bench.stories` (story grouping) and ``--extraction``
-runs :mod:`summarize.bench.extraction` (main-text extraction) instead; the remaining
-arguments go to them.
+``--stories`` runs :mod:`summarize.bench.stories` (story grouping), ``--extraction``
+runs :mod:`summarize.bench.extraction` (main-text extraction), ``--text-worst-case``
+the worst-case text preparation benchmark (:mod:`summarize.bench.textcase`) and
+``--demo-load`` the demo under concurrent users (:mod:`summarize.bench.demo_load`)
+instead; the remaining arguments go to them.
 """
 
 import sys
@@ -17,6 +19,14 @@ if __name__ == "__main__":
         from summarize.bench.extraction import main as extraction_main
 
         sys.exit(extraction_main([a for a in args if a != "--extraction"]))
+    if "--text-worst-case" in args:
+        from summarize.bench.textcase import main as text_main
+
+        sys.exit(text_main([a for a in args if a != "--text-worst-case"]))
+    if "--demo-load" in args:
+        from summarize.bench.demo_load import main as demo_main
+
+        sys.exit(demo_main([a for a in args if a != "--demo-load"]))
     from summarize.bench.run import main
 
     sys.exit(main())

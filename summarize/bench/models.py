@@ -378,11 +378,12 @@ def build_one(name: str, dest: Path) -> float:
     return time.perf_counter() - start
 
 
-def ensure_bench_models(root: Path | None = None) -> dict[str, str]:
-    """Build the bench models that are missing; returns name -> directory."""
+def ensure_bench_models(root: Path | None = None, names: list[str] | None = None) -> dict[str, str]:
+    """Build the bench models (``names``, default all) that are missing; returns name ->
+    directory."""
     root = root or bench_models_dir()
     out: dict[str, str] = {}
-    for name in SPECS:
+    for name in names or SPECS:
         dest = root / name
         if not _complete(dest, _marker(name)):
             logger.info("building bench model %s in %s", name, dest)

@@ -486,6 +486,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--output-dir", default="bench/results", help="default: bench/results")
     p.add_argument("--dtype", default="int8", help="fast path dtype (default int8)")
     p.add_argument("-q", "--quiet", action="store_true")
+    p.add_argument(
+        "--scale",
+        action="store_true",
+        help="instead: local engine vs Ray as input grows (summarize.bench.scale)",
+    )
     return p.parse_args(argv)
 
 
@@ -496,6 +501,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(message)s",
         datefmt="%H:%M:%S",
     )
+    if args.scale:
+        from summarize.bench.scale import main as scale_main
+
+        return scale_main(args.quick, args.output_dir)
     if args.quick:
         args.articles = min(args.articles, 2)
         args.max_new_tokens = min(args.max_new_tokens, 16)

@@ -51,6 +51,9 @@ class DemoConfig:
     concurrency: int = 1
     queue_size: int | None = 64
     batch_size: int = 4
+    #: concurrent article requests (same models and length) run as one pipeline batch of
+    #: at most this many; 1 runs them one at a time
+    article_batch_size: int = 8
     max_batch_records: int = DEFAULT_MAX_BATCH_RECORDS
     fixed_models: bool = False
     preload: bool = True

@@ -43,7 +43,7 @@ from summarize.demo.uploads import (
     read_article_upload,
     translation_units,
 )
-from summarize.errors import SummarizeError
+from summarize.errors import ModelLoadError, SummarizeError
 from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
 from summarize.types import Result
 
@@ -98,6 +98,100 @@ class EvalOutput:
 # ----------------------------------------------------------------------------- service
 
 
+@dataclass(eq=False)
+class _Job:
+    pipe: Any
+    record: dict[str, Any]
+    progress: ProgressFn
+    units: int = 0  # sentences to translate, for the progress bar
+    result: Result | None = None
+    error: BaseException | None = None
+    done: bool = False
+
+
+class _ArticleBatcher:
+    """Runs concurrent single-article requests for the same pipeline as one
+    ``process_batch`` call of at most ``max_batch`` articles, one batch at a time.
+
+    Hand-written rather than Gradio's ``batch=True``: that fails every request of a
+    batch when one article is bad, and gives no progress bar; here each request keeps
+    its own result, error and progress.
+    """
+
+    def __init__(self, max_batch: int, using: Callable[[Any], Any]) -> None:
+        self.max_batch = max(1, int(max_batch))
+        self._using = using
+        self._cond = threading.Condition()
+        self._queue: list[_Job] = []
+        self._busy = False
+
+    def run(
+        self, pipe: Any, record: dict[str, Any], progress: ProgressFn, units: int = 0
+    ) -> Result:
+        job = _Job(pipe, record, progress, units)
+        with self._cond:
+            self._queue.append(job)
+            while not job.done:
+                if self._busy:
+                    self._cond.wait()
+                    continue
+                first = self._queue[0]
+                batch = [j for j in self._queue if j.pipe is first.pipe][: self.max_batch]
+                for j in batch:
+                    self._queue.remove(j)
+                self._busy = True
+                self._cond.release()
+                try:
+                    self._execute(batch)
+                finally:
+                    self._cond.acquire()
+                    self._busy = False
+                    self._cond.notify_all()
+        if job.error is not None:
+            raise job.error
+        assert job.result is not None
+        return job.result
+
+    def _execute(self, batch: list[_Job]) -> None:
+        pipe = batch[0].pipe
+        total = sum(j.units for j in batch)
+        done = 0
+
+        def on_progress(n: int) -> None:
+            nonlocal done
+            done += n
+            if total:
+                frac = min(done / total, 1.0)
+                desc = (
+                    "Summarising…" if done >= total else f"Translating: {done} of {total} sentences"
+                )
+                for j in batch:
+                    j.progress(0.05 + 0.75 * frac, desc)
+
+        def on_summary(done_inputs: int, total_inputs: int) -> None:
+            frac = done_inputs / total_inputs if total_inputs else 1.0
+            for j in batch:
+                j.progress(
+                    0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages"
+                )
+
+        for j in batch:
+            j.progress(0.05, "Working…" if pipe.entry.translate_summary else "Translating…")
+        try:
+            with self._using(pipe):
+                results = pipe.process_batch(
+                    [j.record for j in batch], on_progress=on_progress, on_summary=on_summary
+                )
+            for j, result in zip(batch, results, strict=True):
+                j.result = result
+        except BaseException as exc:  # a model problem: every request of the batch sees it
+            for j in batch:
+                j.error = exc
+        finally:
+            for j in batch:
+                j.done = True
+
+
 class DemoService:
     """The demo's actions. One instance per app; safe to call from several threads."""
 
@@ -106,6 +200,7 @@ class DemoService:
         self._pipelines: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
         self._model_locks: dict[str, threading.Lock] = {}
+        self._batcher = _ArticleBatcher(config.article_batch_size, self._using)
         if config.workdir is not None:
             self.workdir = Path(config.workdir)
             self.workdir.mkdir(parents=True, exist_ok=True)
@@ -176,6 +271,8 @@ class DemoService:
                 )
             )
             pipe.load()
+        except ModelLoadError as exc:  # found, but broken files
+            raise DemoError(str(exc), title="Model cannot be loaded") from exc
         except SummarizeError as exc:
             raise DemoError(str(exc), title="Model not available") from exc
         with self._lock:
@@ -251,33 +348,14 @@ class DemoService:
         else:
             record = pasted_article(text, self.config.pipeline.max_chars)
 
-        total = check_article(record)
+        units = check_article(record)
         progress(0.0, "Loading models…")
         pipe = self.pipeline(strategy, mt_model, sum_model, length)
-        done = 0
-
-        def on_progress(n: int) -> None:
-            nonlocal done
-            done += n
-            if total:
-                frac = min(done / total, 1.0)
-                desc = (
-                    "Summarising…" if done >= total else f"Translating: {done} of {total} sentences"
-                )
-                progress(0.05 + 0.75 * frac, desc)
-
-        def on_summary(done_inputs: int, total_inputs: int) -> None:
-            frac = done_inputs / total_inputs if total_inputs else 1.0
-            progress(0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages")
-
-        progress(0.05, "Working…" if pipe.entry.translate_summary else "Translating…")
-        with self._using(pipe):
-            try:
-                result = pipe.process_batch(
-                    [record], on_progress=on_progress, on_summary=on_summary
-                )[0]
-            except SummarizeError as exc:
-                raise DemoError(str(exc), title="Model problem") from exc
+        progress(0.02, "Waiting for the model…")
+        try:  # concurrent requests for the same models run as one batch
+            result = self._batcher.run(pipe, record, progress, units)
+        except SummarizeError as exc:
+            raise DemoError(str(exc), title="Model problem") from exc
         progress(1.0, "Done")
         if result.error:
             raise DemoError(friendly_record_error(result.error), title="Cannot read the article")

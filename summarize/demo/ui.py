@@ -490,6 +490,8 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
             [article, article_file, strategy, mt_model, sum_model, length, article_url],
             [summary, title_out, alignment, info, details],
             api_name="summarize_article",
+            # Up to article_batch_size requests enter at once and run as one batch.
+            concurrency_limit=max(config.article_batch_size, config.concurrency),
             api_description="Translate and summarise one Indonesian article (text, a "
             ".txt/.html file, or a news page URL). Returns summary, title, alignment rows, "
             "info (Markdown) and the full result (JSON).",

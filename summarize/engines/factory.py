@@ -83,11 +83,31 @@ def load_engine(
     with _LOCK:
         engine = _ENGINES.get(key)
         if engine is None:
+            _check_source(model_id, local, revision)
             engine = _build(
                 model_id, local, backend, resolved_device, dtype, revision, prompts_dir, options
             )
             _ENGINES[key] = engine
     return engine
+
+
+def _check_source(model_id: str, local: Path | None, revision: str | None) -> None:
+    """Before loading: a local folder must look whole (a clear message for a broken
+    one); a hub model that is not cached needs the hub, tried once."""
+    from summarize.models.hub import cached_snapshot, check_hub_reachable, hub_offline
+    from summarize.models.loading import check_model_dir
+
+    if local is not None:
+        check_model_dir(local)
+        return
+    if hub_offline():
+        return
+    try:
+        cached = cached_snapshot(model_id, revision) is not None
+    except Exception:  # an invalid repo id, ...: the real call reports it
+        cached = True
+    if not cached:
+        check_hub_reachable(model_id)
 
 
 def require_backend(backend: str) -> None:

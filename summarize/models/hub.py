@@ -46,6 +46,21 @@ def describe_hub_failure(model_id: str, exc: BaseException) -> ModelNotAvailable
     return ModelNotAvailableError(model_id, reason)
 
 
+def check_hub_reachable(model_id: str) -> None:
+    """One attempt to reach the hub endpoint (``HF_ENDPOINT``, proxies honoured); when it
+    cannot be reached at all (DNS or connection failure, timeout), raise the usual
+    :class:`ModelNotAvailableError` at once. huggingface_hub itself retries five times
+    with backoff (about 26 s) before giving up on a file that is not cached."""
+    from huggingface_hub import constants
+    from huggingface_hub.utils import get_session
+
+    timeout = max(1, min(int(constants.HF_HUB_ETAG_TIMEOUT), 10))
+    try:
+        get_session().head(constants.ENDPOINT, timeout=timeout)
+    except Exception as exc:  # any HTTP answer means reachable; only no answer is an error
+        raise describe_hub_failure(model_id, exc) from exc
+
+
 def model_file(
     model_id: str, local: Path | None, revision: str | None, filename: str, *, required: bool
 ) -> Path | None:
@@ -158,6 +173,7 @@ def pull(model_id: str, revision: str | None = None) -> str:
             f"cannot download '{model_id}' while HF_HUB_OFFLINE is set: run "
             f"`HF_HUB_OFFLINE=0 summarize models pull {model_id}` on a machine with internet access"
         )
+    check_hub_reachable(model_id)
     try:
         files = HfApi().list_repo_files(model_id, revision=revision)
         weights = ["*.safetensors"] if any(f.endswith(".safetensors") for f in files) else ["*.bin"]

@@ -40,9 +40,96 @@ def load_hf(
             model = AutoModelForSeq2SeqLM.from_pretrained(
                 source, dtype=torch_dtype or "auto", **kwargs
             )
-    except (OSError, ValueError, ImportError) as exc:
+    except Exception as exc:  # SafetensorError, TypeError, ...: any broken file
         raise _loading_failure(model_id, local, "model", exc) from exc
+    check_tokenizer(tokenizer, source)
     return config, tokenizer, model
+
+
+#: Text every tokenizer of a usable model turns into ordinary (non-special) tokens.
+_TOKENIZER_PROBE = "Halo dunia, ini berita dari Jakarta. Hello world."
+
+
+def check_tokenizer(tokenizer: Any, source: str) -> None:
+    """Raise :class:`ModelLoadError` when ``tokenizer`` cannot turn text into ordinary
+    tokens: what transformers builds when a model folder lacks its tokenizer files
+    (every word becomes the unknown token, and every summary is empty)."""
+    try:
+        ids = tokenizer(_TOKENIZER_PROBE)["input_ids"]
+    except Exception as exc:
+        raise ModelLoadError(
+            f"the tokenizer of {source} cannot encode text: {_first_line(exc)}"
+        ) from exc
+    special = set(getattr(tokenizer, "all_special_ids", None) or ())
+    if not any(i not in special for i in ids):
+        raise ModelLoadError(
+            f"the tokenizer of {source} turns text into unknown/special tokens only "
+            f"({len(tokenizer)} tokens in its vocabulary): its tokenizer files (tokenizer.json, "
+            "vocab.json/merges.txt or *.spm/*.model) are missing or broken"
+        )
+
+
+def _first_line(exc: BaseException, limit: int = 300) -> str:
+    text = str(exc).strip()
+    line = text.splitlines()[0] if text else type(exc).__name__
+    return line[:limit]
+
+
+#: Files of which a model folder needs at least one to have a tokenizer.
+_TOKENIZER_FILES = (
+    "tokenizer.json", "vocab.json", "vocab.txt", "tokenizer.model", "spiece.model",
+    "sentencepiece.bpe.model", "source.spm", "sentencepiece.model",
+)  # fmt: skip
+
+
+def _safetensors_problem(path: Path) -> str | None:
+    """Why a ``.safetensors`` file is unusable (empty, truncated, bad header), read from
+    its header alone; None when its size matches what the header describes."""
+    size = path.stat().st_size
+    if size < 8:
+        return f"{path.name} is empty or truncated ({size} bytes)"
+    with path.open("rb") as fh:
+        header_len = int.from_bytes(fh.read(8), "little")
+        if header_len > size - 8 or header_len > 100_000_000:
+            return f"{path.name} is truncated (its header alone needs {header_len:,} bytes)"
+        try:
+            header = json.loads(fh.read(header_len))
+        except ValueError:
+            return f"{path.name} has an unreadable header"
+    ends = [
+        v["data_offsets"][1]
+        for k, v in header.items()
+        if k != "__metadata__" and isinstance(v, dict) and "data_offsets" in v
+    ]
+    expected = 8 + header_len + max(ends, default=0)
+    if size != expected:
+        return f"{path.name} has {size:,} bytes, its header describes {expected:,} (truncated?)"
+    return None
+
+
+def check_model_dir(path: Path) -> None:
+    """Cheap checks of a local model folder, before any loading: ``config.json`` is a
+    JSON object, a tokenizer file is there, and single-file safetensors weights have the
+    size their header describes. Raises :class:`ModelLoadError` naming the problem."""
+    config = path / "config.json"
+    try:
+        data = json.loads(config.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ModelLoadError(f"{path} has no config.json (not a saved model folder)") from None
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"cannot read {config}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise ModelLoadError(f"{config} is not a JSON object")
+    if not any((path / name).is_file() for name in _TOKENIZER_FILES):
+        raise ModelLoadError(
+            f"{path} has no tokenizer files (one of {', '.join(_TOKENIZER_FILES)}); copy them "
+            "from the original model"
+        )
+    weights = path / "model.safetensors"
+    if weights.is_file():
+        problem = _safetensors_problem(weights)
+        if problem:
+            raise ModelLoadError(f"the weights of {path} are broken: {problem}")
 
 
 def _from_pretrained_kwargs(local: Path | None, revision: str | None) -> dict[str, Any]:
@@ -58,8 +145,10 @@ def _loading_failure(
 ) -> ModelLoadError | ModelNotAvailableError:
     """A ``from_pretrained`` failure as a domain error: broken local files (or a missing
     dependency) are :class:`ModelLoadError`, hub/cache failures :class:`ModelNotAvailableError`."""
-    if local is not None or isinstance(exc, ImportError):
-        return ModelLoadError(f"could not load {what} from {local or model_id}: {exc}")
+    if local is not None or not isinstance(exc, (OSError, ValueError)):
+        # Broken files (truncated weights, missing tokenizer files, bad JSON), in a
+        # local folder or in the hub cache, or a missing dependency.
+        return ModelLoadError(f"could not load {what} from {local or model_id}: {_first_line(exc)}")
     return describe_hub_failure(model_id, exc)
 
 
@@ -115,6 +204,7 @@ def load_config_and_tokenizer(
         tokenizer = tokenizer_cls.from_pretrained(
             source, **_from_pretrained_kwargs(local, commit or revision)
         )
-    except (OSError, ValueError, ImportError) as exc:
+    except Exception as exc:  # TypeError for a missing *.spm, ...
         raise _loading_failure(model_id, local, "the tokenizer", exc) from exc
+    check_tokenizer(tokenizer, source)
     return config, tokenizer, commit

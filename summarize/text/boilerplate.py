@@ -14,6 +14,7 @@ __all__ = [
     "is_boilerplate_line",
     "is_read_also_heading",
     "is_trailer_heading",
+    "line_core",
     "parse_source_line",
 ]
 
@@ -91,32 +92,37 @@ _SOURCE_RE = re.compile(
 )
 
 
-def _core(line: str) -> str:
-    return _BULLET_RE.sub("", line.strip()).strip()
+def line_core(line: str) -> str:
+    """The line without surrounding space and a leading bullet: what the checks below
+    match (pass it as ``core`` to check one line several ways without redoing this)."""
+    return _BULLET_RE.sub("", line.strip(), count=1).strip()
 
 
-def is_boilerplate_line(line: str) -> bool:
+_core = line_core
+
+
+def is_boilerplate_line(line: str, core: str | None = None) -> bool:
     """True for site furniture: reading time, "Baca juga: ...", share buttons, credits,
     copyright, comment widgets, "You May Also Like", ... (whole-line matches only)."""
-    core = _core(line)
+    core = _core(line) if core is None else core
     if not core or len(core.split()) > MAX_BOILERPLATE_WORDS:
         return False
     return bool(_BOILERPLATE_RE.fullmatch(core))
 
 
-def is_trailer_heading(line: str) -> bool:
+def is_trailer_heading(line: str, core: str | None = None) -> bool:
     """True for headings after which a page only has related links and comments."""
-    return bool(_TRAILER_RE.fullmatch(_core(line)))
+    return bool(_TRAILER_RE.fullmatch(_core(line) if core is None else core))
 
 
-def is_read_also_heading(line: str) -> bool:
+def is_read_also_heading(line: str, core: str | None = None) -> bool:
     """A bare "Baca Juga" line: the next line is usually the linked headline."""
-    return bool(_READ_ALSO_RE.fullmatch(_core(line)))
+    return bool(_READ_ALSO_RE.fullmatch(_core(line) if core is None else core))
 
 
-def parse_source_line(line: str) -> str | None:
+def parse_source_line(line: str, core: str | None = None) -> str | None:
     """``"Sumber: Sputnik"`` / ``"Sumber : Al Jazeera"`` / ``"(Source: AP)"`` -> the source."""
-    core = _core(line)
+    core = _core(line) if core is None else core
     if len(core.split()) > 12:
         return None
     match = _SOURCE_RE.fullmatch(core)

@@ -12,13 +12,14 @@ from summarize.text.boilerplate import (
     is_boilerplate_line,
     is_read_also_heading,
     is_trailer_heading,
+    line_core,
     parse_source_line,
 )
 from summarize.text.dateline import split_dateline
 from summarize.text.extract import extract_page, is_whole_page
 from summarize.text.html import html_to_text, looks_like_html, unescape_entities
 from summarize.text.langid import detect_language
-from summarize.text.sentences import split_paragraphs, split_sentences
+from summarize.text.sentences import split_paragraph_sentences, split_paragraphs
 from summarize.types import PreparedArticle
 
 __all__ = ["decode_input", "normalize_text", "prepare_article"]
@@ -54,6 +55,15 @@ _QUOTES = str.maketrans(
 _LINE_BREAKS = str.maketrans({"\r": "\n", "\u2028": "\n", "\u2029": "\n\n", "\x0b": "\n",
                               "\x0c": "\n\n", "\x85": "\n"})  # fmt: skip
 _MULTI_SPACE_RE = re.compile(r"[ ]{2,}")
+#: Space separators (Unicode category Zs) and tabs become a plain space; control
+#: characters (category Cc) other than the newline are dropped. One ``str.translate``
+#: instead of a per-character loop (the table is checked against unicodedata in tests).
+_ZS = "\u0020\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000"
+_SPACES_AND_CONTROLS = {
+    **{c: None for c in [*range(0x00, 0x20), *range(0x7F, 0xA0)] if c != 0x0A},
+    **dict.fromkeys(map(ord, _ZS + "\t"), " "),
+}
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f]")  # Cc but \t\n\v\f\r
 _TERMINAL = (".", "!", "?", "...")
 _QUOTE_CHARS = "\"'"
 
@@ -86,7 +96,7 @@ def decode_input(data: bytes) -> str:
 
 
 def _control_characters(text: str) -> int:
-    return sum(1 for ch in text if ch not in "\n\r\t\f\v" and unicodedata.category(ch) == "Cc")
+    return len(_CONTROL_RE.findall(text))
 
 
 def _check_text(text: str) -> int:
@@ -120,17 +130,9 @@ def normalize_text(text: str) -> str:
     text = text.replace("\r\n", "\n").translate(_LINE_BREAKS)
     text = unicodedata.normalize("NFC", text)
     text = text.translate(_ZERO_WIDTH).translate(_QUOTES).replace("\u2026", "...")
-    chars: list[str] = []
-    for ch in text:
-        if ch == "\n":
-            chars.append(ch)
-        elif ch == "\t" or unicodedata.category(ch) == "Zs":
-            chars.append(" ")  # NBSP, narrow NBSP, thin space, ideographic space, ...
-        elif unicodedata.category(ch) == "Cc":
-            continue
-        else:
-            chars.append(ch)
-    lines = [_MULTI_SPACE_RE.sub(" ", line).strip() for line in "".join(chars).split("\n")]
+    # NBSP, narrow NBSP, thin space, ideographic space, ... -> " "; controls dropped
+    text = text.translate(_SPACES_AND_CONTROLS)
+    lines = [_MULTI_SPACE_RE.sub(" ", line).strip() for line in text.split("\n")]
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n")
 
 
@@ -154,6 +156,12 @@ def _same_text(a: str, b: str) -> bool:
 def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> str:
     """Drop boilerplate lines (into ``removed``) and move source lines into ``metadata``."""
     lines = text.split("\n")
+    # chars_after[i]: the characters of lines[i + 1 :], so the trailer check below does
+    # not re-sum the rest of the text at every heading-like line (quadratic).
+    chars_after = [0] * (len(lines) + 1)
+    for i in range(len(lines) - 1, -1, -1):
+        chars_after[i] = chars_after[i + 1] + len(lines[i])
+    chars_after = chars_after[1:]
     kept: list[str] = []
     sources: list[str] = []
     body_chars = 0
@@ -167,21 +175,20 @@ def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> st
             if len(line.split()) <= 20 and not line.endswith(_TERMINAL):
                 removed.append(line)  # the linked headline after a bare "Baca Juga"
                 continue
-        if is_trailer_heading(line) and body_chars:
-            rest = [ln for ln in lines[i + 1 :] if ln]
-            if sum(len(ln) for ln in rest) <= 2 * body_chars:
-                # Related-article lists and comment widgets follow: drop the rest.
-                removed.append(line)
-                removed.extend(rest)
-                break
-        if is_read_also_heading(line):
+        core = line_core(line)
+        if body_chars and chars_after[i] <= 2 * body_chars and is_trailer_heading(line, core):
+            # Related-article lists and comment widgets follow: drop the rest.
+            removed.append(line)
+            removed.extend(ln for ln in lines[i + 1 :] if ln)
+            break
+        if is_read_also_heading(line, core):
             removed.append(line)
             skip_link_title = True
             continue
-        if is_boilerplate_line(line):
+        if is_boilerplate_line(line, core):
             removed.append(line)
             continue
-        source = parse_source_line(line)
+        source = parse_source_line(line, core)
         if source is not None:
             sources.append(source)
             continue
@@ -336,7 +343,7 @@ def prepare_article(
         metadata["subheadings"] = subheadings
 
     sentence_paragraphs = tuple(
-        tuple(sentences) for p in paragraphs if (sentences := split_sentences(p))
+        tuple(sentences) for p in paragraphs if (sentences := split_paragraph_sentences(p))
     )
     if not sentence_paragraphs:
         raise EmptyInputError(

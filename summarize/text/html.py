@@ -45,6 +45,65 @@ _STRUCTURAL_TAGS: frozenset[str] = frozenset({"html", "body", "article", "main"}
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
+# Every "<": a complete tag (its ">" before the next "<"), the start of a comment or
+# CDATA section, or a bare "<".
+_LT_RE = re.compile(
+    r"<(?:(?P<open>!--|!\[CDATA\[)|(?P<tag>/?[A-Za-z][^<>]*>|![A-Za-z][^<>]*>|\?[^<>]*>))?"
+)
+_COMMENT_CLOSE_RE = re.compile(r"--\s*>")  # what html.parser accepts as "-->"
+
+
+class _NextFinder:
+    """The next occurrence of a pattern at or after a position that only moves forward:
+    each part of the text is searched once (linear), however many times it is asked."""
+
+    def __init__(self, text: str, pattern: re.Pattern[str]) -> None:
+        self.text, self.pattern = text, pattern
+        self.found: re.Match[str] | None = None
+        self.exhausted = False
+
+    def at_or_after(self, pos: int) -> re.Match[str] | None:
+        if self.exhausted:
+            return None
+        if self.found is None or self.found.start() < pos:
+            self.found = self.pattern.search(self.text, pos)
+            self.exhausted = self.found is None
+        return self.found
+
+
+def _escape_broken_markup(markup: str) -> str:
+    """Escape (as ``&lt;``) every "<" that does not open a complete tag, comment,
+    ``<![CDATA[...]]>``, declaration or processing instruction.
+
+    html.parser (Python before 3.13.4) rescans the rest of the document for every
+    unclosed construct ("<a <a <a ...", "<!--" without "-->"), which is quadratic, and
+    "<![" raises AssertionError. Here a tag is complete when its ">" comes before the next
+    "<"; an escaped "<" comes out of the parser as the plain character, as text.
+    """
+    comment_end = _NextFinder(markup, _COMMENT_CLOSE_RE)
+    cdata_end = _NextFinder(markup, re.compile(r"\]\]>"))
+    out: list[str] = []
+    copied = 0
+    skip_until = 0  # inside a comment or CDATA section: its "<" are not markup
+    for match in _LT_RE.finditer(markup):
+        i = match.start()
+        if i < skip_until or match.group("tag"):
+            continue  # a complete tag, or inside a comment/CDATA
+        opener = match.group("open")
+        if opener is not None:
+            close = (comment_end if opener == "!--" else cdata_end).at_or_after(match.end())
+            if close is not None:
+                skip_until = close.end()
+                continue
+        out.append(markup[copied:i])
+        out.append("&lt;")
+        copied = i + 1
+    if not out:
+        return markup
+    out.append(markup[copied:])
+    return "".join(out)
+
+
 class HtmlText(NamedTuple):
     """Text extracted from HTML: paragraphs separated by blank lines, plus a headline."""
 
@@ -148,7 +207,7 @@ def html_to_text(markup: str) -> HtmlText:
     elements paragraph breaks, unescape entities, and take ``<h1>`` (else ``<title>``) as
     the headline. The headline is not repeated in the returned text."""
     parser = _Extractor()
-    parser.feed(markup)
+    parser.feed(_escape_broken_markup(markup))
     parser.close()
     if parser.h1_parts is not None:  # unclosed <h1>
         parser.h1 = " ".join("".join(parser.h1_parts).split()) or None

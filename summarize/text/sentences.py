@@ -13,7 +13,7 @@ import re
 
 from summarize.text.stopwords import ALL_STOPWORDS
 
-__all__ = ["split_paragraphs", "split_sentences"]
+__all__ = ["split_paragraph_sentences", "split_paragraphs", "split_sentences"]
 
 # --- abbreviations (compared lower-case, without the final period) ---------------------
 
@@ -52,7 +52,10 @@ _TERMINATOR_RE = re.compile(r"[.!?\u2026]+")
 _CLOSERS = frozenset("\"'\u201d\u2019\u00bb\u203a)]}")
 _OPENERS = "\"'\u201c\u2018\u201e\u00ab\u2039([{"
 _URL_RE = re.compile(r"(?:https?://|ftp://|www\.)\S+", re.IGNORECASE)
-_EMAIL_RE = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+# E-mail addresses are found from their "@" (see _email_spans): the plain pattern
+# r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+" rescans a long run without "@" from every start (quadratic).
+_EMAIL_LOCAL_CHARS_RE = re.compile(r"[\w.+-]")
+_EMAIL_DOMAIN_RE = re.compile(r"[\w-]+(?:\.[\w-]+)+")
 _URL_TRAILING = ".,;:!?)]}'\"\u201d\u2019"
 
 _BLANK_LINE_RE = re.compile(r"\n[ \t\u00a0]*\n")
@@ -115,15 +118,43 @@ def split_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
-def _protected_positions(text: str) -> set[int]:
-    """Character positions inside URLs and e-mail addresses (never a boundary)."""
-    positions: set[int] = set()
+def _email_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of ``local@domain.tld`` (the same matches as ``finditer`` with the plain
+    pattern), found in linear time: each "@" looks left for its local part (never past
+    the previous match) and right for a dotted domain."""
+    spans: list[tuple[int, int]] = []
+    last_end = 0
+    is_local = _EMAIL_LOCAL_CHARS_RE.fullmatch
+    at = text.find("@")
+    while at != -1:
+        start = at
+        while start > last_end and is_local(text[start - 1]):
+            start -= 1
+        domain = _EMAIL_DOMAIN_RE.match(text, at + 1) if start < at else None
+        if domain is not None:
+            spans.append((start, domain.end()))
+            last_end = domain.end()
+            at = text.find("@", last_end)
+        else:
+            # The local part scanned here never needs scanning again: a later "@" only
+            # looks back as far as the characters after this one.
+            last_end = at + 1
+            at = text.find("@", at + 1)
+    return spans
+
+
+def _protected_positions(text: str) -> bytearray:
+    """A mask of the character positions inside URLs and e-mail addresses (never a
+    boundary): ``mask[i]`` is 1 inside one. Empty when there is none."""
+    mask = bytearray()
     for match in _URL_RE.finditer(text):
         url = match.group().rstrip(_URL_TRAILING)
-        positions.update(range(match.start(), match.start() + len(url)))
-    for match in _EMAIL_RE.finditer(text):
-        positions.update(range(match.start(), match.end()))
-    return positions
+        mask = mask or bytearray(len(text))
+        mask[match.start() : match.start() + len(url)] = b"\x01" * len(url)
+    for start, end in _email_spans(text) if "@" in text else ():
+        mask = mask or bytearray(len(text))
+        mask[start:end] = b"\x01" * (end - start)
+    return mask
 
 
 def _can_start_sentence(token: str) -> bool:
@@ -158,8 +189,12 @@ def _is_boundary(text: str, match: re.Match[str], next_token: str) -> bool:
     next_is_number = next_token.lstrip(_OPENERS)[:1].isdigit()
     if word.isdigit():
         # "1. Pertama" at the start of a paragraph or after a colon is list numbering.
-        before = text[:token_start].rstrip()
-        return not (len(word) <= 2 and (not before or before.endswith(":")))
+        if len(word) > 2:
+            return True
+        i = token_start - 1
+        while i >= 0 and text[i].isspace():
+            i -= 1
+        return not (i < 0 or text[i] == ":")
     if lower in TITLE_ABBREVIATIONS:
         return False
     if lower in NUMBER_ABBREVIATIONS or lower in MONTH_ABBREVIATIONS:
@@ -182,7 +217,7 @@ def _split_paragraph(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _TERMINATOR_RE.finditer(text):
-        if match.start() in protected:
+        if protected and protected[match.start()]:
             continue
         end = match.end()
         while end < len(text) and text[end] in _CLOSERS:
@@ -190,7 +225,8 @@ def _split_paragraph(paragraph: str) -> list[str]:
         if end >= len(text) or text[end] != " ":
             continue  # "10.30", "U.S.A", ".\"," or the end of the text
         next_start = end + 1
-        next_token = text[next_start:].split(" ", 1)[0]
+        next_end = text.find(" ", next_start)
+        next_token = text[next_start : next_end if next_end != -1 else len(text)]
         if _is_boundary(text, match, next_token):
             sentences.append(text[start:end].strip())
             start = next_start
@@ -198,6 +234,11 @@ def _split_paragraph(paragraph: str) -> list[str]:
     if tail:
         sentences.append(tail)
     return [s for s in sentences if s]
+
+
+def split_paragraph_sentences(paragraph: str) -> list[str]:
+    """The sentences of one paragraph (a single block of text; line breaks are spaces)."""
+    return _split_paragraph(paragraph)
 
 
 def split_sentences(text: str) -> list[str]:

@@ -15,6 +15,8 @@ from summarize.engines.ct2.cache import (
     cached_entry,
     ct2_cache_dir,
     directory_fingerprint,
+    discard_entry,
+    entry_problem,
     is_complete,
 )
 from summarize.engines.ct2.conversion import convert
@@ -39,6 +41,8 @@ __all__ = [
     "ct2_cache_dir",
     "default_threads",
     "directory_fingerprint",
+    "discard_entry",
+    "entry_problem",
     "is_complete",
     "resolve_quantization",
 ]

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import logging
 import os
 import re
 import shutil
@@ -22,6 +23,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from summarize.errors import ModelLoadError
+
+logger = logging.getLogger(__name__)
 
 #: Bump when the layout or the meaning of a cache entry changes.
 CACHE_FORMAT = 1
@@ -159,13 +164,83 @@ class CacheKey:
         return f"{name[-80:]}--{self.quantization}--{digest}"
 
 
-def is_complete(entry: Path, key: CacheKey) -> bool:
-    """Whether ``entry`` is a finished conversion for ``key``."""
+def _read_marker(entry: Path) -> dict[str, Any] | None:
     try:
         marker = json.loads((entry / MARKER_FILE).read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return False
-    return marker.get("key") == key.as_dict() and (entry / "model.bin").is_file()
+        return None
+    return marker if isinstance(marker, dict) else None
+
+
+def is_complete(entry: Path, key: CacheKey) -> bool:
+    """Whether ``entry`` is a finished conversion for ``key`` (files not checked)."""
+    marker = _read_marker(entry)
+    return (
+        marker is not None
+        and marker.get("key") == key.as_dict()
+        and (entry / "model.bin").is_file()
+    )
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 22), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _file_records(entry: Path) -> dict[str, dict[str, Any]]:
+    """Size, modification time and sha256 of every file of a converted model."""
+    out = {}
+    for path in sorted(entry.iterdir()):
+        if path.is_file() and path.name != MARKER_FILE:
+            st = path.stat()
+            out[path.name] = {
+                "size": st.st_size,
+                "mtime_ns": st.st_mtime_ns,
+                "sha256": _sha256(path),
+            }
+    return out
+
+
+def entry_problem(entry: Path) -> str | None:
+    """What is wrong with a converted model's files, or None when they are as converted.
+
+    Cheap: every recorded file must exist with its recorded size; a file whose
+    modification time changed since the conversion is hashed (sha256) and compared,
+    and a match is remembered. Entries from before file records are trusted.
+    """
+    marker = _read_marker(entry)
+    if marker is None:
+        return f"{MARKER_FILE} is missing or unreadable"
+    files = marker.get("files")
+    if not isinstance(files, dict):
+        return None
+    rehashed = False
+    for name, rec in sorted(files.items()):
+        path = entry / name
+        try:
+            st = path.stat()
+        except OSError:
+            return f"{name} is missing"
+        if st.st_size != rec.get("size"):
+            return f"{name} has {st.st_size:,} bytes, {rec.get('size'):,} when converted"
+        if st.st_mtime_ns != rec.get("mtime_ns"):
+            if _sha256(path) != rec.get("sha256"):
+                return f"{name} changed since the conversion (sha256 differs)"
+            rec["mtime_ns"] = st.st_mtime_ns
+            rehashed = True
+    if rehashed:  # a copied cache: hash each file once, not at every load
+        with contextlib.suppress(OSError):
+            _write_json_atomic(entry / MARKER_FILE, marker)
+    return None
+
+
+def discard_entry(entry: Path) -> None:
+    """Remove a cache entry (it is built again on the next use)."""
+    with _lock(entry.parent / ".locks" / f"{entry.name}.lock"):
+        shutil.rmtree(entry, ignore_errors=True)
 
 
 def cached_entry(
@@ -175,32 +250,55 @@ def cached_entry(
 
     ``build`` writes the converted model into the directory it is given and returns what
     the entry's marker should say about its origin. It runs at most once per entry, also
-    across processes (a file lock), and in a temporary directory renamed into place.
-    Returns the entry's path and whether ``build`` ran.
+    across processes (a file lock), and in a temporary directory renamed into place. The
+    marker records each file's size and sha256; an entry whose files no longer match
+    (:func:`entry_problem`) is discarded and built again, once; if that does not give a
+    sound entry, :class:`ModelLoadError` names the cache path. Returns the entry's path
+    and whether ``build`` ran.
     """
     cache.mkdir(parents=True, exist_ok=True)
     entry = cache / key.dirname()
-    if is_complete(entry, key):
+    if is_complete(entry, key) and entry_problem(entry) is None:
         return entry, False
     with _lock(cache / ".locks" / f"{entry.name}.lock"):
         if is_complete(entry, key):  # another process converted it while we waited
-            return entry, False
-        _clean_stale(cache)
-        scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
-        try:
-            out = scratch / "model"
-            start = time.perf_counter()
-            origin = build(out)
-            marker = {
-                "key": key.as_dict(),
-                **origin,
-                "convert_seconds": round(time.perf_counter() - start, 3),
-                "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-            }
-            (out / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
-            if entry.exists():  # an incomplete or outdated entry: replace it
-                shutil.rmtree(entry, ignore_errors=True)
-            os.rename(out, entry)
-        finally:
-            shutil.rmtree(scratch, ignore_errors=True)
+            problem = entry_problem(entry)
+            if problem is None:
+                return entry, False
+            logger.warning(
+                "CTranslate2 cache entry %s is damaged (%s): converting again", entry, problem
+            )
+            shutil.rmtree(entry, ignore_errors=True)
+        _build_locked(key, cache, entry, build)
+        problem = entry_problem(entry)
+        if problem is not None:
+            raise ModelLoadError(
+                f"the CTranslate2 cache entry {entry} is damaged ({problem}) even after "
+                f"converting again; check the disk, or delete {cache} and retry"
+            )
     return entry, True
+
+
+def _build_locked(
+    key: CacheKey, cache: Path, entry: Path, build: Callable[[Path], dict[str, Any]]
+) -> None:
+    """Build ``entry`` in a scratch directory and rename it into place (lock held)."""
+    _clean_stale(cache)
+    scratch = Path(tempfile.mkdtemp(prefix=".tmp-", dir=cache))
+    try:
+        out = scratch / "model"
+        start = time.perf_counter()
+        origin = build(out)
+        marker = {
+            "key": key.as_dict(),
+            **origin,
+            "convert_seconds": round(time.perf_counter() - start, 3),
+            "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+            "files": _file_records(out),
+        }
+        (out / MARKER_FILE).write_text(json.dumps(marker, indent=2), encoding="utf-8")
+        if entry.exists():  # an incomplete or outdated entry: replace it
+            shutil.rmtree(entry, ignore_errors=True)
+        os.rename(out, entry)
+    finally:
+        shutil.rmtree(scratch, ignore_errors=True)

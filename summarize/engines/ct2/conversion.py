@@ -93,8 +93,9 @@ def run_converter(source_dir: Path, out: Path, quantization: str) -> None:
         TransformersConverter(str(source_dir), low_cpu_mem_usage=True).convert(
             str(out), quantization=quantization, force=True
         )
-    except (ValueError, NotImplementedError, KeyError, OSError, RuntimeError) as exc:
+    except Exception as exc:  # SafetensorError for truncated weights, ValueError, ...
+        first = (str(exc).strip().splitlines() or [""])[0][:300]
         raise ModelLoadError(
-            f"could not convert {source_dir} to CTranslate2 ({type(exc).__name__}: {exc}); "
-            "use --backend transformers for this model"
+            f"could not convert {source_dir} to CTranslate2 ({type(exc).__name__}: {first}); "
+            "check the model files, or use --backend transformers for this model"
         ) from exc

@@ -29,6 +29,7 @@ generator per worker thread, seeded when it first samples, so only a fresh engin
 from __future__ import annotations
 
 import json
+import logging
 import math
 import os
 import time
@@ -38,7 +39,13 @@ from pathlib import Path
 from typing import Any
 
 from summarize.engines.base import GenerationBatch, ModelProfile, TokenizerMethods
-from summarize.engines.ct2.cache import CacheKey, ct2_cache_dir, directory_fingerprint, is_complete
+from summarize.engines.ct2.cache import (
+    CacheKey,
+    ct2_cache_dir,
+    directory_fingerprint,
+    discard_entry,
+    is_complete,
+)
 from summarize.engines.ct2.conversion import convert
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
@@ -48,6 +55,8 @@ from summarize.types import GenerationSettings
 QUANTIZATIONS = ("float32", "float16", "bfloat16", "int8", "int8_float32", "int8_float16")
 #: Options accepted through ``load_engine(..., backend="ctranslate2", **options)``.
 OPTIONS = ("intra_threads", "inter_threads", "cache_dir")
+
+logger = logging.getLogger(__name__)
 
 
 def resolve_quantization(dtype: str, device: str) -> str:
@@ -292,8 +301,9 @@ class CTranslate2Engine(TokenizerMethods):
         else:  # pragma: no cover - cached conversion of a hub model without a snapshot
             converted = False
         defaults = _Defaults.read(source_dir, cfg)
-        try:
-            translator = ctranslate2.Translator(
+
+        def open_translator() -> Any:
+            return ctranslate2.Translator(
                 str(entry),
                 device=ct2_device,
                 device_index=int(index or 0),
@@ -301,8 +311,24 @@ class CTranslate2Engine(TokenizerMethods):
                 inter_threads=inter,
                 intra_threads=intra,
             )
+
+        try:
+            translator = open_translator()
         except (RuntimeError, ValueError) as exc:
-            raise ModelLoadError(f"CTranslate2 could not load {entry}: {exc}") from exc
+            if source_dir is None or converted:
+                first = (str(exc).strip().splitlines() or [""])[0][:300]
+                raise ModelLoadError(f"CTranslate2 could not load {entry}: {first}") from exc
+            # A damaged entry that passed the cheap check: discard it and convert once.
+            logger.warning("CTranslate2 could not load %s (%s): converting again", entry, exc)
+            discard_entry(entry)
+            entry, converted = convert(source_dir, key, cache)
+            try:
+                translator = open_translator()
+            except (RuntimeError, ValueError) as exc2:
+                first = (str(exc2).strip().splitlines() or [""])[0][:300]
+                raise ModelLoadError(
+                    f"CTranslate2 could not load {entry} even after converting again: {first}"
+                ) from exc2
         return cls(
             model_id,
             tokenizer,

@@ -1,0 +1,279 @@
+"""The driver of the Ray engine: models ready, then read -> prepare -> model -> write.
+
+Ray is imported inside the functions here (nothing heavy at import).
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from summarize.config import PipelineConfig
+from summarize.distributed import output
+from summarize.errors import ConfigError, SummarizeError
+from summarize.types import RunSummary
+
+RAY_INSTALL_HINT = "pip install 'summarize[ray]'"
+#: Environment of the model actors: models load from the cache, never from the hub.
+ACTOR_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+#: CPUs the cleaning and writing stages keep free on a machine the actors would fill.
+_STAGE_CPUS = 0.5
+
+
+@dataclass(frozen=True)
+class RayOptions:
+    """How the Ray engine runs.
+
+    ``address``: a running cluster (``auto``, ``ray://...`` or ``host:port``); ``None``
+    uses ``RAY_ADDRESS`` if set, else starts Ray on this machine. ``actors``: size of the
+    model actor pool. ``num_gpus_per_actor`` may be fractional. ``cpus_per_actor``: the
+    CPUs each actor reserves and the threads its models use (default: 1, less when the
+    actors would otherwise leave no CPU for the cleaning stage). ``batch_size``: articles
+    per model call. ``rows_per_file``: records per output part file (the most a killed run
+    can lose per file in flight). ``output_format``: ``parquet`` or ``jsonl``.
+    """
+
+    address: str | None = None
+    actors: int = 1
+    num_gpus_per_actor: float = 0.0
+    cpus_per_actor: float | None = None
+    batch_size: int = 8
+    rows_per_file: int = 256
+    output_format: str = "parquet"
+
+    def __post_init__(self) -> None:
+        if self.actors < 1:
+            raise ConfigError("actors must be at least 1")
+        if self.num_gpus_per_actor < 0:
+            raise ConfigError("num_gpus_per_actor cannot be negative")
+        if self.cpus_per_actor is not None and self.cpus_per_actor <= 0:
+            raise ConfigError("cpus_per_actor must be positive")
+        if self.batch_size < 1 or self.rows_per_file < 1:
+            raise ConfigError("batch_size and rows_per_file must be at least 1")
+        if self.output_format not in output.FORMATS:
+            raise ConfigError(
+                f"unknown output format '{self.output_format}' "
+                f"(use one of {', '.join(output.FORMATS)})"
+            )
+
+
+def ray_available() -> bool:
+    try:
+        import ray  # noqa: F401
+        import ray.data  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _require_ray() -> Any:
+    try:
+        import ray
+        import ray.data  # noqa: F401
+    except ImportError as exc:
+        raise ConfigError(f"--engine ray needs Ray Data: {RAY_INSTALL_HINT}") from exc
+    return ray
+
+
+def _as_config(config: PipelineConfig | Mapping[str, Any]) -> PipelineConfig:
+    """A ``PipelineConfig`` (a mapping is read as :meth:`PipelineConfig.from_dict` does)."""
+    if isinstance(config, PipelineConfig):
+        return config
+    return PipelineConfig.from_dict(config)
+
+
+def _domain_error(exc: BaseException) -> SummarizeError | None:
+    """The domain error behind a Ray error (task/actor failures wrap the original)."""
+    seen: set[int] = set()
+    todo: list[BaseException | None] = [exc]
+    while todo:
+        cur = todo.pop()
+        if cur is None or id(cur) in seen:
+            continue
+        seen.add(id(cur))
+        if isinstance(cur, SummarizeError):
+            return cur
+        todo.extend([cur.__cause__, cur.__context__, getattr(cur, "cause", None)])
+    return None
+
+
+def _check_local_models(config: PipelineConfig) -> None:
+    """Fail in the driver, not in N actors, for a model path that does not exist."""
+    from summarize.models.hub import local_model_dir
+
+    for model in (config.mt_model, config.sum_model):
+        if model:
+            local_model_dir(model)
+
+
+def _init_ray(ray: Any, address: str | None) -> bool:
+    """Connect to (or start) Ray; returns whether this call started it."""
+    if ray.is_initialized():
+        return False
+    import logging
+
+    kwargs: dict[str, Any] = {
+        "address": address,
+        "include_dashboard": False,
+        "log_to_driver": False,
+        "logging_level": logging.WARNING,
+    }
+    ray.init(**kwargs)
+    return True
+
+
+def _quiet_ray_data() -> None:
+    from ray.data import DataContext
+
+    ctx = DataContext.get_current()
+    ctx.enable_progress_bars = False
+    ctx.print_on_execution_start = False
+    import logging
+
+    logging.getLogger("ray.data").setLevel(logging.WARNING)
+    import warnings
+
+    # A small input (fewer batches than actors) is fine: no need to say so.
+    warnings.filterwarnings("ignore", message="The minimum number of concurrent actors")
+
+
+def run(
+    paths: Sequence[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    config: PipelineConfig | Mapping[str, Any],
+    options: RayOptions | None = None,
+    *,
+    resume: bool = False,
+    progress: bool = False,
+    on_batch: Callable[[int], None] | None = None,
+) -> RunSummary:
+    """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
+
+    ``config`` is a :class:`~summarize.config.PipelineConfig` (or its ``to_dict`` form). With ``resume``, ids already in ``outdir`` are skipped. Model problems raise
+    domain errors; per-record problems are rows with ``error`` set.
+    """
+    ray = _require_ray()
+    options = options or RayOptions()
+    cfg = _as_config(config)
+    out = Path(outdir).absolute()
+    output.check_outdir(out, resume=resume)
+    output.remove_unfinished(out)
+    done = output.completed_ids(out) if resume else set()
+    _check_local_models(cfg)
+    for p in paths:
+        if not Path(p).exists():
+            raise ConfigError(f"no such file or directory: {p}")
+
+    start = time.perf_counter()
+    from summarize.distributed.prepare import needs_preparation, prepare_models
+
+    if needs_preparation(cfg):
+        device = cfg.device if options.num_gpus_per_actor else "cpu"
+        cfg = prepare_models(cfg, device=device)
+    load_time = time.perf_counter() - start
+
+    started = _init_ray(ray, options.address)
+    try:
+        return _execute(ray, paths, out, cfg, options, done, progress, on_batch, start, load_time)
+    except SummarizeError:
+        raise
+    except Exception as exc:
+        domain = _domain_error(exc)
+        if domain is not None:
+            raise domain from exc
+        raise
+    finally:
+        if started:
+            ray.shutdown()
+
+
+def _actor_cpus(ray: Any, options: RayOptions) -> float:
+    if options.cpus_per_actor is not None:
+        return options.cpus_per_actor
+    cpus = float(ray.cluster_resources().get("CPU", 1.0))
+    return max(min(1.0, (cpus - _STAGE_CPUS) / options.actors), 0.1)
+
+
+def _execute(
+    ray: Any,
+    paths: Sequence[str | os.PathLike[str]],
+    out: Path,
+    cfg: PipelineConfig,
+    options: RayOptions,
+    done: set[str],
+    progress: bool,
+    on_batch: Callable[[int], None] | None,
+    start: float,
+    load_time: float,
+) -> RunSummary:
+    import sys
+
+    from ray.data import ActorPoolStrategy
+    from tqdm import tqdm
+
+    from summarize.distributed.sources import RecordsDatasource
+    from summarize.distributed.stages import ModelStage, prepare_stage, write_stage
+
+    _quiet_ray_data()
+    str_paths = [str(p) for p in paths]
+    total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
+    actor_cpus = _actor_cpus(ray, options)
+    # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
+    ds = ray.data.read_datasource(
+        RecordsDatasource(str_paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
+    )
+    ds = ds.map_batches(
+        prepare_stage,
+        batch_format="pyarrow",
+        batch_size=options.batch_size,
+        fn_kwargs={"config": cfg, "skip": frozenset(done)},
+        num_cpus=_STAGE_CPUS / 2,
+    )
+    ds = ds.map_batches(
+        ModelStage,
+        fn_constructor_kwargs={"config": cfg, "threads": max(int(actor_cpus), 1)},
+        compute=ActorPoolStrategy(size=options.actors),
+        batch_size=options.batch_size,
+        batch_format="pyarrow",
+        num_cpus=actor_cpus,
+        num_gpus=options.num_gpus_per_actor or None,
+        runtime_env={"env_vars": dict(ACTOR_ENV)},
+    )
+    ds = ds.map_batches(
+        write_stage,
+        batch_format="pyarrow",
+        batch_size=options.rows_per_file,
+        fn_kwargs={"outdir": str(out), "fmt": options.output_format},
+        num_cpus=_STAGE_CPUS / 4,
+    )
+    counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
+    with tqdm(
+        total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
+    ) as bar:
+        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
+            rows = batch.to_pylist()
+            for row in rows:
+                if row["skip"]:
+                    counts["skipped"] += 1
+                elif row["failed"]:
+                    counts["failed"] += 1
+                else:
+                    counts["ok"] += 1
+                    counts["warned"] += bool(row["warned"])
+            bar.update(len(rows))
+            if on_batch is not None:
+                on_batch(len(rows))
+    return RunSummary(
+        total=total,
+        ok=counts["ok"],
+        failed=counts["failed"],
+        skipped=counts["skipped"],
+        warned=counts["warned"],
+        elapsed=time.perf_counter() - start,
+        load_time=load_time,
+        target=str(out),
+    )

@@ -1,0 +1,224 @@
+"""The Ray Data engine against the local engine, on a real local Ray (``ray.init(num_cpus=2)``).
+
+Inputs: the seeds plus a 200-record JSONL that mixes good and bad records. Every field
+except timings must match the local engine's records, for both backends; a driver killed
+with SIGKILL and resumed must write every id exactly once.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ray = pytest.importorskip("ray")
+pytest.importorskip("pyarrow")
+
+from summarize.config import PipelineConfig  # noqa: E402
+from summarize.distributed import RayOptions, read_results  # noqa: E402
+from summarize.distributed import run as ray_run  # noqa: E402
+from summarize.io import iter_records  # noqa: E402
+from summarize.pipeline import Pipeline  # noqa: E402
+from summarize.testing.corpus import FALLBACK_INDONESIAN  # noqa: E402
+from summarize.types import GenerationSettings  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+N_JSONL = 200
+
+
+def _mixed_jsonl(path: Path) -> None:
+    """200 lines: good articles (with and without ids/titles) and every kind of bad line."""
+    sents = FALLBACK_INDONESIAN
+    lines: list[bytes] = []
+    for i in range(N_JSONL):
+        kind = i % 10
+        text = " ".join(sents[(i + k) % len(sents)] for k in range(1 + i % 3))
+        if kind == 0:
+            lines.append(b"{not json")
+        elif kind == 1:
+            lines.append(json.dumps([1, 2]).encode())
+        elif kind == 2:
+            lines.append(json.dumps({"id": f"r{i}", "title": "tanpa teks"}).encode())
+        elif kind == 3:
+            lines.append(json.dumps({"id": f"r{i}", "text": 42}).encode())
+        elif kind == 4:
+            lines.append(json.dumps({"id": f"r{i}", "text": "   "}).encode())
+        elif kind == 5:
+            lines.append(b'{"id": "r%d", "text": "\xff\xfe"}' % i)
+        elif kind == 6:  # no id: <stem>:<line>
+            lines.append(json.dumps({"text": text, "source": "antara"}).encode())
+        else:
+            rec = {"id": f"r{i}", "text": text, "title": f"Berita {i}" if kind == 7 else None}
+            lines.append(json.dumps(rec, ensure_ascii=False).encode())
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+@pytest.fixture(scope="module")
+def ray_cluster(tmp_path_factory: pytest.TempPathFactory) -> Any:
+    """A real local Ray for this module; actors inherit the CTranslate2 cache set here."""
+    cache = tmp_path_factory.mktemp("ct2-cache")
+    old = os.environ.get("SUMMARIZE_CACHE")
+    os.environ["SUMMARIZE_CACHE"] = str(cache)
+    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    yield ray.get_runtime_context().gcs_address
+    ray.shutdown()
+    if old is None:
+        os.environ.pop("SUMMARIZE_CACHE", None)
+    else:
+        os.environ["SUMMARIZE_CACHE"] = old
+
+
+@pytest.fixture(scope="module")
+def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
+    path = tmp_path_factory.mktemp("inputs") / "mixed.jsonl"
+    _mixed_jsonl(path)
+    return [str(SEEDS), str(path)]
+
+
+#: Short outputs keep the tiny random models quick (they rarely stop on their own).
+_SHORT = ["--num-beams", "1", "--max-translation-length", "8", "--max-length", "12"]
+
+
+def _config(tiny_models: dict[str, str], backend: str) -> PipelineConfig:
+    return PipelineConfig(
+        mt_model=tiny_models["marian"],
+        sum_model=tiny_models["bart"],
+        backend=backend,
+        translation=GenerationSettings(num_beams=1, max_new_tokens=8),
+        summary=GenerationSettings(num_beams=1, max_new_tokens=12),
+    )
+
+
+def _local(paths: list[str], config: PipelineConfig) -> dict[str, dict[str, Any]]:
+    """The local engine's records, as its JSONL writer writes them."""
+    pipe = Pipeline(config)
+    out = {}
+    for result in pipe.run(iter_records(paths), batch_size=8):
+        out[result.id] = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
+    return out
+
+
+def _without_timings(record: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in record.items() if k != "timings"}
+
+
+@pytest.mark.parametrize(
+    ("backend", "fmt"), [("transformers", "parquet"), ("ctranslate2", "jsonl")]
+)
+def test_same_records_as_local(
+    ray_cluster: str,
+    tiny_models: dict[str, str],
+    inputs: list[str],
+    tmp_path: Path,
+    backend: str,
+    fmt: str,
+) -> None:
+    if backend == "ctranslate2":
+        pytest.importorskip("ctranslate2")
+    config = _config(tiny_models, backend)
+    summary = ray_run(
+        inputs,
+        tmp_path / "out",
+        config,
+        RayOptions(actors=2, batch_size=8, rows_per_file=64, output_format=fmt),
+    )
+    got = list(read_results(tmp_path / "out"))
+    expected = _local(inputs, config)
+    assert len(expected) == 5 + N_JSONL
+    ids = Counter(r["id"] for r in got)
+    assert set(ids) == set(expected) and set(ids.values()) == {1}  # every id exactly once
+    for record in got:
+        assert _without_timings(record) == _without_timings(expected[record["id"]])
+    failed = sum(1 for r in expected.values() if r["error"])
+    assert 0 < failed < len(expected)  # the mix really has good and bad records
+    assert (summary.ok, summary.failed, summary.skipped) == (len(expected) - failed, failed, 0)
+    assert summary.total == len(expected)
+    assert all(p.suffix == f".{fmt}" for p in (tmp_path / "out").iterdir())
+
+
+def _wait_for(predicate: Any, proc: subprocess.Popen[bytes], timeout: float = 600) -> None:
+    deadline = time.monotonic() + timeout
+    while not predicate():
+        if proc.poll() is not None:
+            raise AssertionError(f"the run ended (exit {proc.returncode}) before it was killed")
+        if time.monotonic() > deadline:
+            raise AssertionError("timed out waiting for the run")
+        time.sleep(0.2)
+
+
+def test_resume_after_kill(
+    ray_cluster: str, tiny_models: dict[str, str], inputs: list[str], tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = [
+        sys.executable,
+        "-m",
+        "summarize",
+        "run",
+        *inputs,
+        "-o",
+        str(out),
+        "--engine",
+        "ray",
+        "--ray-address",
+        ray_cluster,
+        "--actors",
+        "2",
+        "--batch-size",
+        "2",
+        "--rows-per-file",
+        "4",
+        "--mt-model",
+        tiny_models["marian"],
+        "--sum-model",
+        tiny_models["bart"],
+        *_SHORT,
+        "--no-progress",
+    ]
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    proc = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        _wait_for(lambda: len(list(out.glob("part-*"))) >= 2, proc)
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.wait()
+    time.sleep(2)  # writers already running may still finish their file
+    done_before = [r["id"] for r in read_results(out)]
+    total = 5 + N_JSONL
+    assert 0 < len(done_before) < total  # killed mid-run
+
+    resumed = subprocess.run(
+        [*args, "--resume"], env=env, capture_output=True, text=True, timeout=900
+    )
+    assert resumed.returncode == 1, resumed.stderr  # the bad records failed
+    ids = Counter(r["id"] for r in read_results(out))
+    assert len(ids) == total
+    assert set(ids.values()) == {1}  # every id exactly once
+    assert f"{len(set(done_before))} skipped as already done" in resumed.stderr
+    assert not list(out.glob(".part-*"))  # no temporary file left behind
+
+
+def test_engine_ray_without_ray_is_a_usage_error(
+    monkeypatch: pytest.MonkeyPatch, tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from summarize.cli import main
+
+    monkeypatch.setitem(sys.modules, "ray", None)  # import ray -> ImportError
+    result = CliRunner().invoke(
+        main,
+        ["run", str(SEEDS), "-o", str(tmp_path / "out"), "--engine", "ray"]
+        + ["--mt-model", tiny_models["marian"], "--sum-model", tiny_models["bart"], *_SHORT],
+    )
+    assert result.exit_code == 2
+    assert "pip install 'summarize[ray]'" in result.output
