@@ -291,6 +291,9 @@ class Fast:
             cache_size=s.cache_size,
             max_batch_tokens=s.max_batch_tokens,
             backend_options=s.backend_options,
+            # the baseline loop has no repair step: both sides do the same work (random
+            # weights would flag, and so retranslate, nearly every sentence)
+            repair=False,
         )
         self.pipe = Pipeline(config)
         out: dict[str, Any] = {}
