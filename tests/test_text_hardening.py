@@ -53,3 +53,19 @@ def test_broken_markup_is_kept_as_text_and_complete_tags_still_work():
 def test_unclosed_tag_runs_prepare_as_text():
     article = prepare_article("<p>Presiden Joko Widodo meresmikan jalan tol.</p>" + "<a " * 1000)
     assert article.paragraphs[0][0].startswith("Presiden Joko Widodo")
+
+
+def test_html_fragment_deep_nesting_surrogates_and_empty_markup():
+    deep = "<div>" * 5000 + "Halo dunia." + "</div>" * 5000
+    assert html_to_text(deep).text == "Halo dunia."  # no libxml2 depth limit
+    assert html_to_text("<p>a\udc80b</p>").text == "a\ufffdb"
+    assert html_to_text("").text == "" and html_to_text("<!-- x -->").text == ""
+    assert html_to_text("<h1>Judul").title == "Judul"  # unclosed <h1>
+
+
+def test_html_fragment_blocks_skips_and_newlines():
+    markup = (
+        "<p>Satu\ndua</p><div class='share-box'><p>Bagikan</p></div>"
+        "<script>var x = '<p>';</script><ul><li>tiga</li><li>empat</li></ul>"
+    )
+    assert html_to_text(markup).text == "Satu dua\n\ntiga\n\nempat"

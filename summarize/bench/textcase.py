@@ -83,7 +83,7 @@ def time_pattern(
 
 
 def run(
-    sizes: Sequence[int] = SIZES, patterns: Sequence[str] | None = None, repeat: int = 3
+    sizes: Sequence[int] = SIZES, patterns: Sequence[str] | None = None, repeat: int = 5
 ) -> list[tuple[str, list[float]]]:
     names = list(patterns or PATTERNS)
     rows: list[tuple[str, list[float]]] = []
@@ -120,7 +120,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="comma-separated sizes in characters (default 100000,1000000)",
     )
     p.add_argument("--pattern", action="append", choices=sorted(PATTERNS), help="repeatable")
-    p.add_argument("--repeat", type=int, default=3, help="best of N runs per size (default 3)")
+    p.add_argument("--repeat", type=int, default=5, help="best of N runs per size (default 5)")
     args = p.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
     print(f"prepare_article, best of {args.repeat} run(s) per size", flush=True)

@@ -156,17 +156,15 @@ def _same_text(a: str, b: str) -> bool:
 def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> str:
     """Drop boilerplate lines (into ``removed``) and move source lines into ``metadata``."""
     lines = text.split("\n")
-    # chars_after[i]: the characters of lines[i + 1 :], so the trailer check below does
-    # not re-sum the rest of the text at every heading-like line (quadratic).
-    chars_after = [0] * (len(lines) + 1)
-    for i in range(len(lines) - 1, -1, -1):
-        chars_after[i] = chars_after[i + 1] + len(lines[i])
-    chars_after = chars_after[1:]
+    # The characters after the current line, kept as a running count, so the trailer
+    # check below does not re-sum the rest of the text at every heading-like line.
+    chars_after = len(text) - (len(lines) - 1)  # every line's characters
     kept: list[str] = []
     sources: list[str] = []
     body_chars = 0
     skip_link_title = False
     for i, line in enumerate(lines):
+        chars_after -= len(line)
         if not line:
             kept.append(line)
             continue
@@ -176,7 +174,7 @@ def _filter_lines(text: str, removed: list[str], metadata: dict[str, Any]) -> st
                 removed.append(line)  # the linked headline after a bare "Baca Juga"
                 continue
         core = line_core(line)
-        if body_chars and chars_after[i] <= 2 * body_chars and is_trailer_heading(line, core):
+        if body_chars and chars_after <= 2 * body_chars and is_trailer_heading(line, core):
             # Related-article lists and comment widgets follow: drop the rest.
             removed.append(line)
             removed.extend(ln for ln in lines[i + 1 :] if ln)

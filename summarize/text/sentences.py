@@ -213,6 +213,8 @@ def _split_paragraph(paragraph: str) -> list[str]:
     text = " ".join(paragraph.split())
     if not text:
         return []
+    if " " not in text or _TERMINATOR_RE.search(text) is None:
+        return [text]  # one word, or no terminal punctuation: one sentence
     protected = _protected_positions(text)
     sentences: list[str] = []
     start = 0
