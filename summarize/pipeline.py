@@ -196,10 +196,8 @@ class Pipeline:
                 f"Pipeline takes a PipelineConfig or a strategy name, not {type(config).__name__}"
             )
         base = config or PipelineConfig()
-        try:
-            self.config: PipelineConfig = base.replace(**settings) if settings else base
-        except TypeError as exc:  # pragma: no cover - replace() names unknown keys first
-            raise ConfigError(str(exc)) from exc
+        # replace() raises ConfigError for unknown keys and bad values.
+        self.config: PipelineConfig = base.replace(**settings) if settings else base
         self.entry: Strategy = self.config.strategy_entry
         self._translator: Translator | None = None
         self._fallback: Translator | None = None

@@ -73,19 +73,20 @@ def _user(url: str, models: tuple[str, str], texts: list[str], barrier: Any, res
 
 
 def run_load(
-    tiny: dict[str, str], batch_size: int, users: int, requests: int, max_new_tokens: int
+    tiny: dict[str, str], batch_size: int, users: int, requests: int, max_new_tokens: int | None
 ) -> dict[str, Any]:
 
     from summarize.config import PipelineConfig
     from summarize.demo import DemoConfig, build_demo, launch_kwargs
     from summarize.types import GenerationSettings
 
-    gen = GenerationSettings(num_beams=1, max_new_tokens=max_new_tokens)
+    settings: dict[str, Any] = {}
+    if max_new_tokens:  # else the demo's own generation settings (what a user gets)
+        gen = GenerationSettings(num_beams=1, max_new_tokens=max_new_tokens)
+        settings = {"translation": gen, "summary": gen}
     config = DemoConfig(
         port=_free_port(),
-        pipeline=PipelineConfig(
-            mt_model=tiny["marian"], sum_model=tiny["bart"], translation=gen, summary=gen
-        ),
+        pipeline=PipelineConfig(mt_model=tiny["marian"], sum_model=tiny["bart"], **settings),
         workdir=Path(tempfile.mkdtemp(prefix="summarize-demo-load-")),
         preload=False,
         article_batch_size=batch_size,
@@ -150,7 +151,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--requests", type=int, default=3, help="article requests per user")
     p.add_argument("--batch-size", type=int, default=8, help="article_batch_size when batched")
-    p.add_argument("--max-new-tokens", type=int, default=16)
+    p.add_argument(
+        "--max-new-tokens",
+        type=int,
+        default=None,
+        help="greedy decoding with this many new tokens (default: the demo's own settings, "
+        "4 beams, up to 256 tokens per sentence and 142 per summary)",
+    )
     p.add_argument("--tiny-dir", default=os.environ.get("SUMMARIZE_TINY_DIR"))
     args = p.parse_args(argv)
     os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
@@ -160,7 +167,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     tiny = build_tiny_models(args.tiny_dir or tempfile.mkdtemp(prefix="summarize-tiny-"))
     print(
         f"{args.users} users x {args.requests} article requests, tiny models, "
-        f"max_new_tokens {args.max_new_tokens}",
+        + (
+            f"greedy, max_new_tokens {args.max_new_tokens}"
+            if args.max_new_tokens
+            else "the demo's generation settings"
+        ),
         flush=True,
     )
     rows = []

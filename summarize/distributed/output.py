@@ -23,29 +23,38 @@ import contextlib
 import dataclasses
 import json
 import os
+import typing
 import uuid
 from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from summarize.errors import ConfigError
+from summarize.types import Result
 
 FORMATS = ("parquet", "jsonl")
-#: Result fields stored as JSON strings in Parquet.
-JSON_FIELDS = ("alignment", "models", "settings", "timings", "metadata", "flags", "flag_counts")
-#: Result fields stored as (nullable) strings in Parquet, in column order.
-STRING_FIELDS = (
-    "id",
-    "source",
-    "translation",
-    "summary",
-    "title",
-    "title_translation",
-    "strategy",
-    "error",
-    "story",
-    "duplicate_of",
-)
+
+
+def _field_kinds() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """:class:`~summarize.types.Result`'s fields by their Parquet column kind, read off
+    the dataclass, so a new field cannot be forgotten here: (nullable) strings, lists of
+    strings, and the rest as JSON strings."""
+    hints = typing.get_type_hints(Result)
+    strings, string_lists, json_fields = [], [], []
+    for f in dataclasses.fields(Result):
+        kind = hints[f.name]
+        if kind is str or kind == (str | None):
+            strings.append(f.name)
+        elif kind == tuple[str, ...]:
+            string_lists.append(f.name)
+        else:
+            json_fields.append(f.name)
+    return tuple(strings), tuple(string_lists), tuple(json_fields)
+
+
+#: Result fields stored as (nullable) strings, lists of strings and JSON strings in
+#: Parquet, each in Result's order (the columns come in this order).
+STRING_FIELDS, STRING_LIST_FIELDS, JSON_FIELDS = _field_kinds()
 _PREFIX = "part-"
 _SUFFIX = {"parquet": ".parquet", "jsonl": ".jsonl"}
 
@@ -54,7 +63,7 @@ def result_schema() -> Any:
     import pyarrow as pa
 
     fields = [pa.field(name, pa.string()) for name in STRING_FIELDS]
-    fields.append(pa.field("warnings", pa.list_(pa.string())))
+    fields.extend(pa.field(name, pa.list_(pa.string())) for name in STRING_LIST_FIELDS)
     fields.extend(pa.field(name, pa.string()) for name in JSON_FIELDS)
     return pa.schema(fields)
 
@@ -113,7 +122,8 @@ def write_part(outdir: str | os.PathLike[str], lines: Sequence[str], fmt: str) -
             columns: dict[str, list[Any]] = {
                 name: [r.get(name) for r in rows] for name in STRING_FIELDS
             }
-            columns["warnings"] = [list(r.get("warnings") or []) for r in rows]
+            for field in STRING_LIST_FIELDS:
+                columns[field] = [list(r.get(field) or []) for r in rows]
             for field in JSON_FIELDS:
                 columns[field] = [_json(r.get(field)) for r in rows]
             table = pa.Table.from_pydict(columns, schema=result_schema())
@@ -144,14 +154,12 @@ def completed_ids(outdir: str | os.PathLike[str]) -> set[str]:
 
 def _decode_row(row: dict[str, Any]) -> dict[str, Any]:
     """A Parquet row as the local engine's record (same keys, same order)."""
-    from summarize.types import Result
-
     out: dict[str, Any] = {}
     for f in dataclasses.fields(Result):
         value = row.get(f.name)
         if f.name in JSON_FIELDS and value is not None:
             value = json.loads(value)
-        elif f.name == "warnings":
+        elif f.name in STRING_LIST_FIELDS:
             value = list(value or [])
         out[f.name] = value
     return out

@@ -69,6 +69,28 @@ class TokenizerMethods:
     dtype: str
     tokenizer: Any
 
+    def _init_common(
+        self,
+        model_id: str,
+        tokenizer: Any,
+        config: dict[str, Any],
+        profile: ModelProfile,
+        *,
+        device: str,
+        dtype: str,
+        revision: str | None,
+        load_seconds: float,
+    ) -> None:
+        """The attributes every engine has (each backend's ``__init__`` calls this)."""
+        self.model_id = model_id
+        self.tokenizer = tokenizer
+        self.config = config
+        self.profile = profile
+        self.device = device
+        self.dtype = dtype
+        self.revision = revision
+        self.load_seconds = load_seconds
+
     def count_tokens(self, texts: Sequence[str]) -> list[int]:
         if not texts:
             return []

@@ -32,15 +32,11 @@ class TransformersEngine(TokenizerMethods):
         revision: str | None,
         load_seconds: float = 0.0,
     ) -> None:
-        self.model_id = model_id
-        self.tokenizer = tokenizer
+        self._init_common(
+            model_id, tokenizer, config, profile,
+            device=device, dtype=dtype, revision=revision, load_seconds=load_seconds,
+        )  # fmt: skip
         self.model = model
-        self.config = config
-        self.profile = profile
-        self.device = device
-        self.dtype = dtype
-        self.revision = revision
-        self.load_seconds = load_seconds
         self._gen_kwargs: dict[str, Any] = {}
         if profile.src_lang and hasattr(tokenizer, "src_lang"):
             tokenizer.src_lang = profile.src_lang

@@ -146,19 +146,15 @@ class CTranslate2Engine(TokenizerMethods):
         load_seconds: float = 0.0,
         converted: bool = False,
     ) -> None:
-        self.model_id = model_id
-        self.tokenizer = tokenizer
+        self._init_common(
+            model_id, tokenizer, config, profile,
+            device=device, dtype=dtype, revision=revision, load_seconds=load_seconds,
+        )  # fmt: skip
         self.translator = translator
-        self.config = config
-        self.profile = profile
-        self.device = device
-        self.dtype = dtype
-        self.revision = revision
         self.model_dir = model_dir
         self.defaults = defaults or _Defaults()
         self.intra_threads = intra_threads
         self.inter_threads = inter_threads
-        self.load_seconds = load_seconds
         self.converted = converted
         vocabulary = _read_vocabulary(model_dir)
         # A converted model's vocabulary is in the model's id order: the position of an

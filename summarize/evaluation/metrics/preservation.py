@@ -1,17 +1,9 @@
 """Preservation of numbers, dates and named entities from a source to its output.
 
 A translation (or a faithful summary) should keep the figures and names of the source.
-Indonesian writes numbers and dates differently from English, so mentions are compared
-as *normalised values*:
+Numbers and dates are compared as normalised values (``1.000`` = ``1,000``, ``24
+Februari 2022`` = ``February 24, 2022``; the rules are in :mod:`summarize.text.numbers`).
 
-* ``1.000`` (Indonesian thousands dot) = ``1,000``; ``3,5`` (decimal comma) = ``3.5``;
-  ``2 juta`` / ``2,5 miliar`` = ``2 million`` / ``2.5 billion``; number words
-  (``delapan`` = ``eight``); the unit after a number is ignored, so ``700 personel``
-  matches ``700 personnel``.
-* Dates: ``24 Februari 2022`` = ``February 24, 2022`` = ``24 February 2022``;
-  ``29 November`` = ``November 29``; ``(10/7)`` (Indonesian day/month) = ``10 July``;
-  ``Maret 2022`` = ``March 2022``. A date without a year matches the same day and month
-  with any year.
 * Named entities: capitalised word sequences that do not merely start a sentence
   (a sentence-initial word counts only if it is an acronym, a known place/organisation,
   or also appears capitalised mid-sentence). Title words (Presiden, Menteri, Minister,
