@@ -42,6 +42,7 @@ from summarize.demo.uploads import (
     pasted_article,
     read_article_upload,
     translation_units,
+    uploaded_paths,
 )
 from summarize.errors import ModelLoadError, SummarizeError
 from summarize.strategies import STRATEGIES, default_sum_model, get_strategy
@@ -393,9 +394,7 @@ class DemoService:
         length: str = "medium",
         progress: ProgressFn = _no_progress,
     ) -> BatchOutput:
-        if isinstance(files, str):
-            files = [files]
-        files = [f for f in (files or []) if f]
+        files = uploaded_paths(files)
         if not files:
             raise DemoError(
                 "Upload a JSONL or CSV file (columns id, title, text) or one or more "
@@ -560,9 +559,7 @@ class DemoService:
         from summarize.digest import build_digest, to_markdown
         from summarize.web import iter_url_records
 
-        if isinstance(files, str):
-            files = [files]
-        files = [f for f in (files or []) if f]
+        files = uploaded_paths(files)
         links = [self._check_url(u) for u in (urls or "").splitlines() if u.strip()]
         if not files and not links:
             raise DemoError(

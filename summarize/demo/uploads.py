@@ -109,6 +109,13 @@ def friendly_record_error(error: str) -> str:
     return f"The article could not be processed: {error}"
 
 
+def uploaded_paths(files: Sequence[str] | str | None) -> list[str]:
+    """The paths of a Gradio file input (one path, a list or nothing), empty ones dropped."""
+    if isinstance(files, str):
+        files = [files]
+    return [f for f in (files or []) if f]
+
+
 def batch_records(paths: Sequence[str], max_records: int) -> tuple[list[dict[str, Any]], int]:
     """The records of uploaded JSONL/CSV/article files (at most ``max_records``)."""
     from summarize.io import count_records, iter_records
