@@ -126,6 +126,11 @@ def unescape_entities(text: str) -> str:
     return _ENTITY_RE.sub(lambda m: _html.unescape(m.group()), text)
 
 
+def _joined(parts: list[str]) -> str | None:
+    """Text parts as one line with whitespace collapsed (``None`` when empty)."""
+    return " ".join("".join(parts).split()) or None
+
+
 class _Extractor:
     """lxml parser target: collects the body text, the ``<title>`` and the first ``<h1>``."""
 
@@ -172,10 +177,10 @@ class _Extractor:
                     self.skip_tag = None
             return
         if tag == "title" and self.title_parts is not None:
-            self.title = " ".join("".join(self.title_parts).split()) or None
+            self.title = _joined(self.title_parts)
             self.title_parts = None
         elif tag == "h1" and self.h1_parts is not None:
-            self.h1 = " ".join("".join(self.h1_parts).split()) or None
+            self.h1 = _joined(self.h1_parts)
             self.h1_parts = None
         if tag in BLOCK_TAGS:
             self._break()
@@ -195,7 +200,7 @@ class _Extractor:
 
     def close(self) -> None:
         if self.h1_parts is not None:  # unclosed <h1>
-            self.h1 = " ".join("".join(self.h1_parts).split()) or None
+            self.h1 = _joined(self.h1_parts)
 
 
 def _clean_title(title: str | None) -> str | None:
@@ -218,13 +223,11 @@ def html_to_text(markup: str) -> HtmlText:
 
     extractor = _Extractor()
     markup = _escape_broken_markup(strict_text(markup))
-    if markup.strip():  # libxml2 refuses an empty document
+    if markup.strip():  # libxml2 refuses an empty document (which has no text anyway)
         # huge_tree: no limit on depth or text size (the text work after it is linear).
         parser = etree.HTMLParser(target=extractor, recover=True, huge_tree=True, no_network=True)
         parser.feed(markup)
         parser.close()
-    else:
-        extractor.close()
     raw = "".join(extractor.parts)
     paragraphs = [" ".join(chunk.split()) for chunk in raw.split("\n\n")]
     text = "\n\n".join(p for p in paragraphs if p)
