@@ -50,6 +50,16 @@ def test_broken_markup_is_kept_as_text_and_complete_tags_still_work():
     assert html_to_text("<p>Harga naik <a <b>5%</b>.</p>").text == "Harga naik <a 5%."
 
 
+def test_unclosed_quoted_attribute_is_text_and_quoted_values_may_hold_gt():
+    # libxml2 would read an unclosed value to the end of the document and drop the text
+    article = prepare_article('<p a="' + ">>>Teks pertama. Teks kedua.")
+    assert article.paragraphs == (('<p a=">>>Teks pertama.', "Teks kedua."),)
+    assert html_to_text("<p a='b>Halo dunia.").text == "<p a='b>Halo dunia."
+    # complete tags still parse: ">" inside a quoted value, quotes inside unquoted values
+    assert html_to_text('<a title="x > y">Teks</a>').text == "Teks"
+    assert html_to_text("<p class=x'y>Halo</p><p a = \"b\">c</p>").text == "Halo\n\nc"
+
+
 def test_unclosed_tag_runs_prepare_as_text():
     article = prepare_article("<p>Presiden Joko Widodo meresmikan jalan tol.</p>" + "<a " * 1000)
     assert article.paragraphs[0][0].startswith("Presiden Joko Widodo")

@@ -35,6 +35,8 @@ PATTERNS: dict[str, str] = {
     "html_marked": "<![",
     "html_end_tags": "</",
     "html_quotes": '<a x=">',
+    "html_open_quote": '<p a="x>',
+    "html_eq_chain": "<a b=c=",
     "html_entities": "&amp",
     "html_text_amp": "<p>&",
     "long_sentence": "kata ",

@@ -48,10 +48,18 @@ _STRUCTURAL_TAGS: frozenset[str] = frozenset({"html", "body", "article", "main"}
 _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});")
 
 
+# A start or end tag's body up to its ">": characters other than quotes and "=", a
+# stray quote, or an "=" with its value; a value that opens with a quote must close
+# before the tag ends (it may hold ">", never "<"). Each alternative starts with its own
+# character, so a failed match costs one scan to the next "<": linear.
+_TAG_BODY = (
+    r"""(?:[^<>"'=]|["']|=\s*"[^"<]*"|=\s*'[^'<]*'|=(?!\s*["']))*>"""
+)
 # Every "<": a complete tag (its ">" before the next "<"), the start of a comment or
 # CDATA section, or a bare "<".
 _LT_RE = re.compile(
-    r"<(?:(?P<open>!--|!\[CDATA\[)|(?P<tag>/?[A-Za-z][^<>]*>|![A-Za-z][^<>]*>|\?[^<>]*>))?"
+    r"<(?:(?P<open>!--|!\[CDATA\[)|"
+    rf"(?P<tag>/?[A-Za-z]{_TAG_BODY}|![A-Za-z][^<>]*>|\?[^<>]*>))?"
 )
 _COMMENT_CLOSE_RE = re.compile(r"--\s*>")  # what HTML parsers accept as "-->"
 
