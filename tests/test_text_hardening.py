@@ -57,7 +57,7 @@ def test_unclosed_quoted_attribute_is_text_and_quoted_values_may_hold_gt():
     assert html_to_text("<p a='b>Halo dunia.").text == "<p a='b>Halo dunia."
     # complete tags still parse: ">" inside a quoted value, quotes inside unquoted values
     assert html_to_text('<a title="x > y">Teks</a>').text == "Teks"
-    assert html_to_text("<p class=x'y>Halo</p><p a = \"b\">c</p>").text == "Halo\n\nc"
+    assert html_to_text('<p class=x\'y>Halo</p><p a = "b">c</p>').text == "Halo\n\nc"
 
 
 def test_unclosed_tag_runs_prepare_as_text():

@@ -52,9 +52,7 @@ _ENTITY_RE = re.compile(r"&(?:#[0-9]{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0
 # stray quote, or an "=" with its value; a value that opens with a quote must close
 # before the tag ends (it may hold ">", never "<"). Each alternative starts with its own
 # character, so a failed match costs one scan to the next "<": linear.
-_TAG_BODY = (
-    r"""(?:[^<>"'=]|["']|=\s*"[^"<]*"|=\s*'[^'<]*'|=(?!\s*["']))*>"""
-)
+_TAG_BODY = r"""(?:[^<>"'=]|["']|=\s*"[^"<]*"|=\s*'[^'<]*'|=(?!\s*["']))*>"""
 # Every "<": a complete tag (its ">" before the next "<"), the start of a comment or
 # CDATA section, or a bare "<".
 _LT_RE = re.compile(
