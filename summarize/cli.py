@@ -13,7 +13,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import click
@@ -61,6 +61,22 @@ def main() -> None:
 
 
 FEED_HELP = "RSS/Atom feed URL: process its items (repeatable; with --resume only new items)."
+
+
+def _feed_option(help: str) -> Callable[[Any], Any]:
+    return click.option("--feed", "feeds", multiple=True, metavar="URL", help=help)
+
+
+def _output_option(help: str, **path: Any) -> Callable[[Any], Any]:
+    """``-o/--output``, '-' (stdout) by default; ``path``: more ``click.Path`` settings."""
+    return click.option(
+        "-o",
+        "--output",
+        type=click.Path(allow_dash=True, **path),
+        default="-",
+        show_default=True,
+        help=help,
+    )
 
 
 #: ``run``'s Ray options: name -> (flag, click type, help). ``None`` means "not given".
@@ -115,15 +131,8 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option("--feed", "feeds", multiple=True, metavar="URL", help=FEED_HELP)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(allow_dash=True),
-    default="-",
-    show_default=True,
-    help="JSONL output file ('-' for stdout); with --engine ray, an output directory.",
-)
+@_feed_option(FEED_HELP)
+@_output_option("JSONL output file ('-' for stdout); with --engine ray, an output directory.")
 @click.option(
     "--resume", is_flag=True, help="Skip ids already in the output file and append the rest."
 )
@@ -383,21 +392,8 @@ def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
 
 @main.command()
 @click.argument("paths", nargs=-1)
-@click.option(
-    "--feed",
-    "feeds",
-    multiple=True,
-    metavar="URL",
-    help="RSS/Atom feed URL whose items go into the digest (repeatable).",
-)
-@click.option(
-    "-o",
-    "--output",
-    type=click.Path(dir_okay=False, allow_dash=True),
-    default="-",
-    show_default=True,
-    help="Digest file ('-' for stdout).",
-)
+@_feed_option("RSS/Atom feed URL whose items go into the digest (repeatable).")
+@_output_option("Digest file ('-' for stdout).", dir_okay=False)
 @click.option(
     "--format",
     "fmt",

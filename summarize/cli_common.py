@@ -220,16 +220,13 @@ def pipeline_config(
 def thread_options(backend: str, threads: int | None, inter_threads: int | None) -> dict[str, int]:
     """Backend options for ``--threads``/``--inter-threads``.
 
-    CTranslate2 takes them per engine; for transformers ``--threads`` sets torch's
-    process-wide thread count here, at the edge, and ``--inter-threads`` is refused.
+    CTranslate2 takes both per engine; transformers takes ``threads`` (torch's thread
+    count, set when its engine loads, not here: parsing options imports nothing heavy)
+    and refuses ``--inter-threads``.
     """
     if backend == "ctranslate2":
         options = {"intra_threads": threads, "inter_threads": inter_threads}
         return {k: v for k, v in options.items() if v is not None}
     if inter_threads is not None:
         raise ConfigError("--inter-threads needs --backend ctranslate2")
-    if threads is not None:
-        import torch
-
-        torch.set_num_threads(threads)
-    return {}
+    return {} if threads is None else {"threads": threads}

@@ -162,6 +162,14 @@ class PipelineConfig:
         flag="--max-batch-tokens",
         help="Token budget of one translation batch.",
     )
+    summary_batch_tokens: int = _opt(
+        2048,
+        kind=INT,
+        minimum=1,
+        flag="--summary-batch-tokens",
+        help="Token budget of one summarisation batch (padded inputs; more is faster "
+        "batching, more memory).",
+    )
     cache_size: int = _opt(
         20_000,
         kind=INT,

@@ -296,7 +296,9 @@ class Pipeline:
                     f"strategy '{self.strategy}' needs a {want} model{self.entry.hint}; "
                     f"'{self.sum_model}' is a {engine.profile.family} {engine.profile.task} model"
                 )
-            self._summarizer = Summarizer(engine, cfg.summary)
+            self._summarizer = Summarizer(
+                engine, cfg.summary, max_batch_tokens=cfg.summary_batch_tokens
+            )
         return self
 
     @property

@@ -40,8 +40,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from summarize.text.langid import detect_language
-from summarize.text.names import TITLE_WORDS, entity_found, extract_entities
-from summarize.text.numbers import Mention, distinct_mentions, extract_mentions
+from summarize.text.names import TITLE_WORDS, NameIndex, entity_found, extract_entities
+from summarize.text.numbers import Mention, MentionIndex, distinct_mentions, extract_mentions
 from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
 from summarize.types import Flag, Span
 
@@ -281,8 +281,9 @@ def _number_flags(
 ) -> tuple[list[Mention], list[Mention]]:
     src = distinct_mentions(extract_mentions(source, "id"))
     out = distinct_mentions(extract_mentions(output, out_lang))
-    missing = [m for m in src if not m.soft and not any(m.matches(o) for o in out)]
-    extra = [o for o in out if not o.soft and not any(o.matches(m) for m in src)]
+    src_index, out_index = MentionIndex(src), MentionIndex(out)
+    missing = [m for m in src if not m.soft and not out_index.matches_any(m)]
+    extra = [o for o in out if not o.soft and not src_index.matches_any(o)]
     return missing, extra
 
 
@@ -321,21 +322,22 @@ def _lost_first_name(source: str, translation: str) -> str | None:
     return word.lower()
 
 
-def _name_found(entity: str, text: str) -> bool:
+def _name_found(entity: str, index: NameIndex) -> bool:
     """The entity, or for a run of several words one of them ("Perang Dunia II" ->
     "World War II"): a dropped name loses all its words."""
-    if entity_found(entity, text):
+    if index.found(entity):
         return True
     words = entity.split()
-    return len(words) > 1 and any(entity_found(w, text) for w in words if len(w) >= 2)
+    return len(words) > 1 and any(index.found(w) for w in words if len(w) >= 2)
 
 
 def _names(source: str, translation: str) -> list[Flag]:
-    missing = [e for e in extract_entities(source) if not _name_found(e, translation)]
+    in_source, in_translation = NameIndex(source), NameIndex(translation)
+    missing = [e for e in extract_entities(source) if not _name_found(e, in_translation)]
     # names of the translation that the source does not have are most likely the missing
     # ones in English words ("Piala Dunia" -> "World Cup", "Komisi ..." -> "... Commission"):
     # only more missing names than such new ones means a name was lost
-    new = [e for e in extract_entities(translation) if not _name_found(e, source)]
+    new = [e for e in extract_entities(translation) if not _name_found(e, in_source)]
     if len(missing) <= len(new):
         missing = []
     first = _lost_first_name(source, translation)
@@ -375,14 +377,13 @@ def check_summary(source: str, summary: str, translation: str | None = None) -> 
     if not summary.strip():
         return []
     lang = "id" if detect_language(summary)[0] == "id" else "en"
-    known = distinct_mentions(extract_mentions(source, "id"))
+    known = MentionIndex(extract_mentions(source, "id"))
     if translation:
-        known += distinct_mentions(extract_mentions(translation, "en"))
+        for m in extract_mentions(translation, "en"):
+            known.add(m)
     flags: list[Flag] = []
     unsupported = [
-        m
-        for m in distinct_mentions(extract_mentions(summary, lang))
-        if not any(m.matches(k) for k in known)
+        m for m in distinct_mentions(extract_mentions(summary, lang)) if not known.matches_any(m)
     ]
     if unsupported:
         flags.append(
@@ -392,10 +393,12 @@ def check_summary(source: str, summary: str, translation: str | None = None) -> 
                 tuple(_mention_span("summary", m) for m in unsupported),
             )
         )
+    in_source = NameIndex(source)
+    in_translation = NameIndex(translation) if translation else None
     names = [
         e
         for e in extract_entities(summary)
-        if not _name_found(e, source) and not (translation and _name_found(e, translation))
+        if not _name_found(e, in_source) and not (in_translation and _name_found(e, in_translation))
     ]
     if names:
         flags.append(

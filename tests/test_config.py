@@ -10,6 +10,8 @@ from __future__ import annotations
 import dataclasses
 import json
 import pickle
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -186,6 +188,32 @@ def test_generation_flags_and_threads_reach_the_config() -> None:
         for section, key in g.targets:
             assert getattr(getattr(cfg, section), key) == g.minimum + 11, g.flag
     assert cfg.backend_options == {"intra_threads": 3}
+
+
+def test_threads_for_transformers_are_an_engine_option_not_a_parse_time_import() -> None:
+    assert show_config("--threads", "2")["backend_options"] == {"threads": 2}
+    code = (
+        "import sys; from click.testing import CliRunner; from summarize.cli import main;"
+        f"r = CliRunner().invoke(main, ['run', {str(SEEDS)!r}, '--show-config', '--threads', '2']);"
+        "assert r.exit_code == 0, r.output; print('torch' in sys.modules)"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+
+
+def test_transformers_threads_option_sets_torch_threads(tiny_models: dict[str, str]) -> None:
+    import torch
+
+    from summarize.engines import load_engine
+
+    before = torch.get_num_threads()
+    try:
+        load_engine(tiny_models["marian"], device="cpu", threads=1)
+        assert torch.get_num_threads() == 1
+        with pytest.raises(ConfigError, match="unknown options for the transformers backend"):
+            load_engine(tiny_models["marian"], device="cpu", intra_threads=1)
+    finally:
+        torch.set_num_threads(before)
 
 
 def test_config_file_then_flags_then_set(tmp_path: Path) -> None:

@@ -76,8 +76,8 @@ def run_load(
     tiny: dict[str, str], batch_size: int, users: int, requests: int, max_new_tokens: int | None
 ) -> dict[str, Any]:
 
-    from summarize.config import PipelineConfig
     from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo.config import DEFAULT_PIPELINE
     from summarize.types import GenerationSettings
 
     settings: dict[str, Any] = {}
@@ -86,7 +86,9 @@ def run_load(
         settings = {"translation": gen, "summary": gen}
     config = DemoConfig(
         port=_free_port(),
-        pipeline=PipelineConfig(mt_model=tiny["marian"], sum_model=tiny["bart"], **settings),
+        pipeline=DEFAULT_PIPELINE.replace(
+            mt_model=tiny["marian"], sum_model=tiny["bart"], **settings
+        ),
         workdir=Path(tempfile.mkdtemp(prefix="summarize-demo-load-")),
         preload=False,
         article_batch_size=batch_size,

@@ -2,7 +2,8 @@
 
 Every hostile pattern (no spaces, only dots, ``a.b``, e-mail-like, URL-like, deep HTML,
 very long "sentences", ...) is repeated to each size and run through
-:func:`~summarize.text.prepare_article`; the time per size and the ratio between the
+:func:`~summarize.text.prepare_article` (with ``--checks``: names, numbers and dates run
+through the checks that read whole texts); the time per size and the ratio between the
 largest and the smallest size are printed. Linear-time text work shows a ratio close to
 the size ratio (10x the input, about 10x the time). This is a benchmark, not a test.
 """
@@ -56,7 +57,34 @@ PATTERNS: dict[str, str] = {
     "spaces_nbsp": "a\u00a0\t\u200b",
 }
 
+#: ``--checks``: name -> unit, for the checks that read whole texts.
+CHECK_PATTERNS: dict[str, str] = {
+    "names": "Budi Santoso ",
+    "numbers": "12 ",
+    "decimals": "3,5 juta ",
+    "dates": "5 Januari 2020 ",
+    "titles_abbreviations": "Tn. Budi. ",
+    "name_sentences": "Menteri Budi ke Jakarta. ",
+    "spelled_numbers": "dua ratus lima ",
+    "mixed": "Pada 5 Maret, Budi (PBB) bayar Rp 1.500. ",
+}
+
 SIZES: tuple[int, ...] = (100_000, 1_000_000)
+
+
+def whole_text_checks(text: str) -> None:
+    """What reads a whole article besides its preparation: the summary's trust flags
+    (numbers and names against the source and the translation) and the demo's numbers-
+    and names-kept figures."""
+    from summarize.evaluation.metrics.preservation import (
+        entity_preservation,
+        number_preservation,
+    )
+    from summarize.quality import check_summary
+
+    check_summary(text, text[:2000], text)
+    number_preservation(text, text)
+    entity_preservation(text, text)
 
 
 def make_text(unit: str, size: int) -> str:
@@ -85,16 +113,22 @@ def time_pattern(
 
 
 def run(
-    sizes: Sequence[int] = SIZES, patterns: Sequence[str] | None = None, repeat: int = 5
+    sizes: Sequence[int] = SIZES,
+    patterns: Sequence[str] | None = None,
+    repeat: int = 5,
+    *,
+    checks: bool = False,
 ) -> list[tuple[str, list[float]]]:
-    names = list(patterns or PATTERNS)
+    table = CHECK_PATTERNS if checks else PATTERNS
+    prepare = whole_text_checks if checks else prepare_article
+    names = list(patterns or table)
     rows: list[tuple[str, list[float]]] = []
     header = f"{'pattern':<20}" + "".join(f"{f'{s:,} chars':>16}" for s in sizes)
     if len(sizes) > 1:
         header += f"{'ratio':>9}"
     print(header, flush=True)
     for name in names:
-        times = [time_pattern(PATTERNS[name], size, repeat=repeat) for size in sizes]
+        times = [time_pattern(table[name], size, repeat=repeat, prepare=prepare) for size in sizes]
         rows.append((name, times))
         line = f"{name:<20}" + "".join(f"{t:>14.3f} s" for t in times)
         if len(sizes) > 1:
@@ -121,10 +155,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         default=",".join(str(s) for s in SIZES),
         help="comma-separated sizes in characters (default 100000,1000000)",
     )
-    p.add_argument("--pattern", action="append", choices=sorted(PATTERNS), help="repeatable")
+    p.add_argument(
+        "--pattern",
+        action="append",
+        choices=sorted({*PATTERNS, *CHECK_PATTERNS}),
+        help="repeatable",
+    )
     p.add_argument("--repeat", type=int, default=5, help="best of N runs per size (default 5)")
+    p.add_argument(
+        "--checks",
+        action="store_true",
+        help="time the whole-text checks (summary trust flags, numbers and names kept) "
+        "on their own patterns instead of prepare_article",
+    )
     args = p.parse_args(argv)
+    table = CHECK_PATTERNS if args.checks else PATTERNS
+    wrong = [name for name in args.pattern or () if name not in table]
+    if wrong:
+        p.error(f"{', '.join(wrong)}: not a pattern of this table ({', '.join(table)})")
     sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-    print(f"prepare_article, best of {args.repeat} run(s) per size", flush=True)
-    run(sizes, args.pattern, args.repeat)
+    what = "whole-text checks" if args.checks else "prepare_article"
+    print(f"{what}, best of {args.repeat} run(s) per size", flush=True)
+    run(sizes, args.pattern, args.repeat, checks=args.checks)
     return 0

@@ -144,10 +144,11 @@ def _build(
             prompts_dir=prompts_dir,
             **options,
         )
-    if options:
-        raise ConfigError(f"unknown options for the transformers backend: {sorted(options)}")
-    from summarize.engines.hf import TransformersEngine
+    from summarize.engines.hf import OPTIONS, TransformersEngine
 
+    unknown = sorted(set(options) - set(OPTIONS))
+    if unknown:
+        raise ConfigError(f"unknown options for the transformers backend: {unknown}")
     return TransformersEngine.load(
         model_id,
         local_dir=local,
@@ -155,6 +156,7 @@ def _build(
         dtype=dtype,
         revision=revision,
         prompts_dir=prompts_dir,
+        **options,
     )
 
 

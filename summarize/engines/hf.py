@@ -12,6 +12,8 @@ from summarize.models.profiles import crosssum_target_token, language_token_id, 
 from summarize.types import GenerationSettings
 
 _TORCH_DTYPES = {"float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}
+#: Backend options this engine takes (``backend_options``; ``--threads`` on the CLI).
+OPTIONS = ("threads",)
 
 
 class TransformersEngine(TokenizerMethods):
@@ -58,11 +60,20 @@ class TransformersEngine(TokenizerMethods):
         dtype: str,
         revision: str | None,
         prompts_dir: str | None = None,
+        threads: int | None = None,
     ) -> TransformersEngine:
+        """``threads``: torch's intra-op thread count. It is process-wide, so it applies
+        to every transformers engine of the process from now on."""
         import torch
         import transformers
 
+        from summarize.errors import ConfigError
         from summarize.models.loading import load_hf
+
+        if threads is not None:
+            if int(threads) < 1:
+                raise ConfigError("threads must be at least 1")
+            torch.set_num_threads(int(threads))
 
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
@@ -72,8 +83,6 @@ class TransformersEngine(TokenizerMethods):
         elif dtype in _TORCH_DTYPES:
             torch_dtype = getattr(torch, _TORCH_DTYPES[dtype])
         else:
-            from summarize.errors import ConfigError
-
             raise ConfigError(f"dtype '{dtype}' is only available with the ctranslate2 backend")
         start = time.perf_counter()
         config, tokenizer, model = load_hf(model_id, local_dir, revision, torch_dtype=torch_dtype)

@@ -10,6 +10,7 @@ States/US, PBB -> UN, ...). Comparison is case-insensitive and by whole words.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -53,6 +54,7 @@ TITLE_WORDS = frozenset(
 _WORD_RE = re.compile(r"(?:[A-Z]\.){2,}|[^\W_][\w]*(?:[-'’][^\W_][\w]*)*")
 # punctuation between two words that makes the second one start a sentence (or a quote)
 _STARTER_RE = re.compile(r"[.!?:;…\n\"“‘«–—]|\s-\s")
+_LAST_SPACE = re.compile(r".*\s", re.DOTALL)  # a text up to its last whitespace
 # abbreviations whose full stop does not end a sentence ("Tn. Sato", "Mr. Smith")
 _ABBREVIATIONS = frozenset(
     "tn ny nn sdr mr mrs ms dr prof st jl jln drs ir hj kh no vs gen col lt sgt".split()
@@ -75,16 +77,21 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     current: list[str] = []
     current_start = False
     prev_end = 0
+    token_start = 0  # where the whitespace-separated token ending at prev_end starts
     for m in _WORD_RE.finditer(text):
         word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
         if _CURRENCY.match(word + text[m.end() : m.end() + 1]):
             word = word.lower()  # a currency, not a name: breaks the run
         gap = text[prev_end : m.start()]
         at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
-        before = text[:prev_end].split()
-        if at_start and gap.strip() == "." and before:
-            if before[-1].strip(".").lower() in _ABBREVIATIONS:
+        if at_start and prev_end and gap.strip() == ".":
+            # the token before the full stop ("Tn" of "Tn. Sato"): no rescan of the text
+            before = text[token_start:prev_end].split()
+            if before and before[-1].strip(".").lower() in _ABBREVIATIONS:
                 at_start = False
+        last_space = _LAST_SPACE.match(gap)
+        if last_space:
+            token_start = prev_end + last_space.end()
         if _is_capitalised(word):
             if current and gap.strip(" \t\u00a0") == "" and "\n" not in gap:
                 current.append(word)
@@ -193,23 +200,71 @@ def extract_entities(text: str) -> list[str]:
     return entities
 
 
-def _contains_phrase(haystack_lower: str, phrase: str) -> bool:
+@functools.lru_cache(maxsize=4096)
+def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     # an English plural or possessive may follow: "Viking" -> "Vikings", "Tom's"
-    pattern = rf"(?<![\w]){re.escape(phrase)}(?:e?s|['’]s?)?(?![\w])"
-    return re.search(pattern, haystack_lower) is not None
+    return re.compile(rf"(?<![\w]){re.escape(phrase)}(?:e?s|['’]s?)?(?![\w])")
 
 
-def _near(word: str, tokens: set[str]) -> bool:
-    """A token spelled almost like ``word`` (one edit, or two for long words): spelling
-    variants of names ("Bukittinggi" / "Bukittingi", "Zelenskyy" / "Zelensky")."""
-    if len(word) < 5:
+_TOKEN_RE = re.compile(r"[^\W_]+")
+
+
+class NameIndex:
+    """One text, lower-cased and indexed once, to look many names up in it:
+    :meth:`found` gives :func:`entity_found`'s answer without rescanning the text for
+    each name (which made comparing the names of two long texts quadratic).
+
+    Hand-written (a dict of token positions and one of token shapes) because the
+    lookups are this module's own rules: whole words, a plural or possessive ending,
+    exonyms and near spellings.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.lower = unicodedata.normalize("NFC", text).lower()
+        self._positions: dict[str, list[int]] = {}
+        for m in _TOKEN_RE.finditer(self.lower):
+            self._positions.setdefault(m.group(0), []).append(m.start())
+        # (first letter, length) -> tokens, for near spellings
+        self._shapes: dict[tuple[str, int], list[str]] = {}
+        for tok in self._positions:
+            self._shapes.setdefault((tok[:1], len(tok)), []).append(tok)
+
+    def _contains(self, phrase: str) -> bool:
+        """``phrase`` as whole words, maybe with a plural or possessive ending."""
+        pattern = _phrase_pattern(phrase)
+        first = _TOKEN_RE.match(phrase)
+        if first is None:  # starts with punctuation: no token to look up
+            return pattern.search(self.lower) is not None
+        # A match starts at a token that is the phrase's first one, or for a one-token
+        # phrase that token with its ending (an "'s" ending is a token of its own).
+        tok = first.group(0)
+        keys = (tok, tok + "s", tok + "es") if first.end() == len(phrase) else (tok,)
+        return any(
+            pattern.match(self.lower, pos) is not None
+            for key in keys
+            for pos in self._positions.get(key, ())
+        )
+
+    def _near(self, word: str) -> bool:
+        """A token spelled almost like ``word`` (one edit, or two for long words):
+        spelling variants of names ("Bukittinggi" / "Bukittingi", "Zelenskyy" /
+        "Zelensky")."""
+        if len(word) < 5:
+            return False
+        budget = 1 if len(word) < 9 else 2
+        for length in range(len(word) - budget, len(word) + budget + 1):
+            for tok in self._shapes.get((word[:1], length), ()):
+                if _edit_distance(word, tok, budget) <= budget:
+                    return True
         return False
-    budget = 1 if len(word) < 9 else 2
-    for tok in tokens:
-        if abs(len(tok) - len(word)) <= budget and tok[:1] == word[:1]:
-            if _edit_distance(word, tok, budget) <= budget:
-                return True
-    return False
+
+    def found(self, entity: str) -> bool:
+        """Whether ``entity`` (or one of its exonyms) occurs in the text as whole words."""
+        if any(self._contains(form) for form in entity_forms(entity)):
+            return True
+        if len(entity.split()) == 1 and entity not in EXONYMS:
+            return self._near(entity)
+        return False
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:
@@ -232,11 +287,6 @@ def entity_forms(entity: str) -> tuple[str, ...]:
 
 
 def entity_found(entity: str, text: str) -> bool:
-    """Whether ``entity`` (or one of its exonyms) occurs in ``text`` as whole words."""
-    lower = unicodedata.normalize("NFC", text).lower()
-    if any(_contains_phrase(lower, form) for form in entity_forms(entity)):
-        return True
-    words = entity.split()
-    if len(words) == 1 and entity not in EXONYMS:
-        return _near(entity, set(re.findall(r"[^\W_]+", lower)))
-    return False
+    """Whether ``entity`` (or one of its exonyms) occurs in ``text`` as whole words (for
+    many names in one text, build one :class:`NameIndex`)."""
+    return NameIndex(text).found(entity)

@@ -18,6 +18,7 @@ Pure standard-library code shared by :mod:`summarize.quality` (flags) and
 
 from __future__ import annotations
 
+import bisect
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -218,17 +219,41 @@ def _year_or_none(text: str | None) -> int | None:
     return y + 2000 if y < 100 else y
 
 
+class _Taken:
+    """Character spans already read as mentions, overlapping ones merged and all sorted
+    (each ends at or before the next starts), so that :meth:`free` costs log n (a list
+    scanned on each check made long texts quadratic)."""
+
+    def __init__(self) -> None:
+        self._starts: list[int] = []
+        self._ends: list[int] = []
+
+    def free(self, start: int, end: int) -> bool:
+        """No taken span overlaps ``[start, end)``: with merged spans only the last one
+        that starts before ``end`` can."""
+        i = bisect.bisect_left(self._starts, end) - 1
+        return i < 0 or self._ends[i] <= start
+
+    def append(self, span: tuple[int, int]) -> None:
+        start, end = span
+        lo = bisect.bisect_right(self._ends, start)  # the first span that ends after start
+        hi = bisect.bisect_left(self._starts, end)  # past the last that starts before end
+        if lo < hi:  # merge the spans it overlaps
+            start, end = min(start, self._starts[lo]), max(end, self._ends[hi - 1])
+        lo = min(lo, hi)  # (lo > hi: only empty spans equal to this one lie between)
+        self._starts[lo:hi] = [start]
+        self._ends[lo:hi] = [end]
+
+
 def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     """Number and date mentions of ``text`` (dates first; their digits are not counted
     again as numbers)."""
     text = unicodedata.normalize("NFC", text)
     # tokenised text splits thousands: "rp 13. 000" (same length, so spans stay valid)
     text = _SPLIT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + " ", text)
-    taken: list[tuple[int, int]] = []
+    taken = _Taken()
     out: list[tuple[int, Mention]] = []
-
-    def free(start: int, end: int) -> bool:
-        return all(end <= s or start >= e for s, e in taken)
+    free = taken.free
 
     def add(m: re.Match[str], mention: Mention) -> None:
         taken.append(m.span())
@@ -298,11 +323,13 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
     """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
     250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
     month ("lima belas Maret", "the fifth of June") becomes a date."""
-    idioms = [m.span() for m in _IDIOMS.finditer(text)]
+    idioms = _Taken()
+    for m in _IDIOMS.finditer(text):
+        idioms.append(m.span())
     words = [
         m
         for m in _LETTERS.finditer(text)
-        if free(m.start(), m.end()) and not any(s <= m.start() < e for s, e in idioms)
+        if free(m.start(), m.end()) and idioms.free(m.start(), m.start() + 1)
     ]
     out: list[Mention] = []
     i = 0
@@ -414,9 +441,60 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
     return out
 
 
+class MentionIndex:
+    """Mentions indexed by value: :meth:`matches_any` gives the answer of
+    ``any(m.matches(o) for o in mentions)`` in about log n steps instead of n, so that
+    comparing the mentions of two long texts is not quadratic.
+
+    Hand-written because the match is a tolerance on floats plus date rules, which no
+    library index knows: numbers sit in a sorted list (a window around each value, each
+    candidate checked with :meth:`Mention.matches`' own rule), dates under their month
+    and day, and years in a set.
+    """
+
+    def __init__(self, mentions: Iterable[Mention] = ()) -> None:
+        self._numbers: list[float] = []  # sorted
+        self._number_set: set[float] = set()
+        self._dates: dict[tuple[Any, Any], set[Any]] = {}  # (month, day) -> years
+        self._years: set[Any] = set()  # years of dates, for a bare year
+        for m in mentions:
+            self.add(m)
+
+    def add(self, m: Mention) -> None:
+        if m.kind == "number":
+            for v in m.values:
+                bisect.insort(self._numbers, v)
+                self._number_set.add(v)
+            return
+        for year, month, day in m.values:
+            self._dates.setdefault((month, day), set()).add(year)
+            if year is not None:
+                self._years.add(year)
+
+    def matches_any(self, m: Mention) -> bool:
+        if m.kind == "number":
+            # _close: |a - b| <= 1e-9 * max(1, |a|, |b|); the window is a little wider
+            for a in m.values:
+                width = 2e-9 * max(1.0, abs(a))
+                lo = bisect.bisect_left(self._numbers, a - width)
+                hi = bisect.bisect_right(self._numbers, a + width)
+                if any(_close(a, b) for b in self._numbers[lo:hi]):
+                    return True
+            return any(v in self._years for v in m.values)  # a bare year / a date
+        for year, month, day in m.values:
+            years = self._dates.get((month, day))
+            if years is not None and (year is None or None in years or year in years):
+                return True
+        years = {d[0] for d in m.values if d[0] is not None}
+        return any(y in self._number_set for y in years)  # a date / a bare year
+
+
 def distinct_mentions(mentions: Iterable[Mention]) -> list[Mention]:
+    """The mentions, each kept only if no earlier kept one matches it (in order)."""
     seen: list[Mention] = []
+    index = MentionIndex()
     for m in mentions:
-        if not any(m.matches(s) and s.matches(m) for s in seen):
+        if not index.matches_any(m):
             seen.append(m)
+            index.add(m)
     return seen

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from summarize.text.names import (
     EXONYMS,
     TITLE_WORDS,
+    NameIndex,
     entity_forms,
     entity_found,
     extract_entities,
@@ -34,6 +35,7 @@ from summarize.text.numbers import (
     NUMBER_WORDS,
     SCALES,
     Mention,
+    MentionIndex,
     extract_mentions,
     parse_number,
 )
@@ -88,35 +90,33 @@ def number_preservation(
     """Compare the numbers and dates of ``source`` and ``output`` as values."""
     src_all = _distinct(extract_mentions(source, src_lang))
     out_all = _distinct(extract_mentions(output, out_lang))
+    src_index, out_index = MentionIndex(src_all), MentionIndex(out_all)
     # soft mentions ("satu", "kedua") may match but are not counted themselves
-    src = [m for m in src_all if not m.soft]
-    out = [o for o in out_all if not o.soft]
-    found = [m for m in src if any(m.matches(o) for o in out_all)]
-    supported = [o for o in out if any(o.matches(m) for m in src_all)]
+    src = [(m, out_index.matches_any(m)) for m in src_all if not m.soft]
+    out = [(o, src_index.matches_any(o)) for o in out_all if not o.soft]
     return Preservation(
-        matched=len(found),
+        matched=sum(ok for _, ok in src),
         total=len(src),
-        supported=len(supported),
+        supported=sum(ok for _, ok in out),
         output_total=len(out),
-        missing=tuple(m.text for m in src if m not in found),
-        unsupported=tuple(o.text for o in out if o not in supported),
+        missing=tuple(m.text for m, ok in src if not ok),
+        unsupported=tuple(o.text for o, ok in out if not ok),
     )
 
 
 def entity_preservation(source: str, output: str) -> Preservation:
     """Compare the named entities of ``source`` and ``output`` (case-insensitive, via
     the exonym table)."""
-    src = extract_entities(source)
-    out = extract_entities(output)
-    found = [e for e in src if entity_found(e, output)]
-    supported = [e for e in out if entity_found(e, source)]
+    in_output, in_source = NameIndex(output), NameIndex(source)
+    src = [(e, in_output.found(e)) for e in extract_entities(source)]
+    out = [(e, in_source.found(e)) for e in extract_entities(output)]
     return Preservation(
-        matched=len(found),
+        matched=sum(ok for _, ok in src),
         total=len(src),
-        supported=len(supported),
+        supported=sum(ok for _, ok in out),
         output_total=len(out),
-        missing=tuple(e for e in src if e not in found),
-        unsupported=tuple(e for e in out if e not in supported),
+        missing=tuple(e for e, ok in src if not ok),
+        unsupported=tuple(e for e, ok in out if not ok),
     )
 
 
