@@ -501,3 +501,55 @@ def test_old_request_outputs_are_pruned(tmp_path: Path) -> None:
     os.utime(recent, (two_hours_ago, two_hours_ago))
     forever._request_dir("eval")
     assert recent.is_dir()
+
+
+def test_concurrent_article_requests_that_arrive_apart_share_one_batch(
+    tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    """Requests let in together reach the batcher milliseconds apart: the free worker
+    waits for them (article_batch_wait_s) instead of running the first one alone."""
+    import threading
+    import time
+
+    from summarize.config import PipelineConfig
+    from summarize.demo import DemoConfig
+    from summarize.demo.service import DemoService
+    from summarize.types import GenerationSettings
+
+    gen = GenerationSettings(num_beams=1, min_new_tokens=1, max_new_tokens=8)
+    config = DemoConfig(
+        pipeline=PipelineConfig(
+            mt_model=tiny_models["marian"],
+            sum_model=tiny_models["bart"],
+            translation=gen,
+            summary=gen,
+        ),
+        workdir=tmp_path,
+        preload=False,
+        article_batch_size=4,
+        article_batch_wait_s=2.0,
+    )
+    service = DemoService(config)
+    pipe = service.pipeline("translate-summarize", "", "", "medium")
+    sizes: list[int] = []
+    real = pipe.process_batch
+
+    def recording(records: Any, **kw: Any) -> Any:
+        sizes.append(len(records))
+        return real(records, **kw)
+
+    pipe.process_batch = recording  # the real pipeline, its calls counted
+    outputs: list[Any] = []
+
+    def ask(i: int) -> None:
+        text = f"Presiden Joko Widodo meresmikan jalan tol nomor {i} di Jawa Barat."
+        outputs.append(service.summarize_article(text, None, "translate-summarize", "", ""))
+
+    threads = [threading.Thread(target=ask, args=(i,)) for i in range(4)]
+    for t in threads:
+        t.start()
+        time.sleep(0.05)  # apart, as the queue lets them in
+    for t in threads:
+        t.join(120)
+    assert sizes == [4] and len(outputs) == 4
+    assert all(o.summary for o in outputs)

@@ -67,7 +67,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     "--concurrency",
     env="CONCURRENCY",
     type=click.IntRange(1),
-    default=1,
+    default=DemoConfig.concurrency,
     show_default=True,
     help="Requests processed at the same time (the rest wait in the queue).",
 )
@@ -75,9 +75,26 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     "--batch-size",
     env="BATCH_SIZE",
     type=click.IntRange(1),
-    default=4,
+    default=DemoConfig.batch_size,
     show_default=True,
     help="Articles per batch in the Batch tab.",
+)
+@_opt(
+    "--article-batch-size",
+    env="ARTICLE_BATCH_SIZE",
+    type=click.IntRange(1),
+    default=DemoConfig.article_batch_size,
+    show_default=True,
+    help="Concurrent article requests run as one pipeline batch of up to this many (1: "
+    "one at a time).",
+)
+@_opt(
+    "--article-batch-wait",
+    env="ARTICLE_BATCH_WAIT",
+    type=click.FloatRange(0),
+    default=DemoConfig.article_batch_wait_s,
+    show_default=True,
+    help="Seconds a free worker waits for more requests before it starts a batch that is not full.",
 )
 @_opt(
     "--fixed-models",
@@ -97,6 +114,8 @@ def demo_command(
     port: int,
     concurrency: int,
     batch_size: int,
+    article_batch_size: int,
+    article_batch_wait: float,
     fixed_models: bool,
     preload: bool,
     **options: Any,
@@ -109,6 +128,8 @@ def demo_command(
         pipeline=pipeline_config(pop_pipeline_options(options), base=DEFAULT_PIPELINE),
         concurrency=concurrency,
         batch_size=batch_size,
+        article_batch_size=article_batch_size,
+        article_batch_wait_s=article_batch_wait,
         fixed_models=fixed_models,
         preload=preload,
     )

@@ -63,6 +63,9 @@ class DemoConfig:
     #: concurrent article requests (same models and length) run as one pipeline batch of
     #: at most this many; 1 runs them one at a time
     article_batch_size: int = 8
+    #: seconds a free worker waits for more concurrent requests before it starts a batch
+    #: that is not full (requests let in together arrive milliseconds apart)
+    article_batch_wait_s: float = 0.1
     max_batch_records: int = DEFAULT_MAX_BATCH_RECORDS
     fixed_models: bool = False
     preload: bool = True

@@ -114,17 +114,27 @@ class _ArticleBatcher:
     """Runs concurrent single-article requests for the same pipeline as one
     ``process_batch`` call of at most ``max_batch`` articles, one batch at a time.
 
+    A free worker waits up to ``wait_s`` for more requests before it starts a batch
+    that is not full: requests let in together by the queue arrive a few milliseconds
+    apart, and without the wait the first would run alone while the others wait for it.
+
     Hand-written rather than Gradio's ``batch=True``: that fails every request of a
     batch when one article is bad, and gives no progress bar; here each request keeps
     its own result, error and progress.
     """
 
-    def __init__(self, max_batch: int, using: Callable[[Any], Any]) -> None:
+    def __init__(self, max_batch: int, using: Callable[[Any], Any], wait_s: float = 0.0) -> None:
         self.max_batch = max(1, int(max_batch))
+        self.wait_s = max(0.0, float(wait_s)) if self.max_batch > 1 else 0.0
         self._using = using
         self._cond = threading.Condition()
         self._queue: list[_Job] = []
         self._busy = False
+
+    def _same(self) -> list[_Job]:
+        """The queued jobs for the first job's pipeline, oldest first."""
+        first = self._queue[0]
+        return [j for j in self._queue if j.pipe is first.pipe]
 
     def run(
         self, pipe: Any, record: dict[str, Any], progress: ProgressFn, units: int = 0
@@ -132,15 +142,21 @@ class _ArticleBatcher:
         job = _Job(pipe, record, progress, units)
         with self._cond:
             self._queue.append(job)
+            self._cond.notify_all()  # a worker filling its batch counts this one
             while not job.done:
                 if self._busy:
                     self._cond.wait()
                     continue
-                first = self._queue[0]
-                batch = [j for j in self._queue if j.pipe is first.pipe][: self.max_batch]
+                self._busy = True  # this thread runs the next batch
+                deadline = time.monotonic() + self.wait_s
+                while len(self._same()) < self.max_batch:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        break
+                    self._cond.wait(left)
+                batch = self._same()[: self.max_batch]
                 for j in batch:
                     self._queue.remove(j)
-                self._busy = True
                 self._cond.release()
                 try:
                     self._execute(batch)
@@ -201,7 +217,9 @@ class DemoService:
         self._pipelines: dict[tuple[Any, ...], Any] = {}
         self._lock = threading.Lock()
         self._model_locks: dict[str, threading.Lock] = {}
-        self._batcher = _ArticleBatcher(config.article_batch_size, self._using)
+        self._batcher = _ArticleBatcher(
+            config.article_batch_size, self._using, config.article_batch_wait_s
+        )
         if config.workdir is not None:
             self.workdir = Path(config.workdir)
             self.workdir.mkdir(parents=True, exist_ok=True)
