@@ -6,7 +6,7 @@ the article body (multiset of lowercase words of the cleaned seed that the clean
 source contains), the pages with any site chrome left in the cleaned source, and how
 often the title, publication date and author were found.
 
-"old" is the standard-library stripper (:func:`summarize.text.html.html_to_text`, the
+"old" is the small fragment reader (:func:`summarize.text.html.html_to_text`, the
 whole-page extractor before trafilatura) followed by the same cleaning rules; "new" is
 :func:`summarize.text.clean.prepare_article` on the page, i.e. trafilatura + the rules.
 """

@@ -6,8 +6,8 @@ canonical URL from meta tags, JSON-LD and the page itself. The project's own
 Indonesian boilerplate and dateline rules run afterwards (in
 :func:`summarize.text.clean.prepare_article`).
 
-HTML *fragments* (a ``<p>...</p>`` snippet in a JSONL field) keep the small
-standard-library stripper in :mod:`summarize.text.html`; only whole pages come here.
+HTML *fragments* (a ``<p>...</p>`` snippet in a JSONL field) keep the small fragment
+reader in :mod:`summarize.text.html`; only whole pages come here.
 trafilatura is imported on first use.
 """
 
