@@ -158,18 +158,18 @@ def test_cli_options_and_env(monkeypatch: pytest.MonkeyPatch) -> None:
         "SUMMARIZE_PORT": "8123",
         "SUMMARIZE_MT_MODEL": "/models/mt",
         "SUMMARIZE_CONCURRENCY": "3",
+        "SUMMARIZE_ARTICLE_BATCH_WAIT": "0.25",
     }
-    result = CliRunner().invoke(
-        main,
-        ["demo", "--sum-model", "/models/sum", "--max-chars", "5000", "--max-length", "20"],
-        env=env,
-    )
+    args = ["--sum-model", "/models/sum", "--max-chars", "5000", "--max-length", "20"]
+    result = CliRunner().invoke(main, ["demo", *args, "--article-batch-size", "4"], env=env)
     assert result.exit_code == 0, result.output
     config = seen["config"]
     assert (config.host, config.port) == ("127.0.0.1", 8123)
     assert (config.mt_model, config.sum_model) == ("/models/mt", "/models/sum")
     assert (config.concurrency, config.max_chars) == (3, 5000)
     assert config.summary.max_new_tokens == 20
+    assert (config.article_batch_size, config.article_batch_wait_s) == (4, 0.25)
+    assert config.summary_batch_tokens == 8192  # the demo's default, not the library's
 
 
 def test_api_names(client: Any) -> None:

@@ -95,3 +95,15 @@ def test_abbreviation_before_a_name_is_read_without_rescanning_the_text() -> Non
     # "Tn." does not end a sentence, so "Sato" is a name even though a full stop precedes it
     assert "sato" in extract_entities("Kata Tn. Sato kepada wartawan.")
     assert "sato" in extract_entities("Ia datang. " * 50 + "Kata Tn. Sato kepada wartawan.")
+
+
+def test_names_are_shown_as_the_text_writes_them() -> None:
+    from summarize.demo.formatting import preservation
+
+    index = NameIndex("Sekjen PBB bertemu Joko Widodo di Jakarta.")
+    assert index.as_written("pbb") == "PBB" and index.as_written("joko widodo") == "Joko Widodo"
+    assert index.as_written("bandung") == "bandung"  # not in the text: as given
+    out = preservation("Sekjen PBB bertemu Joko Widodo di Jakarta.", "The UN chief met in Bandung.")
+    # PBB is kept (as UN); a sentence's first word is no name unless known
+    assert out["entities"]["missing"] == ["Joko Widodo", "Jakarta"]
+    assert out["entities"]["unsupported"] == ["Bandung"]

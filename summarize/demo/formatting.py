@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from summarize.text.markdown import escape_markdown
+from summarize.text.names import NameIndex
 from summarize.types import Result
 
 log = logging.getLogger("summarize.demo")
@@ -53,11 +54,12 @@ def preservation(source: str, output: str, *, src_lang: str = "id") -> dict[str,
             "unsupported": list(nums.unsupported),
         }
         ents = entity_preservation(source, output)
+        written, in_output = NameIndex(source), NameIndex(output)  # names as written
         out["entities"] = {
             "kept": ents.matched,
             "total": ents.total,
-            "missing": list(ents.missing),
-            "unsupported": list(ents.unsupported),
+            "missing": [written.as_written(e) for e in ents.missing],
+            "unsupported": [in_output.as_written(e) for e in ents.unsupported],
         }
     except Exception as exc:  # informative only: never fail a request on it
         log.warning("preservation check failed: %r", exc)

@@ -220,7 +220,8 @@ class NameIndex:
     """
 
     def __init__(self, text: str) -> None:
-        self.lower = unicodedata.normalize("NFC", text).lower()
+        self.text = unicodedata.normalize("NFC", text)
+        self.lower = self.text.lower()
         self._positions: dict[str, list[int]] = {}
         for m in _TOKEN_RE.finditer(self.lower):
             self._positions.setdefault(m.group(0), []).append(m.start())
@@ -257,6 +258,17 @@ class NameIndex:
                 if _edit_distance(word, tok, budget) <= budget:
                     return True
         return False
+
+    def as_written(self, entity: str) -> str:
+        """``entity`` (lower case) as the text first writes it ("pbb" -> "PBB"); itself
+        when the text does not have it word for word."""
+        first = _TOKEN_RE.match(entity)
+        if first is None or len(self.lower) != len(self.text):  # lower() changed lengths
+            return entity
+        for pos in self._positions.get(first.group(0), ()):
+            if self.lower.startswith(entity, pos):
+                return self.text[pos : pos + len(entity)]
+        return entity
 
     def found(self, entity: str) -> bool:
         """Whether ``entity`` (or one of its exonyms) occurs in the text as whole words."""
