@@ -98,7 +98,10 @@ _MONTH_ALT = "|".join(sorted(MONTHS, key=len, reverse=True))
 _YEAR = r"(?:1[5-9]\d\d|2[01]\d\d)"
 # 24 Februari 2022 / 24 February, 2022 / 29 November
 _DATE_DMY = re.compile(
-    rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])",
+    rf"(?<![\w.,])(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH_ALT})"
+    # a full stop after the month belongs to it only before a year ("5 Mar. 2022"); at
+    # the end of a sentence ("5 Maret.") it is the sentence's
+    rf"(?:\.(?=,?\s+{_YEAR}(?![\w])))?(?:,?\s+({_YEAR}))?(?![\w])",
     re.IGNORECASE,
 )
 # February 24, 2022 / Feb. 24 / November 29th
