@@ -171,7 +171,8 @@ def run(
     Web pages go through trafilatura; a link that cannot be fetched is a failed
     record. Results stream to the output as each batch finishes; each gets
     "story" (the id of the first article of the same story) and "duplicate_of"
-    (an earlier near-copy, if any).
+    (an earlier near-copy, if any). When a later article merges two stories, the
+    final story ids of all articles go to OUTPUT.stories.json.
 
     --engine ray runs the same pipeline on Ray Data (this machine or the cluster
     at --ray-address / RAY_ADDRESS) and writes Parquet (or JSONL) part files
@@ -240,8 +241,9 @@ def _run_locked(
 
     done = completed_ids(output) if resume else set()
     stories = StoryIndex()
+    written_story: dict[str, str] = {}  # article id -> the story id its line has
     if resume:
-        _index_previous_results(stories, output)
+        written_story = _index_previous_results(stories, output)
     start = time.perf_counter()
     pipeline.load()
     load_time = time.perf_counter() - start
@@ -310,6 +312,8 @@ def _run_locked(
                 except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
                     bar.close()
                     raise write_error(exc) from None
+                if result.story:
+                    written_story[result.id] = result.story
                 for code, n in result.flag_counts.items():
                     flag_counts[code] = flag_counts.get(code, 0) + n
                 for a in result.alignment:
@@ -327,6 +331,7 @@ def _run_locked(
             interrupted = False
     elapsed = time.perf_counter() - start
     target = "stdout" if output == "-" else output
+    _note_merged_stories(stories, written_story, output)
     if interrupted:
         written = counts["ok"] + counts["failed"]
         hint = f" Continue with --resume -o {output}." if output != "-" else ""
@@ -523,13 +528,15 @@ def _with_story(index: Any, result: Any) -> Any:
     return dataclasses.replace(result, story=found.story, duplicate_of=found.duplicate_of)
 
 
-def _index_previous_results(index: Any, output: str) -> None:
-    """Put the sources of an output file's results into the story index (``--resume``)."""
+def _index_previous_results(index: Any, output: str) -> dict[str, str]:
+    """Put the sources of an output file's results into the story index (``--resume``);
+    returns the story id each of their lines has."""
     from pathlib import Path
 
     path = Path(output)
+    written: dict[str, str] = {}
     if not path.exists():
-        return
+        return written
     with path.open(encoding="utf-8") as fh:
         for line in fh:
             try:
@@ -537,8 +544,35 @@ def _index_previous_results(index: Any, output: str) -> None:
             except json.JSONDecodeError:
                 continue
             if isinstance(obj, dict) and obj.get("source") and not obj.get("error"):
-                if str(obj.get("id")) not in index:
-                    index.add(str(obj.get("id")), str(obj["source"]))
+                article = str(obj.get("id"))
+                if article not in index:
+                    index.add(article, str(obj["source"]))
+                    if obj.get("story"):
+                        written[article] = str(obj["story"])
+    return written
+
+
+def _note_merged_stories(index: Any, written: dict[str, str], output: str) -> None:
+    """A streamed line keeps the story id it was written with; when a later article
+    joined two stories, write every article's final story id beside the output
+    (``OUTPUT.stories.json``) and say so."""
+    moved = index.moved(written)
+    if not moved:
+        return
+    what = f"{len(moved)} article(s) written before their story merged with an earlier one"
+    if output == "-":
+        click.echo(f"Note: {what} carry an older story id.", err=True)
+        return
+    path = f"{output}.stories.json"
+    final = {a.id: a.story for a in index.assignments() if a.id in written}
+    try:
+        with open(path, "w", encoding="utf-8") as fh:
+            json.dump(final, fh, ensure_ascii=False, indent=0)
+            fh.write("\n")
+    except OSError as exc:
+        click.echo(f"Warning: cannot write {path}: {exc.strerror or exc}", err=True)
+        return
+    click.echo(f"Note: {what} carry an older story id; final story ids: {path}", err=True)
 
 
 @main.group()

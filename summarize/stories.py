@@ -22,7 +22,7 @@ and feed them to one index.
 from __future__ import annotations
 
 import zlib
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -281,6 +281,12 @@ class StoryIndex:
     def assignments(self) -> list[StoryAssignment]:
         """Every article's current assignment, in the order they were added."""
         return [self._assignment(i) for i in range(len(self._ids))]
+
+    def moved(self, written: Mapping[str, str]) -> dict[str, str]:
+        """Of ``written`` (article id -> the story id it was given), the articles whose
+        story has since merged into an earlier one, with their current story id."""
+        now = {i: self.story_of(i) for i in written if str(i) in self._pos}
+        return {i: story for i, story in now.items() if story != written[i]}
 
     def stories(self) -> dict[str, list[str]]:
         """Story id -> its article ids (in order of adding)."""

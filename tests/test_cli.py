@@ -251,3 +251,31 @@ def start_and_wait_for_lines(
 
 def read_jsonl_lenient(path: Path) -> list[str]:
     return [line for line in path.read_text(encoding="utf-8").splitlines() if line.endswith("}")]
+
+
+def test_run_writes_the_final_story_ids_when_a_later_article_merges_two_stories(
+    tiny_models, tmp_path
+):
+    from test_stories import A, C
+
+    bridge = " ".join(A.split(". ")[:3]) + ". " + " ".join(C.split(". ")[:3]) + "."
+    src = tmp_path / "in.jsonl"
+    src.write_text(
+        "".join(json.dumps({"id": i, "text": t}) + "\n" for i, t in [("a", A), ("c", C)]),
+        encoding="utf-8",
+    )
+    out = tmp_path / "out.jsonl"
+    args = ["run", str(src), "-o", str(out), *tiny_args("translate-summarize", tiny_models), *FAST]
+    first = CliRunner().invoke(main, args)
+    assert first.exit_code == 0, first.output
+    assert not (tmp_path / "out.jsonl.stories.json").exists()  # nothing merged yet
+    with src.open("a", encoding="utf-8") as fh:  # the bridge arrives later: --resume
+        fh.write(json.dumps({"id": "bridge", "text": bridge}) + "\n")
+    second = CliRunner().invoke(main, [*args, "--resume"])
+    assert second.exit_code == 0, second.output
+    lines = {r["id"]: r["story"] for r in read_jsonl(out)}
+    assert lines == {"a": "a", "c": "c", "bridge": "a"}  # "c" was written before the merge
+    final = json.loads((tmp_path / "out.jsonl.stories.json").read_text(encoding="utf-8"))
+    assert final == {"a": "a", "c": "a", "bridge": "a"}
+    assert "1 article(s) written before their story merged" in second.output
+    assert "out.jsonl.stories.json" in second.output

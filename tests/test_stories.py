@@ -71,6 +71,7 @@ def test_a_later_article_can_join_two_stories() -> None:
     assert index.add("c", C).story == "c"
     assert index.add("bridge", bridge).story == "a"
     assert index.story_of("c") == "a"  # the earlier story's id wins
+    assert index.moved({"a": "a", "c": "c", "bridge": "a"}) == {"c": "a"}
     assert index.stories() == {"a": ["a", "c", "bridge"]}
 
 
