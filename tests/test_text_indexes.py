@@ -19,6 +19,7 @@ NUMBER_PIECES = [
     "5", "12", "2020", "2.020", "2,5", "1.000", "1,000", "3,5 juta", "1.5 million", "24",
     "24 Februari 2022", "February 24, 2022", "Maret 2020", "5/3/2020", "10.30", "6:30",
     "satu", "dua ratus lima", "kedua", "tahun", "pada", " ", ", ", ". ", "Rp ", "US$",
+    "9" * 400, "0,000000001", "0,000000002", "0.999999999", "1,000000001", "-3",
 ]  # fmt: skip
 number_text = st.lists(st.sampled_from(NUMBER_PIECES), max_size=30).map(" ".join)
 
@@ -107,3 +108,10 @@ def test_names_are_shown_as_the_text_writes_them() -> None:
     # PBB is kept (as UN); a sentence's first word is no name unless known
     assert out["entities"]["missing"] == ["Joko Widodo", "Jakarta"]
     assert out["entities"]["unsupported"] == ["Bandung"]
+
+
+def test_a_number_too_long_for_a_float_matches_nothing() -> None:
+    huge, five = extract_mentions("9" * 400 + " dan 5")
+    assert huge.values == frozenset({float("inf")})
+    assert not huge.matches(five) and not five.matches(huge) and not huge.matches(huge)
+    assert not MentionIndex([huge]).matches_any(five)

@@ -19,6 +19,7 @@ Pure standard-library code shared by :mod:`summarize.quality` (flags) and
 from __future__ import annotations
 
 import bisect
+import math
 import re
 import unicodedata
 from collections.abc import Iterable
@@ -160,7 +161,9 @@ class Mention:
 
 
 def _close(a: float, b: float) -> bool:
-    return abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
+    # a number too long for a float (400 digits: inf) is close to nothing; the tolerance
+    # alone would make inf close to every number
+    return math.isfinite(a) and math.isfinite(b) and abs(a - b) <= 1e-9 * max(1.0, abs(a), abs(b))
 
 
 def _same_date(a: tuple[Any, ...], b: tuple[Any, ...]) -> bool:
@@ -444,19 +447,31 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
     return out
 
 
+#: :class:`MentionIndex`'s cell width on the scale of :func:`_scale`: twice the largest
+#: distance of two close numbers there, so close numbers lie in the same or adjacent cells.
+_CELL = 2e-9
+
+
+def _scale(v: float) -> float:
+    """``v`` itself up to 1 in size, its logarithm beyond (continuous, slope at most 1):
+    two numbers that :func:`_close` accepts are at most about 1e-9 apart here."""
+    return v if abs(v) <= 1.0 else math.copysign(1.0 + math.log(abs(v)), v)
+
+
 class MentionIndex:
     """Mentions indexed by value: :meth:`matches_any` gives the answer of
-    ``any(m.matches(o) for o in mentions)`` in about log n steps instead of n, so that
+    ``any(m.matches(o) for o in mentions)`` in constant time instead of n, so that
     comparing the mentions of two long texts is not quadratic.
 
     Hand-written because the match is a tolerance on floats plus date rules, which no
-    library index knows: numbers sit in a sorted list (a window around each value, each
-    candidate checked with :meth:`Mention.matches`' own rule), dates under their month
-    and day, and years in a set.
+    library index knows: numbers sit in cells of :data:`_CELL` on the :func:`_scale`
+    (a number's own cell and its two neighbours hold every close one; each candidate is
+    checked with :meth:`Mention.matches`' own rule), dates under their month and day,
+    and years in a set.
     """
 
     def __init__(self, mentions: Iterable[Mention] = ()) -> None:
-        self._numbers: list[float] = []  # sorted
+        self._cells: dict[int, list[float]] = {}
         self._number_set: set[float] = set()
         self._dates: dict[tuple[Any, Any], set[Any]] = {}  # (month, day) -> years
         self._years: set[Any] = set()  # years of dates, for a bare year
@@ -466,23 +481,25 @@ class MentionIndex:
     def add(self, m: Mention) -> None:
         if m.kind == "number":
             for v in m.values:
-                bisect.insort(self._numbers, v)
                 self._number_set.add(v)
+                if math.isfinite(v):  # inf and nan are close to nothing
+                    self._cells.setdefault(math.floor(_scale(v) / _CELL), []).append(v)
             return
         for year, month, day in m.values:
             self._dates.setdefault((month, day), set()).add(year)
             if year is not None:
                 self._years.add(year)
 
+    def _close_number(self, a: float) -> bool:
+        if not math.isfinite(a):
+            return False  # (as _close says)
+        cell = math.floor(_scale(a) / _CELL)
+        return any(_close(a, b) for k in (cell - 1, cell, cell + 1) for b in self._cells.get(k, ()))
+
     def matches_any(self, m: Mention) -> bool:
         if m.kind == "number":
-            # _close: |a - b| <= 1e-9 * max(1, |a|, |b|); the window is a little wider
-            for a in m.values:
-                width = 2e-9 * max(1.0, abs(a))
-                lo = bisect.bisect_left(self._numbers, a - width)
-                hi = bisect.bisect_right(self._numbers, a + width)
-                if any(_close(a, b) for b in self._numbers[lo:hi]):
-                    return True
+            if any(self._close_number(a) for a in m.values):
+                return True
             return any(v in self._years for v in m.values)  # a bare year / a date
         for year, month, day in m.values:
             years = self._dates.get((month, day))
