@@ -53,12 +53,12 @@ def preservation(source: str, output: str, *, src_lang: str = "id") -> dict[str,
             "missing": list(nums.missing),
             "unsupported": list(nums.unsupported),
         }
-        ents = entity_preservation(source, output)
-        written, in_output = NameIndex(source), NameIndex(output)  # names as written
+        in_source, in_output = NameIndex(source), NameIndex(output)  # also: names as written
+        ents = entity_preservation(source, output, in_source=in_source, in_output=in_output)
         out["entities"] = {
             "kept": ents.matched,
             "total": ents.total,
-            "missing": [written.as_written(e) for e in ents.missing],
+            "missing": [in_source.as_written(e) for e in ents.missing],
             "unsupported": [in_output.as_written(e) for e in ents.unsupported],
         }
     except Exception as exc:  # informative only: never fail a request on it

@@ -104,10 +104,18 @@ def number_preservation(
     )
 
 
-def entity_preservation(source: str, output: str) -> Preservation:
+def entity_preservation(
+    source: str,
+    output: str,
+    *,
+    in_source: NameIndex | None = None,
+    in_output: NameIndex | None = None,
+) -> Preservation:
     """Compare the named entities of ``source`` and ``output`` (case-insensitive, via
-    the exonym table)."""
-    in_output, in_source = NameIndex(output), NameIndex(source)
+    the exonym table). ``in_source``/``in_output``: the texts' indexes, when the caller
+    has them already."""
+    in_output = in_output or NameIndex(output)
+    in_source = in_source or NameIndex(source)
     src = [(e, in_output.found(e)) for e in extract_entities(source)]
     out = [(e, in_source.found(e)) for e in extract_entities(output)]
     return Preservation(
