@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
 from summarize.evaluation.cli import eval_command
-from summarize.evaluation.suite import evaldata_dir
+from summarize.evaluation.data import data_dir
 
-EVALDATA = evaldata_dir()
+# The session's data cache (tests/conftest.py); the `evaldata` fixture fills it or skips.
+EVALDATA = data_dir()
 INDOSUM = EVALDATA / "indosum" / "dev.01.first150.jsonl"
-needs_data = pytest.mark.skipif(not EVALDATA.is_dir(), reason=f"no evaluation data at {EVALDATA}")
+needs_data = pytest.mark.usefixtures("evaldata")
 
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
@@ -48,10 +50,10 @@ def test_unknown_suite_is_clean_error(tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
-@needs_data
 def test_a_model_that_is_not_available_exits_3(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, tiny_data: Any
 ) -> None:
+    tiny_data.pull("nusax-mt")
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     args = ["nusax-mt", "--limit", "2", "--mt-model", "summarize-test/not-cached"]
     result = _invoke(*args, "-o", str(tmp_path))

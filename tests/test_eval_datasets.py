@@ -1,4 +1,5 @@
-"""Data loaders on the real shared evaluation files, detokenisation, and pairs files."""
+"""Data loaders on the real evaluation files (from the data cache), detokenisation, and pairs
+files."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from summarize.errors import ConfigError, MalformedRecordError
+from summarize.evaluation.data import data_dir
 from summarize.evaluation.datasets import (
     EvalItem,
     detokenize,
@@ -20,20 +22,15 @@ from summarize.evaluation.datasets import (
     load_tatoeba,
     sha256_files,
 )
-from summarize.evaluation.suite import evaldata_dir
 
-EVALDATA = evaldata_dir()
+# The session's data cache (tests/conftest.py); the `evaldata` fixture fills it with the
+# real data sets from a local server, or skips the tests that read them.
+EVALDATA = data_dir()
 INDOSUM = EVALDATA / "indosum" / "dev.01.first150.jsonl"
-
-pytestmark = pytest.mark.skipif(
-    not EVALDATA.is_dir(), reason=f"shared evaluation data not found at {EVALDATA}"
-)
+needs_data = pytest.mark.usefixtures("evaldata")
 
 
-def test_evaldata_resolves_beside_the_checkout() -> None:
-    assert (EVALDATA / "README.md").is_file()
-
-
+@needs_data
 def test_nusax_mt() -> None:
     items = load_nusax_mt(EVALDATA / "nusax_mt" / "valid.csv")
     assert len(items) == 100
@@ -57,6 +54,7 @@ def dataclass_error() -> type[Exception]:
     return dataclasses.FrozenInstanceError
 
 
+@needs_data
 def test_tatoeba_prefix_dir_and_pair() -> None:
     folder = EVALDATA / "tatoeba_eng_ind"
     prefix = folder / "tatoeba-test-v2021-08-07"
@@ -77,6 +75,7 @@ def test_tatoeba_misaligned(tmp_path: Path) -> None:
         load_tatoeba(tmp_path / "t")
 
 
+@needs_data
 def test_talpco_joined_on_id() -> None:
     items = load_talpco(EVALDATA / "talpco" / "data_ind.txt", EVALDATA / "talpco" / "data_eng.txt")
     assert len(items) == 1372
@@ -142,6 +141,7 @@ def test_detokenize_rules() -> None:
     )
 
 
+@needs_data
 def test_indosum() -> None:
     items = load_indosum(INDOSUM)
     assert len(items) == 150

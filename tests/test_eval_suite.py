@@ -13,6 +13,7 @@ import pytest
 
 from summarize.errors import ConfigError
 from summarize.evaluation.baselines import baseline_predictions, is_baseline
+from summarize.evaluation.data import data_dir
 from summarize.evaluation.datasets import EvalItem, load_indosum
 from summarize.evaluation.runner import pipeline_kwargs, run_suite
 from summarize.evaluation.suite import (
@@ -27,22 +28,31 @@ from summarize.evaluation.suite import (
 )
 from summarize.types import GenerationSettings, Result
 
-EVALDATA = evaldata_dir()
+# The session's data cache (tests/conftest.py); the `evaldata` fixture fills it or skips.
+EVALDATA = data_dir()
 INDOSUM = EVALDATA / "indosum" / "dev.01.first150.jsonl"
-needs_data = pytest.mark.skipif(not EVALDATA.is_dir(), reason=f"no evaluation data at {EVALDATA}")
+needs_data = pytest.mark.usefixtures("evaldata")
 
 
 # ------------------------------------------------------------------ suite files
 
 
 @pytest.mark.parametrize("name", ["indosum-baselines", "nusax-mt", "tatoeba", "talpco"])
-def test_shipped_suites_parse_and_point_at_real_files(name: str) -> None:
-    suite = load_suite(name)
+def test_shipped_suites_parse_and_name_their_data_sets(name: str) -> None:
+    suite = load_suite(name)  # parsing needs no data: the data set is checked on use
     assert suite.name == name
     assert suite.path == (repo_root() / "eval" / f"{name}.toml").resolve()
-    if EVALDATA.is_dir():
-        assert all(p.is_file() for p in suite.dataset.files())
+    assert suite.dataset.data == name.removesuffix("-baselines")
+    assert all(p.parent == data_dir() / p.parent.name for p in suite.dataset.paths.values())
     assert suite.resamples == 1000 and suite.seed == 12345
+
+
+@needs_data
+@pytest.mark.parametrize("name", ["indosum-baselines", "nusax-mt", "tatoeba", "talpco"])
+def test_shipped_suites_read_their_cached_files(name: str) -> None:
+    suite = load_suite(name)
+    assert all(p.is_file() for p in suite.dataset.files())
+    assert suite.dataset.load(limit=3)[0]
 
 
 def test_suite_contents() -> None:
@@ -63,12 +73,14 @@ def test_suite_contents() -> None:
 def test_evaldata_placeholder_and_relative_paths(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setenv("SUMMARIZE_EVALDATA", str(tmp_path / "data"))
+    monkeypatch.setenv("SUMMARIZE_DATA", str(tmp_path / "data"))
     assert resolve_path("{evaldata}/x.csv", Path("/elsewhere")) == tmp_path / "data" / "x.csv"
     assert resolve_path("sub/x.csv", tmp_path) == tmp_path / "sub" / "x.csv"
     assert resolve_path("/abs/x.csv", tmp_path) == Path("/abs/x.csv")
-    monkeypatch.delenv("SUMMARIZE_EVALDATA")
-    assert evaldata_dir() == repo_root().parent / "shared" / "evaldata"
+    monkeypatch.delenv("SUMMARIZE_DATA")
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(tmp_path / "cache"))
+    # nothing beside the checkout: {evaldata} is the user's data cache
+    assert evaldata_dir() == data_dir() == tmp_path / "cache" / "data"
     suite_file = tmp_path / "s.toml"
     suite_file.write_text(
         'task = "translation"\n[dataset]\nloader = "pairs"\npath = "pairs.jsonl"\n'

@@ -72,8 +72,9 @@ def test_broken_model_is_one_line_and_exit_3(
     assert said in lines[0] and str(broken) in lines[0]
 
 
-def test_broken_model_in_eval_and_demo_clis(tiny_models, tmp_path):
+def test_broken_model_in_eval_and_demo_clis(tiny_models, tmp_path, tiny_data):
     broken = break_model(tiny_models["marian"], tmp_path / "marian", "truncated")
+    tiny_data.pull("nusax-mt")  # the data set `eval nusax-mt` reads before the model
     for command in (
         ["eval", "nusax-mt", "--limit", "2", "--mt-model", str(broken)],
         ["demo", "--mt-model", str(broken)],

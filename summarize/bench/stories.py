@@ -36,7 +36,6 @@ from pathlib import Path
 from typing import Any
 
 _TOKEN_RE = re.compile(r"\w+|[^\w\s]+")
-DEFAULT_INDOSUM = Path("/work/shared/evaldata/indosum/dev.01.first150.jsonl")
 
 
 @dataclass(frozen=True)
@@ -234,11 +233,25 @@ def evaluate(data: Synthetic, name: str) -> dict[str, Any]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m summarize.bench.stories")
-    parser.add_argument("--indosum", type=Path, default=DEFAULT_INDOSUM)
+    parser.add_argument(
+        "--indosum",
+        type=Path,
+        help="IndoSum JSONL (default: the indosum data set in the data cache; "
+        "`summarize data pull indosum`)",
+    )
     parser.add_argument("--size", type=int, default=100_000, help="synthetic articles")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
+    if args.indosum is None:
+        from summarize.errors import DataNotAvailableError
+        from summarize.evaluation.data import require
+
+        try:
+            args.indosum = require("indosum") / "dev.01.first150.jsonl"
+        except DataNotAvailableError as exc:
+            print(f"Error: {exc}", file=sys.stderr)
+            return 2
     if not args.indosum.is_file():
         print(f"Error: IndoSum file not found: {args.indosum}", file=sys.stderr)
         return 2

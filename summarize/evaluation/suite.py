@@ -12,8 +12,9 @@ Example (``eval/indosum-baselines.toml``)::
     # limit = 50
 
     [dataset]
+    data = "indosum"                  # a named data set: `summarize data pull indosum`
     loader = "indosum"                # nusax_mt | tatoeba | talpco | indosum | pairs
-    path = "{evaldata}/indosum/dev.01.first150.jsonl"
+    path = "dev.01.first150.jsonl"    # a file of that data set
 
     [rouge]
     tokenizer = "unicode"             # or "default" (rouge-score's own)
@@ -37,8 +38,11 @@ Example (``eval/indosum-baselines.toml``)::
     name = "my-system"
     path = "outputs/my-system.jsonl"
 
-Paths are relative to the suite file; ``{evaldata}`` expands to ``$SUMMARIZE_EVALDATA``
-if set, else ``<repo root>/../shared/evaldata`` (the shared folder beside the checkout).
+With ``data = NAME`` the loader's paths are files of that named data set
+(:mod:`summarize.evaluation.data`), read from the data cache; a data set that is not
+there (or fails its checksums) stops the run with the ``summarize data pull NAME``
+command. Without ``data``, paths are relative to the suite file (``{evaldata}``, kept for
+older suites, expands to the data cache folder).
 """
 
 from __future__ import annotations
@@ -72,11 +76,11 @@ def repo_root() -> Path:
 
 
 def evaldata_dir() -> Path:
-    """``$SUMMARIZE_EVALDATA`` or ``<repo root>/../shared/evaldata``."""
-    env = os.environ.get("SUMMARIZE_EVALDATA")
-    if env:
-        return Path(env).expanduser()
-    return repo_root().parent / "shared" / "evaldata"
+    """What ``{evaldata}`` in older suites expands to: the data cache
+    (:func:`summarize.evaluation.data.data_dir`)."""
+    from summarize.evaluation.data import data_dir
+
+    return data_dir()
 
 
 def suite_dirs() -> list[Path]:
@@ -103,6 +107,32 @@ def resolve_path(template: str | Path, base_dir: Path) -> Path:
     return p if p.is_absolute() else (base_dir / p)
 
 
+def data_set_name(value: Any, where: str) -> str | None:
+    """The ``data`` key of a dataset table: a name from the data set table, or None."""
+    if value is None:
+        return None
+    from summarize.evaluation.data import get_dataset
+
+    if not isinstance(value, str):
+        raise ConfigError(f"{where}: 'data' must be the name of a data set")
+    return get_dataset(value).name
+
+
+def resolve_data_path(template: str, data: str | None, base_dir: Path) -> Path:
+    """A loader path: a file of the named data set ``data`` (in the data cache), else
+    :func:`resolve_path` against ``base_dir``."""
+    if data is None:
+        return resolve_path(template, base_dir)
+    from summarize.evaluation.data import dataset_dir
+
+    p = Path(template)
+    if p.is_absolute() or ".." in p.parts:
+        raise ConfigError(
+            f"a path of data set {data!r} must be a file name in it, got {template!r}"
+        )
+    return dataset_dir(data) / p
+
+
 @dataclass(frozen=True)
 class DatasetSpec:
     """Which loader reads which files. ``paths`` maps the loader's path arguments to
@@ -112,12 +142,23 @@ class DatasetSpec:
     paths: dict[str, Path]
     options: dict[str, Any] = field(default_factory=dict)
     templates: dict[str, str] = field(default_factory=dict)
+    #: the named data set the paths belong to (``summarize data pull NAME``), if any
+    data: str | None = None
+
+    def require(self) -> None:
+        """Stop (exit 2, naming the pull command) unless the named data set is cached
+        with its checksums."""
+        if self.data is not None:
+            from summarize.evaluation.data import require
+
+            require(self.data)
 
     def files(self) -> list[Path]:
         return dataset_files(self.loader, self.paths, self.options)
 
     def load(self, limit: int | None = None) -> tuple[list[EvalItem], dict[str, list[str]]]:
         """Items plus any system outputs the data file carries (pairs files only)."""
+        self.require()
         if self.loader == "pairs":
             return load_pairs(self.paths["path"], limit=limit, **self.options)
         info = LOADERS[self.loader]
@@ -133,6 +174,7 @@ class DatasetSpec:
 
     def describe(self) -> dict[str, Any]:
         return {
+            **({"data": self.data} if self.data is not None else {}),
             "loader": self.loader,
             "paths": {k: str(v) for k, v in self.paths.items()},
             "templates": dict(self.templates),
@@ -236,8 +278,9 @@ def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
         raise ConfigError(
             f"{where}: unknown dataset loader {loader!r}; use {', '.join([*LOADERS, 'pairs'])}"
         )
+    data_name = data_set_name(ds.pop("data", None), f"{where} [dataset]")
     templates = {k: str(_require(ds, k, f"{where} [dataset]")) for k in path_args}
-    paths = {k: resolve_path(v, base_dir) for k, v in templates.items()}
+    paths = {k: resolve_data_path(v, data_name, base_dir) for k, v in templates.items()}
     options = {k: v for k, v in ds.items() if k not in path_args}
     systems_raw = data.get("systems", [])
     if not isinstance(systems_raw, list) or not systems_raw:
@@ -258,7 +301,9 @@ def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
     return Suite(
         name=name,
         task=task,
-        dataset=DatasetSpec(loader=loader, paths=paths, options=options, templates=templates),
+        dataset=DatasetSpec(
+            loader=loader, paths=paths, options=options, templates=templates, data=data_name
+        ),
         systems=systems,
         metrics=metrics,
         limit=limit,
