@@ -31,6 +31,7 @@ _LAZY = {
 from summarize.errors import (  # noqa: E402
     BackendNotInstalledError,
     BinaryInputError,
+    ClusterUnavailableError,
     ConfigError,
     EmptyInputError,
     FetchError,
@@ -76,6 +77,7 @@ __all__ = [
     "ModelNotAvailableError",
     "ModelLoadError",
     "BackendNotInstalledError",
+    "ClusterUnavailableError",
 ]
 
 if TYPE_CHECKING:  # pragma: no cover

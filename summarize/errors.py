@@ -60,16 +60,50 @@ class BackendNotInstalledError(SummarizeError):
     """An optional backend (e.g. ctranslate2) was requested but is not installed."""
 
 
+class ClusterUnavailableError(SummarizeError):
+    """The Ray cluster named (``--ray-address``) does not answer."""
+
+
+class UnknownDataSetError(ConfigError):
+    """A name that is not in the table of evaluation data sets (summarize.evaluation.data)."""
+
+
+class DataNotAvailableError(ConfigError):
+    """An evaluation data set is not in the data cache, or a cached file fails its checksum
+    (the message names the ``summarize data pull`` command)."""
+
+
+class DataDownloadError(SummarizeError):
+    """A data set file could not be downloaded, or what arrived fails its checksum."""
+
+
 class NothingExtractedError(EmptyInputError):
     """A web page was fetched but has no extractable article text."""
 
 
-class FetchError(InputError):
-    """A URL could not be fetched (one record fails; the job goes on)."""
+#: ``error_kind`` of a failed record: trying again later may work (timeouts, connection
+#: errors, HTTP 408/429/5xx), or it will not (404, not HTML, a refused address, bad input).
+TRANSIENT = "transient"
+PERMANENT = "permanent"
 
-    def __init__(self, message: str, url: str = "") -> None:
+
+class FetchError(InputError):
+    """A URL could not be fetched (one record fails; the job goes on).
+
+    ``transient`` says whether a later try may succeed (``--resume`` tries again)."""
+
+    transient: bool = False
+
+    def __init__(self, message: str, url: str = "", *, transient: bool | None = None) -> None:
         super().__init__(message)
         self.url = url
+        if transient is not None:
+            self.transient = transient
+
+    @property
+    def kind(self) -> str:
+        """``"transient"`` or ``"permanent"`` (a record's ``error_kind``)."""
+        return TRANSIENT if self.transient else PERMANENT
 
 
 class InvalidUrlError(FetchError):
@@ -79,6 +113,8 @@ class InvalidUrlError(FetchError):
 class NetworkError(FetchError):
     """The connection failed (refused, reset, TLS error...)."""
 
+    transient = True
+
 
 class DnsError(NetworkError):
     """The host name could not be resolved."""
@@ -87,12 +123,14 @@ class DnsError(NetworkError):
 class FetchTimeoutError(FetchError):
     """The server did not answer (or finish answering) in time."""
 
+    transient = True
+
 
 class HttpStatusError(FetchError):
     """The server answered with a 4xx/5xx status."""
 
     def __init__(self, message: str, url: str = "", status: int = 0) -> None:
-        super().__init__(message, url)
+        super().__init__(message, url, transient=status in (408, 429) or status >= 500)
         self.status = status
 
 
@@ -106,6 +144,11 @@ class ResponseTooLargeError(FetchError, InputTooLargeError):
 
 class FeedError(FetchError):
     """A feed could not be fetched or parsed as RSS/Atom."""
+
+
+class BlockedAddressError(FetchError):
+    """The URL's host resolves to an address server-side fetches may not reach (loopback,
+    private, link-local, multicast, reserved...; :mod:`summarize.web.addresses`)."""
 
 
 class OutputLockedError(ConfigError):

@@ -5,6 +5,7 @@ Ray is imported inside the functions here (nothing heavy at import).
 
 from __future__ import annotations
 
+import math
 import os
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -14,12 +15,19 @@ from typing import Any
 
 from summarize.config import PipelineConfig
 from summarize.distributed import output
-from summarize.errors import ConfigError, SummarizeError
+from summarize.errors import (
+    BackendNotInstalledError,
+    ClusterUnavailableError,
+    ConfigError,
+    SummarizeError,
+)
 from summarize.types import RunSummary
 
 RAY_INSTALL_HINT = "pip install 'summarize[ray]'"
 #: Environment of the model actors: models load from the cache, never from the hub.
 ACTOR_ENV = {"HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+#: The smallest CPU share an actor reserves by default (more actors than that cannot fit).
+_MIN_ACTOR_CPUS = 0.1
 #: CPUs the cleaning and writing stages keep free on a machine the actors would fill.
 _STAGE_CPUS = 0.5
 
@@ -29,7 +37,9 @@ class RayOptions:
     """How the Ray engine runs.
 
     ``address``: a running cluster (``auto``, ``ray://...`` or ``host:port``); ``None``
-    uses ``RAY_ADDRESS`` if set, else starts Ray on this machine. ``actors``: size of the
+    uses ``RAY_ADDRESS`` if set, else starts a private Ray instance on this machine (never
+    one that is already running). ``timeout``: seconds to wait for a ``host:port`` or
+    ``ray://`` cluster to answer. ``actors``: size of the
     model actor pool. ``num_gpus_per_actor`` may be fractional. ``cpus_per_actor``: the
     CPUs each actor reserves and the threads its models use (default: 1, less when the
     actors would otherwise leave no CPU for the cleaning stage). ``batch_size``: articles
@@ -39,6 +49,7 @@ class RayOptions:
 
     address: str | None = None
     actors: int = 1
+    timeout: float = 60.0
     num_gpus_per_actor: float = 0.0
     cpus_per_actor: float | None = None
     batch_size: int = 8
@@ -48,6 +59,10 @@ class RayOptions:
     def __post_init__(self) -> None:
         if self.actors < 1:
             raise ConfigError("actors must be at least 1")
+        if not (0 < self.timeout < math.inf):
+            raise ConfigError(
+                f"ray timeout must be a positive number of seconds, got {self.timeout}"
+            )
         if self.num_gpus_per_actor < 0:
             raise ConfigError("num_gpus_per_actor cannot be negative")
         if self.cpus_per_actor is not None and self.cpus_per_actor <= 0:
@@ -110,12 +125,54 @@ def _check_local_models(config: PipelineConfig) -> None:
             local_model_dir(model)
 
 
-def _init_ray(ray: Any, address: str | None) -> bool:
+def resolve_address(address: str | None) -> str:
+    """The address to give ``ray.init``: the one asked for, else ``$RAY_ADDRESS``, else
+    ``"local"`` (a private instance: ``None`` would join any Ray already running here)."""
+    return address or os.environ.get("RAY_ADDRESS") or "local"
+
+
+def check_address(address: str, timeout: float) -> None:
+    """Fail in one line, within ``timeout`` seconds, for a cluster that cannot answer:
+    a ``ray://`` address without Ray Client installed, or a ``host:port`` (``ray://``
+    included) where nothing accepts a connection. ``auto`` and ``local`` are Ray's own."""
+    import socket
+
+    if address in ("auto", "local"):
+        return
+    target = address
+    if address.startswith("ray://"):
+        try:
+            import grpc  # noqa: F401  (what Ray Client needs beyond ray[data])
+        except ImportError as exc:
+            raise BackendNotInstalledError(
+                "ray:// addresses need Ray Client: pip install 'ray[client]' "
+                "(or run on the cluster's head node with --ray-address auto)"
+            ) from exc
+        target = address[len("ray://") :]
+    host, sep, port = target.rstrip("/").rpartition(":")
+    if not sep or not port.isdigit():
+        raise ConfigError(
+            f"Ray address '{address}' is not auto, local, host:port or ray://host:port"
+        )
+    host = host.strip("[]")
+    try:
+        with socket.create_connection((host, int(port)), timeout=timeout):
+            pass
+    except OSError as exc:
+        raise ClusterUnavailableError(
+            f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one with "
+            "`ray start --head`, or leave out --ray-address to run on this machine"
+        ) from exc
+
+
+def _init_ray(ray: Any, address: str | None, timeout: float = 60.0) -> bool:
     """Connect to (or start) Ray; returns whether this call started it."""
     if ray.is_initialized():
         return False
     import logging
 
+    address = resolve_address(address)
+    check_address(address, timeout)
     kwargs: dict[str, Any] = {
         "address": address,
         "include_dashboard": False,
@@ -161,6 +218,7 @@ def run(
     cfg = _as_config(config)
     out = Path(outdir).absolute()
     output.check_outdir(out, resume=resume)
+    output.check_writable(out)  # exit 4 now, not a RayTaskError after the whole run
     output.remove_unfinished(out)
     done = output.completed_ids(out) if resume else set()
     _check_local_models(cfg)
@@ -176,7 +234,7 @@ def run(
         cfg = prepare_models(cfg, device=device)
     load_time = time.perf_counter() - start
 
-    started = _init_ray(ray, options.address)
+    started = _init_ray(ray, options.address, options.timeout)
     try:
         return _execute(ray, paths, out, cfg, options, done, progress, on_batch, start, load_time)
     except SummarizeError:
@@ -192,10 +250,25 @@ def run(
 
 
 def _actor_cpus(ray: Any, options: RayOptions) -> float:
-    if options.cpus_per_actor is not None:
-        return options.cpus_per_actor
-    cpus = float(ray.cluster_resources().get("CPU", 1.0))
-    return max(min(1.0, (cpus - _STAGE_CPUS) / options.actors), 0.1)
+    """The CPUs each model actor reserves. Refuses (before any work) a pool the cluster
+    can never place: it would wait for resources forever."""
+    resources = ray.cluster_resources()
+    cpus = float(resources.get("CPU", 1.0))
+    each = options.cpus_per_actor
+    if each is None:
+        each = max(min(1.0, (cpus - _STAGE_CPUS) / options.actors), _MIN_ACTOR_CPUS)
+    if options.actors * each > cpus:
+        raise ConfigError(
+            f"{options.actors} actors need {options.actors * each:g} CPUs and the Ray cluster "
+            f"has {cpus:g}: use --actors {max(int(cpus / each), 1)} or fewer"
+        )
+    gpus = float(resources.get("GPU", 0.0))
+    if options.num_gpus_per_actor and options.actors * options.num_gpus_per_actor > gpus:
+        raise ConfigError(
+            f"{options.actors} actors need {options.actors * options.num_gpus_per_actor:g} "
+            f"GPUs and the Ray cluster has {gpus:g}"
+        )
+    return each
 
 
 def _execute(
@@ -220,8 +293,8 @@ def _execute(
 
     _quiet_ray_data()
     str_paths = [str(p) for p in paths]
-    total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
     actor_cpus = _actor_cpus(ray, options)
+    total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
     # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
     ds = ray.data.read_datasource(
         RecordsDatasource(str_paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
