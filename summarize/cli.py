@@ -10,6 +10,7 @@ a backend is missing); 4 the output cannot be written (disk full); 130 interrupt
 from __future__ import annotations
 
 import json
+import math
 import os
 import sys
 import time
@@ -67,6 +68,38 @@ def _feed_option(help: str) -> Callable[[Any], Any]:
     return click.option("--feed", "feeds", multiple=True, metavar="URL", help=help)
 
 
+def _finite_seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not math.isfinite(value):
+        raise click.BadParameter(f"must be a finite number of seconds, got {value}")
+    return value
+
+
+def _fetch_options(func: Callable[..., Any]) -> Callable[..., Any]:
+    """``--allow-private-addresses`` and ``--fetch-timeout`` (see summarize.web.addresses)."""
+    func = click.option(
+        "--fetch-timeout",
+        type=click.FloatRange(0.1, 3600),
+        default=20.0,
+        show_default=True,
+        callback=_finite_seconds,
+        help="Seconds one page or feed fetch may take in all (name lookup, connect, "
+        "headers, body, redirects), whatever the server does.",
+    )(func)
+    return click.option(
+        "--allow-private-addresses",
+        is_flag=True,
+        help="Also fetch URLs whose host is a loopback, private, link-local or other "
+        "non-public address (an intranet page); refused by default.",
+    )(func)
+
+
+def _fetch_settings(allow_private: bool, timeout: float) -> Any:
+    from summarize.web import FetchSettings
+
+    hint = "" if allow_private else "Pass --allow-private-addresses to fetch it anyway."
+    return FetchSettings(timeout=timeout, allow_private=allow_private, refusal_hint=hint)
+
+
 def _output_option(help: str, **path: Any) -> Callable[[Any], Any]:
     """``-o/--output``, '-' (stdout) by default; ``path``: more ``click.Path`` settings."""
     return click.option(
@@ -84,8 +117,13 @@ _RAY_OPTIONS: dict[str, tuple[str, Any, str]] = {
     "address": (
         "--ray-address",
         str,
-        "Ray cluster to use (auto, host:port, ray://...) [default: $RAY_ADDRESS, else start "
-        "Ray on this machine].",
+        "Ray cluster to use (auto, host:port, ray://...) [default: $RAY_ADDRESS, else a "
+        "private Ray instance on this machine].",
+    ),
+    "timeout": (
+        "--ray-timeout",
+        click.FloatRange(0, min_open=True, max=86400),
+        "Seconds to wait for the cluster at --ray-address to answer [60].",
     ),
     "actors": ("--actors", click.IntRange(1), "Model actors (each loads the models once) [1]."),
     "num_gpus_per_actor": (
@@ -134,8 +172,12 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 @_feed_option(FEED_HELP)
 @_output_option("JSONL output file ('-' for stdout); with --engine ray, an output directory.")
 @click.option(
-    "--resume", is_flag=True, help="Skip ids already in the output file and append the rest."
+    "--resume",
+    is_flag=True,
+    help="Skip ids already in the output file and append the rest; records that failed "
+    'with a transient error ("error_kind": "transient") are tried again and replaced.',
 )
+@_fetch_options
 @pipeline_options()
 @ray_options
 @click.option(
@@ -161,6 +203,8 @@ def run(
     progress: bool,
     show_config: bool,
     engine: str,
+    allow_private_addresses: bool,
+    fetch_timeout: float,
     **options: Any,
 ) -> None:
     """Translate and summarise articles; write one JSON line per article.
@@ -176,8 +220,8 @@ def run(
 
     --engine ray runs the same pipeline on Ray Data (this machine or the cluster
     at --ray-address / RAY_ADDRESS) and writes Parquet (or JSONL) part files
-    into the -o directory (files and directories only; no story grouping); see
-    docs/scale.md.
+    into the -o directory (files and directories only; stories as here, set once
+    the part files are complete); see docs/scale.md.
 
     \b
     Examples:
@@ -221,7 +265,8 @@ def run(
     with OutputLock(output):  # before anything reads, cuts or truncates the output
         if resume:
             check_unique_ids(paths)
-        _run_locked(pipeline, paths, feeds, output, resume, batch_size, progress)
+        fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
+        _run_locked(pipeline, paths, feeds, output, resume, batch_size, progress, fetch)
 
 
 def _run_locked(
@@ -232,27 +277,35 @@ def _run_locked(
     resume: bool,
     batch_size: int,
     progress: bool,
+    fetch: Any = None,
 ) -> None:
     from summarize.errors import FeedError, OutputError
-    from summarize.io import JsonlWriter, completed_ids, count_records, iter_records
+    from summarize.io import (
+        JsonlWriter,
+        completed_ids,
+        count_records,
+        iter_records,
+        replace_superseded,
+    )
+    from summarize.progress import StageBar
     from summarize.stories import StoryIndex
     from summarize.types import RunSummary
     from summarize.web import iter_feed_records
+    from summarize.web.reader import repeated_urls
 
-    done = completed_ids(output) if resume else set()
+    # transient errors (timeouts, 503...) are not done: fetched again, their lines replaced
+    done = completed_ids(output, retry_transient=True) if resume else set()
     stories = StoryIndex()
     written_story: dict[str, str] = {}  # article id -> the story id its line has
     if resume:
         written_story = _index_previous_results(stories, output)
     start = time.perf_counter()
-    pipeline.load()
-    load_time = time.perf_counter() - start
-    for warning in pipeline.license_warnings():
-        click.echo(f"Warning: {warning}", err=True)
     total = None if feeds else count_records(paths)
     counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
     flag_counts: dict[str, int] = {}
     repaired = [0, 0]  # sentences retranslated: cleared, still flagged
+    seen_ids: set[str] = set()
+    repeated: list[str] = []  # ids met again in this input (each is processed again)
 
     def skip(record_id: str) -> bool:
         if record_id not in done:
@@ -264,15 +317,18 @@ def _run_locked(
     def pending() -> Iterator[dict[str, Any]]:
         for feed in feeds:
             try:
-                yield from iter_feed_records(feed, skip=skip)
+                yield from iter_feed_records(feed, skip=skip, settings=fetch)
             except FeedError as exc:
                 counts["failed"] += 1
-                click.echo(f"Error: {exc}", err=True)
-        for record in iter_records(paths, skip=skip):  # URLs in ``done`` are not fetched
-            if not skip(str(record.get("id"))):
+                bar.write(f"Error: {exc}")
+        # URLs in ``done`` are not fetched
+        for record in iter_records(paths, skip=skip, fetch=fetch):
+            rid = str(record.get("id"))
+            if not skip(rid):
+                if rid in seen_ids:
+                    repeated.append(rid)
+                seen_ids.add(rid)
                 yield record
-
-    from tqdm import tqdm
 
     def write_error(exc: OSError) -> OutputError:
         written = counts["ok"] + counts["failed"]
@@ -283,52 +339,60 @@ def _run_locked(
             f"written before are valid{hint} once the problem is fixed."
         )
 
-    try:
-        writer_cm = JsonlWriter(output, append=resume)
-    except OSError as exc:
-        raise write_error(exc) from None
-    with (
-        tqdm(
-            total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
-        ) as bar,
-        writer_cm as writer,
-    ):
-
-        def translated(n: int) -> None:
-            stage["sentences"] += n
-            bar.set_postfix_str(f"translated {stage['sentences']} sentences", refresh=True)
-
-        def summarised(done_inputs: int, total_inputs: int) -> None:
-            bar.set_postfix_str(f"summarised {done_inputs}/{total_inputs} passages", refresh=True)
-
-        stage = {"sentences": 0}
+    with StageBar(total, unit="article", enabled=progress) as bar:
+        bar.stage("loading models")
+        pipeline.load()
+        load_time = time.perf_counter() - start
+        for warning in pipeline.license_warnings():
+            bar.write(f"Warning: {warning}")
+        urls_repeated = repeated_urls(paths)
+        if urls_repeated:
+            bar.write(
+                f"Warning: {urls_repeated} URL(s) given more than once; each URL is fetched "
+                "and processed once"
+            )
         try:
-            for result in pipeline.run(
-                pending(), batch_size=batch_size, on_progress=translated, on_summary=summarised
-            ):
-                result = _with_story(stories, result)
-                try:
-                    writer.write(result.to_dict())
-                except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
-                    bar.close()
-                    raise write_error(exc) from None
-                if result.story:
-                    written_story[result.id] = result.story
-                for code, n in result.flag_counts.items():
-                    flag_counts[code] = flag_counts.get(code, 0) + n
-                for a in result.alignment:
-                    if a.repairs:
-                        repaired[0 if any(r.cleared for r in a.repairs) else 1] += 1
-                if result.error:
-                    counts["failed"] += 1
-                else:
-                    counts["ok"] += 1
-                    counts["warned"] += bool(result.warnings)
-                bar.update(1)
-        except KeyboardInterrupt:
-            interrupted = True
-        else:
-            interrupted = False
+            writer_cm = JsonlWriter(output, append=resume)
+        except OSError as exc:
+            raise write_error(exc) from None
+        with writer_cm as writer:
+            try:
+                for result in pipeline.run(pending(), batch_size=batch_size, on_event=bar.event):
+                    result = _with_story(stories, result)
+                    try:
+                        writer.write(result.to_dict())
+                    except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
+                        bar.close()
+                        raise write_error(exc) from None
+                    if result.story:
+                        written_story[result.id] = result.story
+                    for code, n in result.flag_counts.items():
+                        flag_counts[code] = flag_counts.get(code, 0) + n
+                    for a in result.alignment:
+                        if a.repairs:
+                            repaired[0 if any(r.cleared for r in a.repairs) else 1] += 1
+                    if result.error:
+                        counts["failed"] += 1
+                    else:
+                        counts["ok"] += 1
+                        counts["warned"] += bool(result.warnings)
+                    bar.update(1)
+            except KeyboardInterrupt:
+                interrupted = True
+            else:
+                interrupted = False
+    if repeated:
+        click.echo(
+            f"Warning: {len(repeated)} record(s) repeat an id met earlier in the input "
+            f"(first: {repeated[0]!r}); each was processed and written (--resume needs "
+            "unique ids)",
+            err=True,
+        )
+    if resume and not interrupted:  # retried records replace their old lines
+        try:
+            replace_superseded(output)
+        except OSError as exc:
+            raise write_error(exc) from None
     elapsed = time.perf_counter() - start
     target = "stdout" if output == "-" else output
     _note_merged_stories(stories, written_story, output)
@@ -380,6 +444,7 @@ def _run_ray(
         RayOptions(batch_size=batch_size, **settings),
         resume=resume,
         progress=progress,
+        on_note=lambda note: click.echo(f"Note: {note}", err=True),
     )
     click.echo(summary.line(), err=True)
     if summary.failed:
@@ -422,6 +487,8 @@ def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
     show_default=True,
     help="Stories summarised per batch.",
 )
+@click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
+@_fetch_options
 def digest(
     paths: tuple[str, ...],
     feeds: tuple[str, ...],
@@ -429,6 +496,9 @@ def digest(
     fmt: str | None,
     max_sentences: int,
     batch_size: int,
+    progress: bool,
+    allow_private_addresses: bool,
+    fetch_timeout: float,
     **options: Any,
 ) -> None:
     """Group articles into stories and write one English summary per story.
@@ -453,8 +523,9 @@ def digest(
 
     from summarize.digest import build_digest, to_markdown
     from summarize.errors import FeedError
-    from summarize.io import iter_records
+    from summarize.io import count_records, iter_records
     from summarize.pipeline import Pipeline
+    from summarize.progress import ProgressEvent, StageBar
     from summarize.web import iter_feed_records
 
     config = pipeline_config(pop_pipeline_options(options))
@@ -463,19 +534,38 @@ def digest(
         fmt = "jsonl" if output.lower().endswith((".jsonl", ".ndjson")) else "markdown"
     start = time.perf_counter()
     pipeline = Pipeline(config)
-    pipeline.load()
+    fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
     feed_errors: list[str] = []
 
     def records() -> Iterator[dict[str, Any]]:
         for feed in feeds:
             try:
-                yield from iter_feed_records(feed)
+                yield from iter_feed_records(feed, settings=fetch)
             except FeedError as exc:
                 feed_errors.append(str(exc))
-                click.echo(f"Error: {exc}", err=True)
-        yield from iter_records(paths)
+                bar.write(f"Error: {exc}")
+        yield from iter_records(paths, fetch=fetch)
 
-    result = build_digest(records(), pipeline, max_sentences=max_sentences, batch_size=batch_size)
+    def on_event(event: ProgressEvent) -> None:
+        if event.stage == "stories":  # the bar counts the stories summarised
+            bar.set_total(event.total)
+            bar.update(event.done - stories_done[0])
+            stories_done[0] = event.done
+        else:
+            bar.event(event)
+
+    stories_done = [0]
+    with StageBar(None, unit="story", enabled=progress) as bar:
+        bar.stage("loading models")
+        pipeline.load()
+        result = build_digest(
+            records(),
+            pipeline,
+            max_sentences=max_sentences,
+            batch_size=batch_size,
+            on_event=on_event,
+            total=None if feeds else count_records(paths),
+        )
     if fmt == "markdown":
         text = to_markdown(result)
     else:
@@ -627,8 +717,10 @@ def _register_subcommands() -> None:
     # Both modules import only click at module level; their heavy parts load on use.
     from summarize.demo import demo_command
     from summarize.evaluation.cli import eval_command
+    from summarize.evaluation.data_cli import data_group
 
     main.add_command(eval_command, "eval")
+    main.add_command(data_group, "data")
     main.add_command(demo_command, "demo")
 
 

@@ -99,10 +99,16 @@ def _config(tiny_models: dict[str, str], backend: str) -> PipelineConfig:
 
 
 def _local(paths: list[str], config: PipelineConfig) -> dict[str, dict[str, Any]]:
-    """The local engine's records, as its JSONL writer writes them."""
+    """The local engine's records, as its JSONL writer writes them, with the story each
+    ok record gets when it is written (``summarize run``'s rule)."""
+    from summarize.cli import _with_story
+    from summarize.stories import StoryIndex
+
     pipe = Pipeline(config)
+    stories = StoryIndex()
     out = {}
     for result in pipe.run(iter_records(paths), batch_size=8):
+        result = _with_story(stories, result)
         out[result.id] = json.loads(json.dumps(result.to_dict(), ensure_ascii=False))
     return out
 
@@ -140,6 +146,10 @@ def test_same_records_as_local(
         assert _without_timings(record) == _without_timings(expected[record["id"]])
     failed = sum(1 for r in expected.values() if r["error"])
     assert 0 < failed < len(expected)  # the mix really has good and bad records
+    # stories: the mix has near-copies, grouped as the local engine groups them
+    stories = Counter(r["story"] for r in expected.values() if r["story"])
+    assert max(stories.values()) > 1
+    assert any(r["duplicate_of"] for r in expected.values())
     assert (summary.ok, summary.failed, summary.skipped) == (len(expected) - failed, failed, 0)
     assert summary.total == len(expected)
     assert all(p.suffix == f".{fmt}" for p in (tmp_path / "out").iterdir())
@@ -231,3 +241,60 @@ def test_engine_ray_without_ray_is_a_usage_error(
     )
     assert result.exit_code == 2
     assert "pip install 'summarize[ray]'" in result.output
+
+
+def _unwritable_dirs(tmp_path: Path) -> list[Path]:
+    """Output locations that even root cannot write: below a regular file, and in /sys
+    where that refuses new files."""
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    dirs = [blocker / "out"]
+    try:
+        (Path("/sys") / "summarize-probe").mkdir()
+    except OSError:
+        dirs.append(Path("/sys") / "summarize-out")
+    else:  # pragma: no cover - a writable /sys
+        (Path("/sys") / "summarize-probe").rmdir()
+    return dirs
+
+
+def test_unwritable_output_dir_is_exit_4_before_the_pipeline_starts(
+    tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    from click.testing import CliRunner
+
+    from summarize.cli import main
+
+    for out in _unwritable_dirs(tmp_path):
+        was_running = ray.is_initialized()  # the module's cluster may be up already
+        started = time.monotonic()
+        result = CliRunner().invoke(
+            main,
+            ["run", str(SEEDS), "-o", str(out), "--engine", "ray", "-s", "extract-translate",
+             "--mt-model", tiny_models["marian"], "--no-progress"],
+        )  # fmt: skip
+        assert result.exit_code == 4, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: cannot write {out}: "), lines
+        assert "Traceback" not in result.output and "RayTaskError" not in result.output
+        assert ray.is_initialized() == was_running  # refused before Ray was started
+        assert time.monotonic() - started < 30
+
+
+def test_a_writer_task_that_cannot_write_is_the_output_error_not_the_remote_traceback(
+    ray_cluster: Any,
+) -> None:
+    from summarize.distributed import output
+    from summarize.distributed.engine import _domain_error
+    from summarize.errors import OutputError
+
+    @ray.remote
+    def write() -> None:
+        output.write_part("/sys/summarize-out", ['{"id": "a"}'], "jsonl")
+
+    with pytest.raises(Exception) as caught:  # RayTaskError(OutputError)
+        ray.get(write.remote())
+    domain = _domain_error(caught.value)
+    assert type(domain) is OutputError
+    assert str(domain).startswith("cannot write /sys/summarize-out: ")
+    assert "\n" not in str(domain)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -130,3 +131,37 @@ def test_pairwise_scores_hand_checked() -> None:
     scores = pairwise(["x", "x", "x", "y"], ["p", "p", "q", "q"])
     assert scores["precision"] == 0.5
     assert scores["recall"] == pytest.approx(1 / 3)
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "parquet"])
+def test_ray_output_grouped_in_input_order(tmp_path: Path, fmt: str) -> None:
+    """The Ray engine's pass over finished part files: records get the story they would
+    have got when written in input order (whatever part file holds them), part files are
+    rewritten in place, and the merge goes to OUTDIR.stories.json as the local engine's."""
+    pytest.importorskip("pyarrow")
+    from summarize.distributed import output
+    from summarize.distributed.grouping import assign_stories, stories_path
+
+    bridge = " ".join(A.split(". ")[:3]) + ". " + " ".join(C.split(". ")[:3]) + "."
+    rec = {"id": "", "source": "", "error": None, "story": None, "duplicate_of": None}
+    out = tmp_path / "out"
+    # actors finished out of order: the bridge's part file comes first
+    output.write_part(out, [json.dumps({**rec, "id": "bridge", "source": bridge})], fmt)
+    output.write_part(
+        out,
+        [
+            json.dumps({**rec, "id": "c", "source": C}),
+            json.dumps({**rec, "id": "bad", "error": "x"}),
+        ],
+        fmt,
+    )
+    output.write_part(out, [json.dumps({**rec, "id": "a", "source": A})], fmt)
+    names = [p.name for p in output.part_files(out)]
+    done = assign_stories(out, ["a", "bad", "c", "bridge"])
+    got = {r["id"]: (r["story"], r["duplicate_of"]) for r in output.read_results(out)}
+    assert got == {"a": ("a", None), "c": ("c", None), "bridge": ("a", None), "bad": (None, None)}
+    assert [p.name for p in output.part_files(out)] == names  # rewritten in place
+    assert (done.articles, done.stories, done.rewritten) == (3, 1, 3)
+    assert done.merged_path == stories_path(out) == tmp_path / "out.stories.json"
+    final = json.loads(done.merged_path.read_text(encoding="utf-8"))
+    assert final == {"a": "a", "c": "a", "bridge": "a"}

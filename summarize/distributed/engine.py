@@ -110,6 +110,12 @@ def _domain_error(exc: BaseException) -> SummarizeError | None:
         if cur is None or id(cur) in seen:
             continue
         seen.add(id(cur))
+        cause = getattr(cur, "cause", None)
+        if isinstance(cause, BaseException) and cause is not cur:
+            # A RayTaskError(OutputError) is an OutputError too, but its message is the
+            # remote traceback: take the original exception it carries.
+            todo.append(cause)
+            continue
         if isinstance(cur, SummarizeError):
             return cur
         todo.extend([cur.__cause__, cur.__context__, getattr(cur, "cause", None)])
@@ -207,6 +213,7 @@ def run(
     resume: bool = False,
     progress: bool = False,
     on_batch: Callable[[int], None] | None = None,
+    on_note: Callable[[str], None] | None = None,
 ) -> RunSummary:
     """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
 
@@ -236,17 +243,34 @@ def run(
 
     started = _init_ray(ray, options.address, options.timeout)
     try:
-        return _execute(ray, paths, out, cfg, options, done, progress, on_batch, start, load_time)
-    except SummarizeError:
-        raise
+        summary = _execute(
+            ray, paths, out, cfg, options, done, progress, on_batch, start, load_time
+        )
     except Exception as exc:
         domain = _domain_error(exc)
-        if domain is not None:
+        if domain is not None and domain is not exc:
             raise domain from exc
         raise
     finally:
         if started:
             ray.shutdown()
+    _group_stories(out, paths, on_note)
+    return summary
+
+
+def _group_stories(
+    out: Path, paths: Sequence[str | os.PathLike[str]], on_note: Callable[[str], None] | None
+) -> None:
+    """``story``/``duplicate_of`` as the local engine sets them (one pass in the driver)."""
+    from summarize.distributed.grouping import assign_stories
+    from summarize.io import iter_ids
+
+    done = assign_stories(out, iter_ids(paths))
+    if done.merged_path is not None and on_note is not None:
+        on_note(
+            "some articles were written before their story merged with an earlier one and "
+            f"carry an older story id; final story ids: {done.merged_path}"
+        )
 
 
 def _actor_cpus(ray: Any, options: RayOptions) -> float:

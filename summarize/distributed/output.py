@@ -9,8 +9,8 @@ Formats:
 * ``parquet`` (default): one row per record with the fields of the local engine's JSONL
   records. ``id``, ``source``, ``translation``, ``summary``, ``title``,
   ``title_translation``, ``strategy``, ``error``, ``story`` and ``duplicate_of`` are
-  strings (``story``/``duplicate_of`` stay empty: the Ray engine does not group
-  stories; ``summarize digest`` does), ``warnings`` a list of
+  strings (``story``/``duplicate_of`` are set after the run by
+  :mod:`summarize.distributed.grouping`, as the local engine sets them), ``warnings`` a list of
   strings; the nested fields ``alignment``, ``models``, ``settings``, ``timings`` and
   ``metadata``, ``flags`` and ``flag_counts`` are JSON strings (their content varies per record, which a Parquet
   schema cannot hold as structs). :func:`read_results` decodes them back.
@@ -29,7 +29,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from summarize.errors import ConfigError
+from summarize.errors import ConfigError, OutputError
 from summarize.types import Result
 
 FORMATS = ("parquet", "jsonl")
@@ -105,8 +105,26 @@ def write_part(outdir: str | os.PathLike[str], lines: Sequence[str], fmt: str) -
     if not lines:
         return None
     out = Path(outdir)
+    try:
+        return _write_part(out, lines, fmt)
+    except OSError as exc:  # disk full, I/O error: one line, exit 4 (not a traceback)
+        raise _unwritable(out, exc) from None
+
+
+def rewrite_part(path: str | os.PathLike[str], lines: Sequence[str]) -> None:
+    """Replace a complete part file's records by ``lines`` (same format, same name): a
+    temporary file renamed over it, so a reader sees the old file or the new, whole."""
+    part = Path(path)
+    fmt = next(f for f, suffix in _SUFFIX.items() if part.suffix == suffix)
+    try:
+        _write_part(part.parent, lines, fmt, name=part.name)
+    except OSError as exc:
+        raise _unwritable(part.parent, exc) from None
+
+
+def _write_part(out: Path, lines: Sequence[str], fmt: str, name: str | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
-    name = f"{_PREFIX}{uuid.uuid4().hex}{_SUFFIX[fmt]}"
+    name = name or f"{_PREFIX}{uuid.uuid4().hex}{_SUFFIX[fmt]}"
     tmp = out / f".{name}.tmp"
     try:
         if fmt == "jsonl":
@@ -169,15 +187,50 @@ def read_results(outdir: str | os.PathLike[str]) -> Iterator[dict[str, Any]]:
     """Every record in ``outdir``'s part files, as the local engine's JSONL dicts
     (Parquet's JSON-string columns decoded), one part file at a time."""
     for path in part_files(outdir):
-        if path.suffix == ".jsonl":
-            with path.open("rb") as fh:
-                yield from (json.loads(line) for line in fh if line.strip())
-        else:
-            import pyarrow.parquet as pq
+        yield from read_part(path)
 
-            pf = pq.ParquetFile(path)
-            for group in range(pf.num_row_groups):
-                yield from (_decode_row(r) for r in pf.read_row_group(group).to_pylist())
+
+def read_part(path: Path) -> Iterator[dict[str, Any]]:
+    """The records of one part file, as :func:`read_results` gives them."""
+    if path.suffix == ".jsonl":
+        with path.open("rb") as fh:
+            yield from (json.loads(line) for line in fh if line.strip())
+    else:
+        import pyarrow.parquet as pq
+
+        pf = pq.ParquetFile(path)
+        for group in range(pf.num_row_groups):
+            yield from (_decode_row(r) for r in pf.read_row_group(group).to_pylist())
+
+
+def _unwritable(out: Path, exc: OSError) -> OutputError:
+    blocker = next((p for p in (out, *out.parents) if p.exists() and not p.is_dir()), None)
+    reason = (
+        f"{blocker} is a file, not a folder"
+        if blocker is not None
+        else f"{exc.strerror or exc} (errno {exc.errno})"
+    )
+    return OutputError(f"cannot write {out}: {reason}")
+
+
+def check_writable(outdir: str | os.PathLike[str]) -> None:
+    """Create ``outdir`` (with its parents) and a probe file in it, then remove the probe:
+    an output that cannot be written (a read-only file system, no permission, a file in
+    the way) is :class:`OutputError` before the pipeline starts, not a failure in every
+    writer task at the end. The probe has the name of an unfinished part file, so a
+    killed check leaves nothing that :func:`remove_unfinished` would not clear."""
+    out = Path(outdir)
+    probe = out / f".{_PREFIX}probe-{uuid.uuid4().hex}.tmp"
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with probe.open("wb") as fh:
+            fh.write(b"\n")
+            fh.flush()
+        probe.unlink()
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            probe.unlink()
+        raise _unwritable(out, exc) from None
 
 
 def check_outdir(outdir: str | os.PathLike[str], *, resume: bool) -> None:
