@@ -10,6 +10,7 @@ without an edit here. Nested generation settings have the flags of
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections.abc import Callable, Mapping
 from typing import Any
 
@@ -18,6 +19,7 @@ import click
 from summarize.config import (
     BOOL,
     CHOICE,
+    GENERATION_RANGES,
     INT,
     PipelineConfig,
     apply_assignments,
@@ -43,13 +45,25 @@ INTER_THREADS_HELP = "CTranslate2 workers that share each batch [default: 2 on 2
 
 @dataclasses.dataclass(frozen=True)
 class GenerationFlag:
-    """A flag that sets generation settings: ``targets`` are ``(section, key)`` pairs."""
+    """A flag that sets generation settings: ``targets`` are ``(section, key)`` pairs.
+    Its range is the setting's (:data:`summarize.config.GENERATION_RANGES`)."""
 
     flag: str
     param: str
     targets: tuple[tuple[str, str], ...]
     help: str
-    minimum: int = 0
+
+    @property
+    def minimum(self) -> int:
+        return int(GENERATION_RANGES[self.targets[0][1]].low)
+
+    @property
+    def maximum(self) -> int:
+        return int(GENERATION_RANGES[self.targets[0][1]].high)
+
+    @property
+    def range(self) -> click.IntRange:
+        return click.IntRange(self.minimum, self.maximum)
 
 
 #: Flags for nested :class:`~summarize.types.GenerationSettings` values of the config.
@@ -59,7 +73,6 @@ GENERATION_FLAGS = (
         "num_beams",
         (("translation", "num_beams"), ("summary", "num_beams")),
         "Beam size for both models [default: per model family, see prompts/].",
-        1,
     ),
     GenerationFlag(
         "--min-length",
@@ -72,14 +85,12 @@ GENERATION_FLAGS = (
         "max_length",
         (("summary", "max_new_tokens"),),
         "Maximum summary length in tokens.",
-        1,
     ),
     GenerationFlag(
         "--max-translation-length",
         "max_translation_length",
         (("translation", "max_new_tokens"),),
         "Maximum tokens generated per translated sentence.",
-        1,
     ),
 )
 
@@ -132,7 +143,7 @@ def pipeline_options(
             if kind == CHOICE:
                 kwargs["type"] = click.Choice(meta["choices"])
             elif kind == INT:
-                kwargs["type"] = click.IntRange(meta["min"])
+                kwargs["type"] = click.IntRange(meta["min"], meta["max"])
             elif kind == BOOL:
                 decls[0] = f"{flag}/--no-{flag[2:]}"
             else:
@@ -143,7 +154,7 @@ def pipeline_options(
                 click.option(
                     g.flag,
                     _param(g.param),
-                    type=click.IntRange(g.minimum),
+                    type=g.range,
                     default=None,
                     help=help_for.get(g.param, g.help),
                     **env(g.param),
@@ -222,11 +233,37 @@ def thread_options(backend: str, threads: int | None, inter_threads: int | None)
 
     CTranslate2 takes both per engine; transformers takes ``threads`` (torch's thread
     count, set when its engine loads, not here: parsing options imports nothing heavy)
-    and refuses ``--inter-threads``.
+    and refuses ``--inter-threads``. Either is capped by the CPU cores this process may
+    use, with a warning (more threads than cores only slows the work down).
     """
+    threads = _capped("--threads", threads)
+    inter_threads = _capped("--inter-threads", inter_threads)
     if backend == "ctranslate2":
         options = {"intra_threads": threads, "inter_threads": inter_threads}
         return {k: v for k, v in options.items() if v is not None}
     if inter_threads is not None:
         raise ConfigError("--inter-threads needs --backend ctranslate2")
     return {} if threads is None else {"threads": threads}
+
+
+def available_cpus() -> int:
+    """The CPU cores this process may use."""
+    try:
+        return max(len(os.sched_getaffinity(0)), 1)
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(os.cpu_count() or 1, 1)
+
+
+def _capped(flag: str, value: int | None) -> int | None:
+    if value is None:
+        return None
+    cores = available_cpus()
+    if value <= cores:
+        return value
+    shown = f"{value:,}" if value < 10**18 else "a huge number"
+    click.echo(
+        f"Warning: {flag} {shown} is more than the {cores} CPU core(s) this process may "
+        f"use; using {cores}.",
+        err=True,
+    )
+    return cores

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -29,6 +30,68 @@ from summarize.types import GenerationSettings
 
 #: Default upper bound on an article's size (characters). Larger input is rejected per record.
 DEFAULT_MAX_CHARS = 5_000_000
+
+#: Most tokens one generation may produce (a summary, or one translated sentence). A
+#: model with a smaller limit (its position embeddings) caps it further when it loads.
+MAX_NEW_TOKENS = 4096
+#: Most beams: memory grows with the beam count, and more than a few dozen never helps.
+MAX_BEAMS = 64
+#: Most CPU threads a backend option may ask for (the CLI caps ``--threads`` by the CPU
+#: count, with a warning).
+MAX_THREADS = 1024
+
+
+@dataclass(frozen=True)
+class NumberRange:
+    """The values a numeric setting accepts: finite numbers from ``low`` to ``high``
+    (``low`` itself refused when ``low_open``: penalties must be above 0)."""
+
+    low: float
+    high: float
+    low_open: bool = False
+
+    def check(self, name: str, value: float) -> None:
+        """Raise :class:`ConfigError` naming ``name`` for NaN, infinity or a value out of
+        range."""
+        if isinstance(value, float) and not math.isfinite(value):
+            raise ConfigError(f"{name} must be a finite number, got {value}")
+        if (value <= self.low if self.low_open else value < self.low) or value > self.high:
+            raise ConfigError(f"{name} must be {self.describe()}, got {_shown(value)}")
+
+    def describe(self) -> str:
+        if self.low_open:
+            return f"greater than {_num(self.low)} and at most {_num(self.high)}"
+        return f"from {_num(self.low)} to {_num(self.high)}"
+
+
+def _num(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else str(value)
+
+
+def _shown(value: float) -> str:
+    """``value`` for a message (an integer of 19 digits or more: a huge integer)."""
+    if isinstance(value, int) and abs(value) >= 10**18:
+        return "a huge integer"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+#: The range of every numeric generation setting (:class:`GenerationSettings`).
+GENERATION_RANGES: dict[str, NumberRange] = {
+    "num_beams": NumberRange(1, MAX_BEAMS),
+    "max_new_tokens": NumberRange(1, MAX_NEW_TOKENS),
+    "min_new_tokens": NumberRange(0, MAX_NEW_TOKENS),
+    "length_penalty": NumberRange(-10.0, 10.0),
+    "no_repeat_ngram_size": NumberRange(0, 64),
+    "repetition_penalty": NumberRange(0.0, 10.0, low_open=True),
+    "seed": NumberRange(0, 2**32 - 1),
+}
+#: The range of the numeric backend options (``--threads``, ``--inter-threads``, ``--set
+#: backend_options.X=N``); 0 is CTranslate2's "library default" for ``intra_threads``.
+BACKEND_OPTION_RANGES: dict[str, NumberRange] = {
+    "threads": NumberRange(1, MAX_THREADS),
+    "intra_threads": NumberRange(0, MAX_THREADS),
+    "inter_threads": NumberRange(1, MAX_THREADS),
+}
 
 #: The repair step's stricter decoding, under ``PipelineConfig.repair_translation``.
 REPAIR_DEFAULTS = GenerationSettings(num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3)
@@ -52,6 +115,7 @@ def _opt(
     flag: str | None = None,
     choices: tuple[str, ...] = (),
     minimum: int | None = None,
+    maximum: int | None = None,
     nullable: bool = False,
     none_as: Any = None,
     factory: Any = None,
@@ -63,6 +127,7 @@ def _opt(
         "flag": flag,
         "choices": choices,
         "min": minimum,
+        "max": maximum,
         "nullable": nullable,
     }
     if factory is not None:
@@ -139,7 +204,12 @@ class PipelineConfig:
         help="Sentence picker for --strategy extract-translate.",
     )
     extract_k: int = _opt(
-        3, kind=INT, minimum=1, flag="--sentences", help="Sentences picked by extract-translate."
+        3,
+        kind=INT,
+        minimum=1,
+        maximum=1_000,
+        flag="--sentences",
+        help="Sentences picked by extract-translate.",
     )
     full_translation: bool | None = _opt(
         kind=BOOL,
@@ -151,6 +221,7 @@ class PipelineConfig:
         DEFAULT_MAX_CHARS,
         kind=INT,
         minimum=0,
+        maximum=1_000_000_000,
         none_as=0,
         flag="--max-chars",
         help="Reject articles longer than this many characters (0: no limit).",
@@ -159,6 +230,7 @@ class PipelineConfig:
         4096,
         kind=INT,
         minimum=1,
+        maximum=1_000_000,
         flag="--max-batch-tokens",
         help="Token budget of one translation batch.",
     )
@@ -166,6 +238,7 @@ class PipelineConfig:
         2048,
         kind=INT,
         minimum=1,
+        maximum=1_000_000,
         flag="--summary-batch-tokens",
         help="Token budget of one summarisation batch (padded inputs; more is faster "
         "batching, more memory).",
@@ -174,6 +247,7 @@ class PipelineConfig:
         20_000,
         kind=INT,
         minimum=0,
+        maximum=10_000_000,
         flag="--cache-size",
         help="Translated sentences kept in memory for repeats (0: no cache).",
     )
@@ -318,7 +392,7 @@ _GENERATION_FIELDS = {f.name: f for f in dataclasses.fields(GenerationSettings)}
 def generation_settings(value: Any, where: str) -> GenerationSettings:
     """A :class:`GenerationSettings` from itself or a mapping; bad keys name ``where``."""
     if isinstance(value, GenerationSettings):
-        return value
+        value = value.to_dict()  # built directly (the API): checked like a table
     if value is None:
         return GenerationSettings()
     if not isinstance(value, Mapping):
@@ -341,11 +415,16 @@ def generation_settings(value: Any, where: str) -> GenerationSettings:
             else int
         )
         if want is float and isinstance(v, int) and not isinstance(v, bool):
-            v = float(v)
+            try:
+                v = float(v)
+            except OverflowError:  # an integer beyond any float
+                raise ConfigError(
+                    f"{where}.{key} must be a finite number, got {_shown(v)}"
+                ) from None
         if not isinstance(v, want) or (want is int and isinstance(v, bool)):
             raise ConfigError(f"{where}.{key} must be {want.__name__}, got {v!r}")
-        if want is int and v < 0:
-            raise ConfigError(f"{where}.{key} must be >= 0, got {v}")
+        if key in GENERATION_RANGES:
+            GENERATION_RANGES[key].check(f"{where}.{key}", v)
         checked[key] = v
     settings = GenerationSettings(**checked)
     lo, hi = settings.min_new_tokens, settings.max_new_tokens
@@ -369,6 +448,11 @@ def _check(f: dataclasses.Field[Any], value: Any) -> Any:
             return {}
         if not isinstance(value, Mapping):
             raise ConfigError(f"{name} must be a table, got {type(value).__name__}")
+        for key, v in value.items():
+            if key in BACKEND_OPTION_RANGES and v is not None:
+                if isinstance(v, bool) or not isinstance(v, int):
+                    raise ConfigError(f"{name}.{key} must be an integer, got {v!r}")
+                BACKEND_OPTION_RANGES[key].check(f"{name}.{key}", v)
         return dict(value)
     if value is None:
         raise ConfigError(f"{name} must be set")
@@ -390,6 +474,8 @@ def _check(f: dataclasses.Field[Any], value: Any) -> Any:
             raise ConfigError(f"{name} must be an integer, got {value!r}")
         if meta["min"] is not None and value < meta["min"]:
             raise ConfigError(f"{name} must be at least {meta['min']}, got {value}")
+        if meta["max"] is not None and value > meta["max"]:
+            raise ConfigError(f"{name} must be at most {meta['max']:,}, got {_shown(value)}")
         return value
     if kind == BOOL:
         if not isinstance(value, bool):

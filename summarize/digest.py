@@ -25,6 +25,7 @@ from typing import Any
 
 from summarize.errors import InputError
 from summarize.extractive import textrank_scores, tokenize
+from summarize.progress import ProgressCallback, ProgressEvent
 from summarize.stories import StoryIndex, StorySettings
 from summarize.text.sentences import split_sentences
 from summarize.text.stopwords import ALL_STOPWORDS
@@ -201,14 +202,27 @@ def build_digest(
     max_sentences: int = 8,
     batch_size: int = 8,
     settings: StorySettings | None = None,
+    on_event: ProgressCallback | None = None,
+    total: int | None = None,
 ) -> Digest:
     """Group ``records`` (what :func:`summarize.io.iter_records` yields, strings or dicts)
     into stories and summarise each through ``pipeline``
-    (a :class:`~summarize.pipeline.Pipeline`)."""
+    (a :class:`~summarize.pipeline.Pipeline`).
+
+    ``on_event`` gets a ``grouping`` event per article read (out of ``total`` when
+    given), a ``stories`` event (done/total stories) before and after each batch of
+    stories is summarised, and the pipeline's own events in between."""
+
+    def event(stage: str, done: int, of: int, unit: str) -> None:
+        if on_event is not None:
+            on_event(ProgressEvent(stage, done, of, unit))
+
     index = StoryIndex(settings or StorySettings())
     prepared: dict[str, tuple[PreparedArticle, dict[str, Any]]] = {}
     failed: list[tuple[str, str]] = []
-    for rid, article, meta, error in _prepare(records):
+    event("grouping", 0, total or 0, "articles")
+    for read, (rid, article, meta, error) in enumerate(_prepare(records), 1):
+        event("grouping", read, max(total or 0, read), "articles")
         if article is None:
             failed.append((rid, error))
             continue
@@ -257,7 +271,11 @@ def build_digest(
             else:
                 paragraphs[-1] += " " + sentence
         requests.append({"id": story.id, "text": "\n\n".join(paragraphs), "title": story.title})
-    results = {r.id: r for r in pipeline.run(requests, batch_size=batch_size)}
+    event("stories", 0, len(requests), "stories")
+    results = {}
+    for r in pipeline.run(requests, batch_size=batch_size, on_event=on_event):
+        results[r.id] = r
+        event("stories", len(results), len(requests), "stories")
 
     finished = []
     for story in stories:

@@ -15,7 +15,10 @@ Ids (see :func:`text_file_ids` for files in directories):
   (``a/x``, ``b/x``), and with the suffix where that still collides
   (``b/x.txt``, ``b/x.html``);
 * a JSONL/CSV row's id is its ``id`` field, or ``<file stem>:<n>`` without one
-  (``n`` is the line number in JSONL, the record number plus one in CSV).
+  (``n`` is the line number in JSONL, the record number plus one in CSV);
+* a Parquet row's id is its ``id`` field (a whole-number float without its ``.0``:
+  ``2.0`` -> ``"2"``, see :func:`parquet_id`), or ``<file stem>:<row number>``. A row
+  group that cannot be read gives one error record per row and reading goes on.
 """
 
 from __future__ import annotations
@@ -26,15 +29,25 @@ import csv
 import errno
 import io
 import json
+import math
 import os
 import sys
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from summarize.errors import ConfigError, DuplicateIdsError, OutputLockedError
+from summarize.errors import (
+    TRANSIENT,
+    ConfigError,
+    DuplicateIdsError,
+    OutputError,
+    OutputLockedError,
+)
 from summarize.text.strict import has_surrogate as _has_surrogate
 from summarize.text.strict import strict_record, strict_text
+
+if TYPE_CHECKING:
+    from summarize.web.fetch import FetchSettings
 
 ARTICLE_SUFFIXES = {".txt", ".text", ".md", ".html", ".htm"}
 HTML_SUFFIXES = {".html", ".htm"}
@@ -162,11 +175,13 @@ def iter_records(
     paths: Iterable[str | os.PathLike[str]],
     *,
     skip: Collection[str] | Callable[[str], bool] = (),
+    fetch: FetchSettings | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL and CSV.
 
     http(s) URLs and text files of URLs are read by :mod:`summarize.web` (first; id =
-    the URL; ids in ``skip`` are not fetched).
+    the URL; ids in ``skip`` are not fetched; ``fetch``: how, by default public
+    addresses only).
 
     Ids follow the rule in :func:`text_file_ids` (text files: the name without suffix,
     the relative path where names collide); JSONL/CSV rows take their ``id`` column, or
@@ -177,7 +192,7 @@ def iter_records(
     """
     from summarize.web.reader import split_web_sources
 
-    local, web = split_web_sources(paths, skip=skip)
+    local, web = split_web_sources(paths, skip=skip, settings=fetch)
     plan = _plan(local)  # a missing path fails before any URL is fetched
     yield from web
     yield from _iter(plan, read_text=True)
@@ -370,8 +385,34 @@ def _pyarrow_parquet() -> Any:
     return pq
 
 
+def parquet_id(value: Any) -> str | None:
+    """The id of a Parquet row from its ``id`` value: None when missing (null, ``""``,
+    NaN). A float that is a whole number is written without its ``.0`` (``2.0`` ->
+    ``"2"``): a float id column is nearly always an integer column that had a null in
+    it (pandas turns those into floats), and ``"2"`` is what the same id gives in JSONL
+    or CSV. Other values are ``str(value)``."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, float):
+        if math.isnan(value):
+            return None
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+    return str(value)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0] if text else type(exc).__name__
+
+
 def _iter_parquet(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
-    """Parquet rows, one row group at a time; like CSV, rows need a ``text`` column."""
+    """Parquet rows, one row group at a time; like CSV, rows need a ``text`` column.
+
+    A row group that cannot be read (corrupted bytes) becomes one error record per row
+    (its count is in the footer), and reading goes on with the next group. Those
+    records take their ids from the group's ``id`` column where that column alone can
+    still be read, else ``<file stem>:<row number>``."""
     pq = _pyarrow_parquet()
     try:
         pf = pq.ParquetFile(fh)
@@ -384,15 +425,42 @@ def _iter_parquet(path: Path, fh: IO[bytes]) -> Iterator[dict[str, Any]]:
     columns = pf.schema_arrow.names
     rowno = 0
     for group in range(pf.num_row_groups):
-        for row in pf.read_row_group(group).to_pylist():
+        try:
+            rows = pf.read_row_group(group).to_pylist()
+        except Exception as exc:  # corrupted pages: ArrowInvalid, OSError (thrift)...
+            yield from _broken_row_group(pf, group, rowno, path, exc)
+            rowno += pf.metadata.row_group(group).num_rows
+            continue
+        for row in rows:
             rowno += 1
-            if row.get("id") in (None, ""):
-                row["id"] = row_record_id(path, rowno)
-            else:
-                row["id"] = str(row["id"])
+            rid = parquet_id(row.get("id"))
+            row["id"] = rid if rid is not None else row_record_id(path, rowno)
             if "text" not in row:
                 row["_error"] = f"{path.name} has no 'text' column (columns: {columns})"
             yield row
+
+
+def _broken_row_group(
+    pf: Any, group: int, before: int, path: Path, exc: Exception
+) -> Iterator[dict[str, Any]]:
+    """One error record for each row of an unreadable row group."""
+    count = int(pf.metadata.row_group(group).num_rows)
+    ids: list[Any] = [None] * count
+    if "id" in pf.schema_arrow.names:
+        with contextlib.suppress(Exception):  # the id column may be the broken part
+            read = pf.read_row_group(group, columns=["id"]).column("id").to_pylist()
+            if len(read) == count:
+                ids = read
+    message = (
+        f"cannot read row group {group + 1} of {pf.num_row_groups} in {path.name} (rows "
+        f"{before + 1}-{before + count}): {_first_line(exc)}"
+    )
+    for offset, value in enumerate(ids):
+        rid = parquet_id(value)
+        yield {
+            "id": rid if rid is not None else row_record_id(path, before + offset + 1),
+            "_error": message,
+        }
 
 
 # --------------------------------------------------------------------------- counting
@@ -476,16 +544,26 @@ def check_unique_ids(paths: Iterable[str | os.PathLike[str]]) -> None:
 # --------------------------------------------------------------------------- output
 
 
-def completed_ids(path: str | os.PathLike[str], *, repair: bool = True) -> set[str]:
+def _is_transient_error(obj: dict[str, Any]) -> bool:
+    return bool(obj.get("error")) and obj.get("error_kind") == TRANSIENT
+
+
+def completed_ids(
+    path: str | os.PathLike[str], *, repair: bool = True, retry_transient: bool = False
+) -> set[str]:
     """Ids already written to a JSONL output file.
 
     A job killed mid-write can leave a partial last line; with ``repair`` it is cut
-    off so the file stays valid JSONL and that record is redone.
+    off so the file stays valid JSONL and that record is redone. Where an id has
+    several lines (a retried record whose replacement is not folded in yet, see
+    :func:`replace_superseded`), its last line counts. With ``retry_transient``, ids
+    whose line is an error of kind ``"transient"`` (a timeout, HTTP 503...) are not
+    done: ``--resume`` tries them again.
     """
     p = Path(path)
     if not p.exists():
         return set()
-    ids: set[str] = set()
+    done: dict[str, bool] = {}
     good_end = 0
     with p.open("rb") as fh:
         offset = 0
@@ -498,12 +576,81 @@ def completed_ids(path: str | os.PathLike[str], *, repair: bool = True) -> set[s
             except (ValueError, RecursionError):
                 break
             if isinstance(obj, dict) and "id" in obj:
-                ids.add(str(obj["id"]))
+                done[str(obj["id"])] = not (retry_transient and _is_transient_error(obj))
             good_end = offset
     if repair and good_end < p.stat().st_size:
         with p.open("r+b") as fh:
             fh.truncate(good_end)
-    return ids
+    return {rid for rid, ok in done.items() if ok}
+
+
+def _line_id(raw: bytes) -> str | None:
+    try:
+        obj = json.loads(raw)
+    except (ValueError, RecursionError):
+        return None
+    return str(obj["id"]) if isinstance(obj, dict) and "id" in obj else None
+
+
+def replace_superseded(path: str | os.PathLike[str]) -> int:
+    """Fold retried records into place: where an id has several lines, keep its last
+    line, at the place of its first one. Returns how many lines were dropped.
+
+    ``--resume`` appends the new line of a record it tried again (a transient error) and
+    calls this once the run ends. The file is rewritten beside itself and renamed over
+    the old one (``os.replace``, after ``fsync``): a job killed at any moment leaves
+    either the old file (every line, the new ones after; the last line of an id counts,
+    see :func:`completed_ids`) or the new one, never less. Nothing is written when no
+    id repeats. Call it while holding the :class:`OutputLock`.
+    """
+    p = Path(path)
+    if not p.is_file():
+        return 0
+    last: dict[str, tuple[int, int]] = {}  # id -> (offset, length) of its last line
+    count: dict[str, int] = {}
+    with p.open("rb") as fh:
+        offset = 0
+        for raw in fh:
+            rid = _line_id(raw) if raw.endswith(b"\n") else None
+            if rid is not None:
+                last[rid] = (offset, len(raw))
+                count[rid] = count.get(rid, 0) + 1
+            offset += len(raw)
+    if all(n == 1 for n in count.values()):
+        return 0
+    dropped = 0
+    placed: set[str] = set()
+    tmp = p.with_name(f".{p.name}.{os.getpid()}.tmp")
+    try:
+        with p.open("rb") as src, p.open("rb") as lookup, tmp.open("wb") as out:
+            for raw in src:
+                rid = _line_id(raw) if raw.endswith(b"\n") else None
+                if rid is None or count[rid] == 1:
+                    out.write(raw)
+                    continue
+                if rid in placed:
+                    dropped += 1
+                    continue
+                placed.add(rid)
+                where, length = last[rid]
+                lookup.seek(where)
+                out.write(lookup.read(length))
+            out.flush()
+            os.fsync(out.fileno())
+        with contextlib.suppress(OSError):
+            os.chmod(tmp, p.stat().st_mode & 0o7777)
+        os.replace(tmp, p)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            tmp.unlink()
+        raise
+    with contextlib.suppress(OSError):  # make the rename itself durable
+        dir_fd = os.open(p.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+    return dropped
 
 
 def _holder_pid(lock_path: Path) -> str:
@@ -539,9 +686,8 @@ class OutputLock:
             import fcntl
         except ImportError:  # pragma: no cover - Windows
             return
-        self.lock_path.parent.mkdir(parents=True, exist_ok=True)
         while True:
-            fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+            fd = self._open_sidecar()
             try:
                 fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except OSError as exc:
@@ -565,6 +711,26 @@ class OutputLock:
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
         self._fd = fd
+
+    def _open_sidecar(self) -> int:
+        """The lock file, created (with its folder) where needed. A location that cannot
+        be written (a read-only file system, no permission, a file where a folder should
+        be) is :class:`OutputError`, before any work is done."""
+        assert self.lock_path is not None
+        try:
+            self.lock_path.parent.mkdir(parents=True, exist_ok=True)
+            return os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            blocker = next(
+                (p for p in self.lock_path.parents if p.exists() and not p.is_dir()), None
+            )
+            reason = (
+                f"{blocker} is a file, not a folder"
+                if blocker is not None
+                else f"{exc.strerror or exc} (errno {exc.errno}; creating "
+                f"{exc.filename or self.lock_path} failed)"
+            )
+            raise OutputError(f"cannot write {self.output}: {reason}") from None
 
     def release(self) -> None:
         if self._fd is None or self.lock_path is None:

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 from summarize.config import DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
+    PERMANENT,
     BackendNotInstalledError,
     ConfigError,
     InputError,
@@ -46,6 +47,7 @@ from summarize.types import (
 
 if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must not
     # replace ``summarize.translate`` (the function) on the package before it is used
+    from summarize.progress import ProgressCallback
     from summarize.quality import Flag
     from summarize.summarizer import Summarizer
     from summarize.translate import Translator
@@ -78,6 +80,8 @@ class Record:
     error: str | None = None
     metadata: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
+    #: ``"transient"`` or ``"permanent"`` for a reader's error (``_error_kind``)
+    error_kind: str | None = None
 
 
 def _check_batch(records: Any) -> None:
@@ -114,8 +118,22 @@ def to_record(item: Any, position: int) -> Record:
         item = {**rest, "text": raw_text} if "text" in item else rest
         rid = item.get("id")
         rid = str(rid) if rid not in (None, "") else str(position)
-        if item.get("_error"):
-            return Record(id=rid, text=None, error=str(item["_error"]), warnings=warnings)
+        if item.get("_error"):  # keep what the reader knew (a feed item's title, its url)
+            title = item.get("title")
+            kind = item.get("_error_kind")
+            return Record(
+                id=rid,
+                text=None,
+                title=str(title) if title else None,
+                error=str(item["_error"]),
+                metadata={
+                    k: v
+                    for k, v in item.items()
+                    if k not in ("id", "text", "title", "html", "_error", "_error_kind")
+                },
+                warnings=warnings,
+                error_kind=str(kind) if kind else None,
+            )
         text = item.get("text")
         if text is None:
             return Record(
@@ -144,6 +162,21 @@ def to_record(item: Any, position: int) -> Record:
     )
 
 
+def _timings(w: _Work) -> dict[str, Any]:
+    """A result's ``timings``: seconds per stage and ``total``; the model stages timed for a
+    whole batch are this record's share (by its sentences), and ``batch`` says which
+    (``shared``), how many records the batch had (``size``) and its ``seconds``."""
+    out: dict[str, Any] = {k: round(v, 4) for k, v in w.timings.items()}
+    out["total"] = round(sum(w.timings.values()), 4)
+    if w.shared:
+        out["batch"] = {
+            "size": w.batch_size,
+            "shared": list(w.shared),
+            "seconds": {k: round(v, 4) for k, v in w.shared.items()},
+        }
+    return out
+
+
 def _paragraph_text(paragraphs: Sequence[Sequence[str]]) -> str:
     return "\n\n".join(" ".join(s for s in para if s) for para in paragraphs if any(para))
 
@@ -162,9 +195,14 @@ class _Work:
     title_translation: str | None = None
     warnings: list[str] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    #: stages timed for the whole model batch (their ``timings`` are this record's share):
+    #: stage -> the batch's seconds; ``batch_size``: the records in that batch
+    shared: dict[str, float] = field(default_factory=dict)
+    batch_size: int = 1
     error: str | None = None
     flags: list[tuple[Flag, ...]] = field(default_factory=list)  # per aligned sentence
     repairs: list[tuple[RepairAttempt, ...]] = field(default_factory=list)
+    confidence: list[float | None] = field(default_factory=list)  # per aligned sentence
 
 
 @dataclass(frozen=True)
@@ -173,6 +211,25 @@ class _Hooks:
 
     on_progress: Callable[[int], None] | None = None
     on_summary: Callable[[int, int], None] | None = None
+    on_event: ProgressCallback | None = None
+
+    def event(self, stage: str, done: int, total: int, unit: str) -> None:
+        if self.on_event is not None:
+            from summarize.progress import ProgressEvent
+
+            self.on_event(ProgressEvent(stage, done, total, unit))
+
+    def counter(self, stage: str, total: int, unit: str) -> Callable[[int], None]:
+        """A translator's ``on_batch(n)`` that reports ``stage`` (and starts it at 0)."""
+        done = 0
+        self.event(stage, 0, total, unit)
+
+        def advance(n: int) -> None:
+            nonlocal done
+            done += n
+            self.event(stage, done, total, unit)
+
+        return advance
 
 
 class Pipeline:
@@ -419,7 +476,14 @@ class Pipeline:
             return
         start = time.perf_counter()
         flat = [s for _, need in jobs for s in need]
-        translations, warnings = self.translator.translate(flat, on_batch=hooks.on_progress)
+        count = hooks.counter("translating", len(flat), "sentences")
+
+        def on_batch(n: int) -> None:
+            count(n)
+            if hooks.on_progress is not None:
+                hooks.on_progress(n)
+
+        translations, warnings = self.translator.translate(flat, on_batch=on_batch)
         elapsed = time.perf_counter() - start
         pos = 0
         for w, need in jobs:
@@ -430,6 +494,7 @@ class Pipeline:
                 w.title_translation = out.pop()
             w.translation_sentences = out
             w.timings["translate"] = elapsed * (len(need) / max(len(flat), 1))
+            w.shared["translate"] = elapsed
             if warnings:  # attribute split-sentence warnings to the records they came from
                 w.warnings.extend(
                     warnings if len(jobs) == 1 else self._long_sentence_warnings(need)
@@ -443,14 +508,17 @@ class Pipeline:
             flags.append(truncated_flag(translator.settings.max_new_tokens))
         return tuple(flags)
 
-    def _quality_stage(self, works: list[_Work]) -> None:
+    def _quality_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         """Flag every translated sentence (:mod:`summarize.quality`); with ``repair`` on,
         retranslate the sentences whose flags a retranslation can fix."""
-        for w in works:
+        hooks.event("checking", 0, len(works), "articles")
+        for done, w in enumerate(works, 1):
             assert w.article is not None
+            start = time.perf_counter()
             if w.english_input or w.translation_sentences is None:
                 w.flags = [() for _ in w.aligned_indices]
                 w.repairs = [() for _ in w.aligned_indices]
+                hooks.event("checking", done, len(works), "articles")
                 continue
             sources = [w.article.sentences[i] for i in w.aligned_indices]
             w.flags = [
@@ -458,8 +526,11 @@ class Pipeline:
                 for src, tr in zip(sources, w.translation_sentences, strict=True)
             ]
             w.repairs = [() for _ in sources]
+            w.confidence = [self.translator.confidence(src) for src in sources]
+            w.timings["check"] = time.perf_counter() - start
+            hooks.event("checking", done, len(works), "articles")
         if self.config.repair:
-            self._repair_stage(works)
+            self._repair_stage(works, hooks)
 
     def _repair_translators(self) -> Iterator[tuple[str, Translator, str | None]]:
         """Each repair setting once: stricter decoding, then the fallback model."""
@@ -484,7 +555,7 @@ class Pipeline:
                 )
             yield "fallback model", self._fallback, model
 
-    def _repair_stage(self, works: list[_Work]) -> None:
+    def _repair_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         from summarize.quality import REPAIRABLE
 
         def wants_repair(flags: tuple[Flag, ...]) -> bool:
@@ -499,7 +570,8 @@ class Pipeline:
             if not todo:
                 break
             sources = [w.article.sentences[w.aligned_indices[j]] for w, j in todo]  # type: ignore[union-attr]
-            outputs, _ = translator.translate(sources)
+            count = hooks.counter(f"repairing ({tried})", len(sources), "sentences")
+            outputs, _ = translator.translate(sources, on_batch=count)
             still: list[tuple[_Work, int]] = []
             for (w, j), src, new in zip(todo, sources, outputs, strict=True):
                 assert w.translation_sentences is not None
@@ -522,6 +594,7 @@ class Pipeline:
                 if cleared:
                     w.translation_sentences[j] = new
                     w.flags[j] = flags
+                    w.confidence[j] = translator.confidence(src)
                 else:
                     still.append((w, j))
             todo = still
@@ -530,6 +603,7 @@ class Pipeline:
         for w in works:
             if id(w) in tried_in:
                 w.timings["repair"] = elapsed * tried_in[id(w)] / total
+                w.shared["repair"] = elapsed
 
     def _long_sentence_warnings(self, sentences: Sequence[str]) -> list[str]:
         budget = self.translator.budget
@@ -562,13 +636,21 @@ class Pipeline:
                 docs.append([s for s in w.translation_sentences if s])
             else:  # the summariser reads the Indonesian source
                 docs.append(w.article.sentences)
-        outputs = self.summarizer.summarize_many(docs, on_batch=hooks.on_summary)
+        hooks.event("summarising", 0, sum(1 for d in docs if d), "passages")
+
+        def on_summary(done: int, total: int) -> None:
+            hooks.event("summarising", done, total, "passages")
+            if hooks.on_summary is not None:
+                hooks.on_summary(done, total)
+
+        outputs = self.summarizer.summarize_many(docs, on_batch=on_summary)
         elapsed = time.perf_counter() - start
         total = sum(len(d) for d in docs) or 1
         for w, doc, (summary, warnings) in zip(works, docs, outputs, strict=True):
             w.summary = summary
             w.warnings.extend(warnings)
             w.timings["summarize"] = elapsed * len(doc) / total
+            w.shared["summarize"] = elapsed
         if self.entry.translate_summary:
             from summarize.text import split_sentences
 
@@ -576,13 +658,15 @@ class Pipeline:
             pieces = [split_sentences(w.summary) or [w.summary] for w in todo]
             start = time.perf_counter()
             flat = [s for p in pieces for s in p]
-            translated, _ = self.translator.translate(flat)
+            count = hooks.counter("translating summaries", len(flat), "sentences")
+            translated, _ = self.translator.translate(flat, on_batch=count)
             elapsed = time.perf_counter() - start
             pos = 0
             for w, p in zip(todo, pieces, strict=True):
                 w.summary = " ".join(t for t in translated[pos : pos + len(p)] if t)
                 pos += len(p)
                 w.timings["translate_summary"] = elapsed * len(p) / max(len(flat), 1)
+                w.shared["translate_summary"] = elapsed
 
     def _postprocess(self, w: _Work, common_warnings: list[str]) -> Result:
         rec = w.record
@@ -596,35 +680,41 @@ class Pipeline:
         if w.error is not None or w.article is None:
             return Result(
                 id=rec.id,
+                title=rec.title,
                 strategy=self.strategy,
                 error=w.error,
                 warnings=tuple(dict.fromkeys(w.warnings)),
                 metadata=rec.metadata,
+                error_kind=rec.error_kind or PERMANENT,
             )
         article = w.article
         positions = [(p, i) for p, para in enumerate(article.paragraphs) for i in range(len(para))]
         translations = w.translation_sentences or []
         flags = w.flags or [() for _ in translations]
         repairs = w.repairs or [() for _ in translations]
+        confidence = w.confidence or [None for _ in translations]
         alignment = tuple(
-            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t, f, r)
-            for k, t, f, r in zip(w.aligned_indices, translations, flags, repairs, strict=True)
+            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t, f, r, c)
+            for k, t, f, r, c in zip(
+                w.aligned_indices, translations, flags, repairs, confidence, strict=True
+            )
         )
         paras: list[list[str]] = [[] for _ in article.paragraphs]
         for a in alignment:
             paras[a.paragraph].append(a.translation)
-        w.timings["total"] = sum(w.timings.values())
         translation = _paragraph_text(paras)
         summary_flags: tuple[Flag, ...] = ()
         if w.summary:
             from summarize.quality import check_summary
 
+            start = time.perf_counter()
             try:
                 summary_flags = tuple(
                     check_summary(article.text, w.summary, None if w.english_input else translation)
                 )
             except Exception as exc:  # flags inform; they must never cost the result
                 w.warnings.append(f"summary check failed: {type(exc).__name__}: {exc}")
+            w.timings["check"] = w.timings.get("check", 0.0) + time.perf_counter() - start
         from summarize.quality import count_codes
 
         counts = count_codes([f for a in alignment for f in a.flags] + list(summary_flags))
@@ -639,7 +729,7 @@ class Pipeline:
             strategy=self.strategy,
             models=self._models_cache,
             settings=self._settings_cache,
-            timings={k: round(v, 4) for k, v in w.timings.items()},
+            timings=_timings(w),
             warnings=tuple(dict.fromkeys(w.warnings + common_warnings)),
             metadata={**article.metadata, **rec.metadata},
             flags=summary_flags,
@@ -654,6 +744,7 @@ class Pipeline:
         start_position: int = 1,
         on_progress: Callable[[int], None] | None = None,
         on_summary: Callable[[int, int], None] | None = None,
+        on_event: ProgressCallback | None = None,
     ) -> list[Result]:
         """Process a batch of records (str, bytes, dict or :class:`Record`), in order.
 
@@ -664,20 +755,36 @@ class Pipeline:
         Progress callbacks: ``on_progress(n)`` after each translation batch (``n`` texts
         translated); ``on_summary(done, total)`` after each summariser batch (summariser
         inputs done so far and known so far; ``total`` grows when chunk summaries of a
-        long article are summarised again).
+        long article are summarised again). ``on_event(event)``: a
+        :class:`~summarize.progress.ProgressEvent` at the start of each stage, after each
+        article prepared or checked and after each model call (translation, repair and
+        summariser batches), with the stage, done, total and unit.
         """
         _check_batch(records)
+        hooks = _Hooks(on_progress, on_summary, on_event)
         with self._lock:
-            return self._process_batch(records, start_position, _Hooks(on_progress, on_summary))
+            return self._process_batch(records, start_position, hooks)
 
-    def prepare_batch(self, records: Sequence[Any], *, start_position: int = 1) -> list[_Work]:
+    def prepare_batch(
+        self,
+        records: Sequence[Any],
+        *,
+        start_position: int = 1,
+        on_event: ProgressCallback | None = None,
+    ) -> list[_Work]:
         """The CPU stage on its own: normalise, clean and split ``records``; loads no model.
 
         The items are opaque and picklable: hand them to :meth:`finish_batch`, in this
         process or another (the Ray engine runs the two stages on different workers).
         """
+        hooks = _Hooks(on_event=on_event)
         recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
-        return [self._preprocess(r) for r in recs]
+        works = []
+        hooks.event("preparing", 0, len(recs), "articles")
+        for rec in recs:
+            works.append(self._preprocess(rec))
+            hooks.event("preparing", len(works), len(recs), "articles")
+        return works
 
     def finish_batch(
         self,
@@ -685,16 +792,18 @@ class Pipeline:
         *,
         on_progress: Callable[[int], None] | None = None,
         on_summary: Callable[[int, int], None] | None = None,
+        on_event: ProgressCallback | None = None,
     ) -> list[Result]:
         """The model stage: translate and summarise what :meth:`prepare_batch` made."""
         with self._lock:
-            return self._finish(list(works), _Hooks(on_progress, on_summary))
+            return self._finish(list(works), _Hooks(on_progress, on_summary, on_event))
 
     def _process_batch(
         self, records: Sequence[Any], start_position: int, hooks: _Hooks
     ) -> list[Result]:
         self.load()
-        return self._finish(self.prepare_batch(records, start_position=start_position), hooks)
+        works = self.prepare_batch(records, start_position=start_position, on_event=hooks.on_event)
+        return self._finish(works, hooks)
 
     def _finish(self, works: list[_Work], hooks: _Hooks) -> list[Result]:
         self.load()
@@ -712,9 +821,11 @@ class Pipeline:
         return [self._postprocess(w, common) for w in works]
 
     def _forward(self, works: list[_Work], hooks: _Hooks) -> None:
+        for w in works:
+            w.batch_size = len(works)
         if works:
             self._translate_stage(works, hooks)
-            self._quality_stage(works)
+            self._quality_stage(works, hooks)
             self._summarize_stage(works, hooks)
 
     def _isolate(self, w: _Work, hooks: _Hooks) -> None:
@@ -723,7 +834,7 @@ class Pipeline:
             article=w.article,
             english_input=w.english_input,
             warnings=list(w.warnings),
-            timings=dict(w.timings),
+            timings={k: v for k, v in w.timings.items() if k == "prepare"},
         )
         try:
             self._forward([fresh], hooks)
@@ -742,6 +853,7 @@ class Pipeline:
         batch_size: int = 8,
         on_progress: Callable[[int], None] | None = None,
         on_summary: Callable[[int, int], None] | None = None,
+        on_event: ProgressCallback | None = None,
     ) -> Iterator[Result]:
         """Stream results for ``records`` in input order, ``batch_size`` articles at a time.
 
@@ -768,7 +880,11 @@ class Pipeline:
                 failure = exc
             if chunk:
                 yield from self.process_batch(
-                    chunk, start_position=position, on_progress=on_progress, on_summary=on_summary
+                    chunk,
+                    start_position=position,
+                    on_progress=on_progress,
+                    on_summary=on_summary,
+                    on_event=on_event,
                 )
                 position += len(chunk)
             if failure is not None:
@@ -780,24 +896,32 @@ class Pipeline:
         """Columnar batch in, columnar batch out (the Ray Data ``map_batches`` shape)."""
         return process_batch(batch, pipeline=self)
 
-    def translate_texts(self, texts: Sequence[str]) -> list[str]:
+    def translate_texts(
+        self, texts: Sequence[str], *, on_event: ProgressCallback | None = None
+    ) -> list[str]:
         """Translate plain texts (sentences or paragraphs) without article cleaning.
 
         Each text is split into paragraphs and sentences, translated, and reassembled.
+        ``on_event``: a ``translating`` event after each model call.
         """
         from summarize.text import split_paragraphs, split_sentences
 
         with self._lock:
-            return self._translate_texts(texts, split_paragraphs, split_sentences)
+            return self._translate_texts(texts, split_paragraphs, split_sentences, on_event)
 
     def _translate_texts(
-        self, texts: Sequence[str], split_paragraphs: Any, split_sentences: Any
+        self,
+        texts: Sequence[str],
+        split_paragraphs: Any,
+        split_sentences: Any,
+        on_event: ProgressCallback | None = None,
     ) -> list[str]:
         layout: list[list[list[str]]] = [
             [split_sentences(p) for p in split_paragraphs(t)] for t in texts
         ]
         flat = [s for doc in layout for para in doc for s in para]
-        translated, _ = self.translator.translate(flat)
+        count = _Hooks(on_event=on_event).counter("translating", len(flat), "sentences")
+        translated, _ = self.translator.translate(flat, on_batch=count)
         out, pos = [], 0
         for doc in layout:
             paras = []

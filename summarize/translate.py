@@ -54,12 +54,20 @@ class Translator:
         self._cache: OrderedDict[str, str] = OrderedDict()
         #: sentences whose generation stopped at the token limit (kept while cached)
         self._truncated: set[str] = set()
+        #: the engine's mean token log-probability of each cached translation
+        self._confidence: dict[str, float] = {}
         self.stats = TranslationStats()
 
     def truncated(self, sentence: str) -> bool:
         """Whether the translation of ``sentence`` (or of one of its parts) stopped at the
         token limit, as the engine reported it."""
         return sentence in self._truncated
+
+    def confidence(self, sentence: str) -> float | None:
+        """The engine's mean log-probability per generated token for the translation of
+        ``sentence`` (token-weighted over the parts of a split sentence); ``None`` when the
+        engine gave none. Uncalibrated: no threshold is implied."""
+        return self._confidence.get(sentence)
 
     def with_settings(
         self, settings: GenerationSettings, engine: Engine | None = None
@@ -92,6 +100,7 @@ class Translator:
         while len(self._cache) > self.cache_size:
             old, _ = self._cache.popitem(last=False)
             self._truncated.discard(old)
+            self._confidence.pop(old, None)
 
     def translate(
         self,
@@ -109,6 +118,7 @@ class Translator:
         warnings: list[str] = []
         if self.cache_size <= 0:
             self._truncated.clear()  # nothing cached: only this call's sentences matter
+            self._confidence.clear()
         self.stats.sentences += len(sentences)
         todo: list[str] = []
         seen: set[str] = set()
@@ -149,6 +159,7 @@ class Translator:
                 units.append(s)
         unit_counts = self.engine.count_tokens(units)
         generated: dict[str, str] = {}
+        scored: dict[str, tuple[float, int]] = {}  # unit -> (mean log-prob, tokens)
         cut: set[str] = set()
         for batch in length_sorted_batches(
             unit_counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
@@ -159,20 +170,36 @@ class Translator:
                 cap = int(max(unit_counts[i] for i in batch) * self.length_ratio) + MAX_LENGTH_EXTRA
                 if cap < settings.max_new_tokens:
                     settings = GenerationSettings(**{**settings.__dict__, "max_new_tokens": cap})
-            result = self.engine.generate(texts, settings)
+            result = self.engine.generate(texts, settings, scores=True)
             self.stats.batches += 1
             self.stats.generated_tokens += sum(result.tokens)
             for text, translation in zip(texts, result.texts, strict=True):
                 generated[text] = translation
+            for text, score, n in zip(texts, result.scores, result.tokens, strict=False):
+                scored[text] = (score, n)
             cut.update(t for t, hit in zip(texts, result.truncated, strict=False) if hit)
             if on_batch is not None:
                 on_batch(len(batch))
         for s in todo:
             value = " ".join(generated[p] for p in parts_of[s]) if s in parts_of else generated[s]
-            if any(p in cut for p in parts_of.get(s, [s])):
+            units_of = parts_of.get(s, [s])
+            if any(p in cut for p in units_of):
                 self._truncated.add(s)
             else:
                 self._truncated.discard(s)
+            confidence = _weighted_mean([scored[p] for p in units_of if p in scored])
+            if confidence is None or len(units_of) > sum(p in scored for p in units_of):
+                self._confidence.pop(s, None)
+            else:
+                self._confidence[s] = confidence
             self._cache_put(s, value)
             out[s] = value
         return [out.get(s, "") for s in sentences], warnings
+
+
+def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:
+    """The token-weighted mean of ``(mean, tokens)`` pairs; ``None`` for none."""
+    total = sum(max(n, 1) for _, n in pairs)
+    if not pairs:
+        return None
+    return sum(score * max(n, 1) for score, n in pairs) / total

@@ -82,7 +82,10 @@ class AlignedSentence:
     """One source sentence and its translation. ``paragraph`` and ``index`` are 0-based.
 
     ``flags`` are the reasons to doubt the translation (:mod:`summarize.quality`; after
-    any repair); ``repairs`` lists the retranslations tried, in order."""
+    any repair); ``repairs`` lists the retranslations tried, in order. ``confidence`` is
+    the translation engine's mean log-probability per generated token (0 is certain, more
+    negative is less sure; ``None`` when no model translated it, e.g. English input). It is
+    uncalibrated: no threshold is implied, and it has not been measured on real weights."""
 
     paragraph: int
     index: int
@@ -90,6 +93,7 @@ class AlignedSentence:
     translation: str
     flags: tuple[Flag, ...] = ()
     repairs: tuple[RepairAttempt, ...] = ()
+    confidence: float | None = None
 
 
 @dataclass(frozen=True)
@@ -128,7 +132,14 @@ class Result:
 
     ``story`` (the id of the first article of the same story) and ``duplicate_of`` (an
     earlier near-copy) are set by story grouping (:mod:`summarize.stories`), e.g. in
-    ``summarize run``; a bare pipeline leaves them ``None``."""
+    ``summarize run``; a bare pipeline leaves them ``None``.
+
+    ``timings`` holds seconds per stage and their ``total``. ``prepare`` and ``check``
+    are this article's own time. The model stages (``translate``, ``repair``,
+    ``summarize``, ``translate_summary``) run once for a batch of articles: their values
+    are this article's share of the batch's time (in proportion to its sentences), and
+    ``timings["batch"]`` says so: ``{"size": articles in the batch, "shared": [those
+    stages], "seconds": {stage: the whole batch's seconds}}``."""
 
     id: str
     source: str = ""
@@ -140,7 +151,7 @@ class Result:
     strategy: str = ""
     models: dict[str, Any] = field(default_factory=dict)
     settings: dict[str, Any] = field(default_factory=dict)
-    timings: dict[str, float] = field(default_factory=dict)
+    timings: dict[str, Any] = field(default_factory=dict)
     warnings: tuple[str, ...] = ()
     metadata: dict[str, Any] = field(default_factory=dict)
     error: str | None = None
@@ -150,6 +161,9 @@ class Result:
     flags: tuple[Flag, ...] = ()
     #: flags per code, over the sentences' flags and the summary's
     flag_counts: dict[str, int] = field(default_factory=dict)
+    #: on failure, ``"transient"`` (a timeout, a connection error, HTTP 429/5xx: ``--resume``
+    #: tries the record again) or ``"permanent"`` (anything else); ``None`` when ok
+    error_kind: str | None = None
 
     @property
     def ok(self) -> bool:

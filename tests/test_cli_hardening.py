@@ -145,3 +145,30 @@ def test_output_that_cannot_grow_stays_valid_and_resume_continues(tiny_models, t
     assert done.returncode == 0, done.stderr
     ids = [r["id"] for r in read_jsonl(out)]
     assert len(ids) == len(set(ids)) == 8 and set(ids) == expected
+
+
+def test_unwritable_output_location_is_one_line_and_exit_4(tiny_models, tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("x", encoding="utf-8")
+    src = tmp_path / "in.jsonl"
+    src.write_text('{"id": "a", "text": "Presiden meresmikan jalan tol."}\n', encoding="utf-8")
+    cases = {
+        blocker / "out.jsonl": f"{blocker} is a file, not a folder",
+        blocker / "sub" / "out.jsonl": f"{blocker} is a file, not a folder",
+    }
+    try:  # /sys refuses new files even to root (where it does not, skip that case)
+        os.close(os.open("/sys/summarize-probe", os.O_RDWR | os.O_CREAT, 0o644))
+    except OSError:
+        cases[Path("/sys/summarize-out.jsonl")] = ""
+    else:  # pragma: no cover
+        os.unlink("/sys/summarize-probe")
+    for out, reason in cases.items():
+        result = CliRunner().invoke(
+            main,
+            ["run", str(src), "-o", str(out), "--strategy", "extract-translate",
+             "--mt-model", tiny_models["marian"], *FAST],
+        )  # fmt: skip
+        assert result.exit_code == EXIT_OUTPUT, result.output
+        lines = result.output.strip().splitlines()
+        assert len(lines) == 1 and lines[0].startswith(f"Error: cannot write {out}: {reason}")
+        assert "Traceback" not in result.output

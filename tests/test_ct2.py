@@ -86,6 +86,24 @@ def test_greedy_float32_gives_the_same_tokens_as_transformers(
     assert a.tokens == b.tokens
 
 
+@pytest.mark.parametrize("name", ["marian", "nllb"])
+def test_confidence_is_the_same_mean_log_probability_on_both_backends(
+    tiny_models: dict[str, str], name: str
+) -> None:
+    """CTranslate2's free hypothesis score, turned into a per-token mean, equals the
+    transformers engine's forced-decoding mean log-probability of the same output."""
+    hf, fast = _engines(tiny_models[name])
+    settings = GenerationSettings(num_beams=1, max_new_tokens=MAX_NEW)
+    a = fast.generate(SENTENCES, settings)
+    b = hf.generate(SENTENCES, settings, scores=True)  # type: ignore[attr-defined]
+    assert a.texts == b.texts
+    assert len(a.scores) == len(b.scores) == len(SENTENCES)
+    for x, y in zip(a.scores, b.scores, strict=True):
+        assert x < 0 and y < 0
+        assert abs(x - y) < 0.01, (x, y)
+    assert hf.generate(SENTENCES, settings).scores == []  # type: ignore[attr-defined]
+
+
 @pytest.mark.parametrize("name", ["marian", "bart", "m2m100", "nllb", "mbart50"])
 def test_beam_search_with_family_defaults_matches_transformers(
     tiny_models: dict[str, str], name: str

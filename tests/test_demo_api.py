@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from demo_cells import unmarked
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -194,8 +195,15 @@ def test_summarize_article(client: Any, app: Any) -> None:
         codes = [f["code"] for f in sentence["flags"]]
         assert ("⚠" in row[0]) == bool(codes)
         assert all(f"{code}:" in row[3] for code in codes)
-    assert rows[0][1] in details["source"]
+    assert unmarked(rows[0][1]) in details["source"]
     assert all(r[2] for r in rows), "every sentence has a translation"
+    for row, sentence in zip(rows, details["alignment"], strict=True):  # spans: issue 19
+        assert unmarked(row[2]) == sentence["translation"]
+        sides = {s["side"] for f in sentence["flags"] for s in f["spans"]}
+        assert ("<mark" in row[1]) == ("source" in sides)
+        assert ("<mark" in row[2]) == ("translation" in sides)
+        assert isinstance(sentence["confidence"], float) and sentence["confidence"] < 0
+        assert "confidence" in row[3]
     for word in ("Compression", "Numbers", "Time", "translation"):
         assert word in info
     assert details["summary"] == summary

@@ -65,6 +65,7 @@ def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactor
         ),
         workdir=tmp_path_factory.mktemp("demo-browser"),
         preload=False,
+        fetch_allow_private=True,  # the Digest tab test reads the news site on 127.0.0.1
     )
     demo = build_demo(config)
     demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
@@ -253,6 +254,11 @@ def test_flags_are_shown(browser: Any, direct_app_url: str) -> None:
         assert "⚠" in cells.nth(0).inner_text(), "a flagged row is marked"
         reason = cells.nth(3).inner_text()
         assert "⚠" in reason and "truncated" in reason and "retried: stricter decoding" in reason
+        # the spans the flags are about, highlighted in the sentence table (issue 19)
+        marked_cells = table.locator("mark")
+        expect(marked_cells.first).to_be_visible()
+        assert all(m.get_attribute("title") for m in marked_cells.all()[:5])
+        expect(page.locator("#flags-note")).to_contain_text("cannot see meaning")
         # the summary's unsupported name, marked
         mark = info.locator("mark")
         expect(mark.first).to_be_visible()

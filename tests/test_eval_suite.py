@@ -282,10 +282,15 @@ class FakePipeline:
         self.kwargs = kwargs
         FakePipeline.instances.append(self)
 
-    def translate_texts(self, texts: Sequence[str]) -> list[str]:
+    def load(self) -> FakePipeline:
+        return self
+
+    def translate_texts(self, texts: Sequence[str], *, on_event: Any = None) -> list[str]:
         return [f"EN: {t}" for t in texts]
 
-    def run(self, records: Iterable[dict[str, Any]], *, batch_size: int = 8) -> Iterator[Result]:
+    def run(
+        self, records: Iterable[dict[str, Any]], *, batch_size: int = 8, on_event: Any = None
+    ) -> Iterator[Result]:
         for rec in records:
             if rec["id"] == "bad":
                 yield Result(id=rec["id"], error="article is empty")

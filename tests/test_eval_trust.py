@@ -10,7 +10,6 @@ import pytest
 from click.testing import CliRunner
 
 from summarize.evaluation.cli import eval_command
-from summarize.evaluation.suite import evaldata_dir
 from summarize.evaluation.trust import (
     MAKERS,
     find_trust_suite,
@@ -102,7 +101,7 @@ def test_cli_runs_a_detector_suite_file(tmp_path: Path) -> None:
     assert (tmp_path / "o" / "report.md").is_file()
 
 
-@pytest.mark.skipif(not (evaldata_dir() / "tatoeba_eng_ind").is_dir(), reason="no evaldata")
+@pytest.mark.usefixtures("evaldata")
 def test_builtin_trust_suite_with_a_limit(tmp_path: Path) -> None:
     path = find_trust_suite("trust")
     assert path is not None and path.name == "trust.toml"

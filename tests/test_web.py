@@ -20,7 +20,8 @@ from summarize.web import (
 )
 from summarize.web.reader import looks_like_url_list
 
-SETTINGS = FetchSettings(timeout=1.0, connect_timeout=1.0, max_bytes=1_000_000)
+# the test site is on 127.0.0.1: private addresses allowed (the default refuses them)
+SETTINGS = FetchSettings(timeout=1.0, connect_timeout=1.0, max_bytes=1_000_000, allow_private=True)
 
 
 def test_fetch_page_names_the_tool_and_follows_redirects(news_site: Any) -> None:
@@ -81,7 +82,7 @@ def test_bad_links_become_error_records_and_the_rest_go_on(news_site: Any) -> No
 def test_skipped_urls_are_not_fetched(news_site: Any) -> None:
     url = news_site.url("/wordpress/002.html")
     before = news_site.requests.get("/wordpress/002.html", 0)
-    assert list(iter_url_records([url], skip={url})) == []
+    assert list(iter_url_records([url], skip={url}, settings=SETTINGS)) == []
     assert news_site.requests.get("/wordpress/002.html", 0) == before
 
 
@@ -96,7 +97,7 @@ def test_url_arguments_and_url_list_files(news_site: Any, tmp_path: Path) -> Non
     assert looks_like_url_list(listing) and not looks_like_url_list(article)
     paths = [news_site.url("/portal/004.html"), str(listing), str(article)]
     assert count_records(paths) == 4
-    records = list(iter_records(paths))
+    records = list(iter_records(paths, fetch=SETTINGS))
     assert [r["id"] for r in records] == [
         news_site.url("/portal/004.html"),
         news_site.url("/detik/000.html"),
@@ -109,16 +110,20 @@ def test_url_arguments_and_url_list_files(news_site: Any, tmp_path: Path) -> Non
 def test_missing_local_path_fails_before_any_fetch(news_site: Any, tmp_path: Path) -> None:
     before = sum(news_site.requests.values())
     with pytest.raises(errors.ConfigError):
-        list(iter_records([news_site.url("/portal/000.html"), str(tmp_path / "nope.txt")]))
+        list(
+            iter_records(
+                [news_site.url("/portal/000.html"), str(tmp_path / "nope.txt")], fetch=SETTINGS
+            )
+        )
     assert sum(news_site.requests.values()) == before
 
 
 def test_rss_and_atom_items_get_ids_from_guid_or_link(news_site: Any) -> None:
-    rss = read_feed(news_site.url("/feed.xml"))
+    rss = read_feed(news_site.url("/feed.xml"), SETTINGS)
     assert [i.id for i in rss] == [f"warta-{n:03d}-portal" for n in range(5)]
     assert rss[2].url == news_site.url("/portal/002.html")
     assert rss[2].title == news_site.page("002").title
-    atom = read_feed(news_site.url("/atom.xml"))
+    atom = read_feed(news_site.url("/atom.xml"), SETTINGS)
     assert [i.id for i in atom] == [news_site.url(f"/wordpress/{n:03d}.html") for n in range(5)]
     no_guid = parse_feed(
         b'<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
@@ -131,14 +136,16 @@ def test_rss_and_atom_items_get_ids_from_guid_or_link(news_site: Any) -> None:
 
 def test_not_a_feed(news_site: Any) -> None:
     with pytest.raises(errors.FeedError, match="not an RSS/Atom feed"):
-        read_feed(news_site.url("/portal/000.html"))
+        read_feed(news_site.url("/portal/000.html"), SETTINGS)
     with pytest.raises(errors.FeedError, match="HTTP 404"):
-        read_feed(news_site.url("/404"))
+        read_feed(news_site.url("/404"), SETTINGS)
 
 
 def test_feed_records_skip_done_items_without_fetching(news_site: Any) -> None:
     before = news_site.requests.get("/portal/000.html", 0)
-    records = list(iter_feed_records(news_site.url("/feed.xml"), skip={"warta-000-portal"}))
+    records = list(
+        iter_feed_records(news_site.url("/feed.xml"), skip={"warta-000-portal"}, settings=SETTINGS)
+    )
     assert [r["id"] for r in records] == [f"warta-{n:03d}-portal" for n in range(1, 5)]
     assert news_site.requests.get("/portal/000.html", 0) == before
     assert records[0]["title"] == news_site.page("001").title

@@ -71,6 +71,47 @@ CHECK_PATTERNS: dict[str, str] = {
 
 SIZES: tuple[int, ...] = (100_000, 1_000_000)
 
+#: ``--checks``: the English side for :func:`~summarize.quality.check_translation` on a
+#: whole text (names, numbers, Indonesian words, a parenthesis, a garbled name)
+ENGLISH_UNIT = "Mr. Budi Santosa (UN) paid Rp 1,500 on 5 March to 12 petahana people. "
+
+#: ``--checks``: sentence pairs for the per-sentence time of ``check_translation``
+#: (typical lengths; errors of the kinds the checks look for, and clean pairs).
+SENTENCE_PAIRS: tuple[tuple[str, str], ...] = (
+    (
+        "Presiden petahana itu menang dengan 52,3 persen suara pada 24 Februari 2022.",
+        "The petahana's president won with 52.3 percent of the vote on February 24, 2022.",
+    ),
+    (
+        "Menteri Luar Negeri Wong Kan Seng mengatakan bahwa Singapura akan membantu.",
+        "Foreign Minister Wong Kan Sengid said that Singapore would help.",
+    ),
+    (
+        "Jika setrika tidak tersedia, Anda dapat mencoba menggunakan pengering rambut.",
+        "If a setrika is not available, you can try using a hair dryer.",
+    ),
+    (
+        "Badai itu bergerak ke arah barat dengan kecepatan 23 kilometer per jam.",
+        "The storm moved west at a speed of 23 kilometres per hour.",
+    ),
+    (
+        "Dokumen itu dikirim pada pukul 23.35. Salinan mencapai London pada 10 Agustus.",
+        "The document was sent at 11:35 p.m.",
+    ),
+    (
+        "Seribu orang menghadiri upacara kesembilan di Jakarta (ibu kota Indonesia) kemarin.",
+        "A thousand people attended the ninth ceremony in Jakarta (the capital of Indonesia).",
+    ),
+    (
+        "Dr. Ehud Ur, profesor kedokteran di Universitas Dalhousie di Halifax, memperingatkan.",
+        "Dr. Ehud your, professor of medicine at Dalhousie University in Halifax, warned.",
+    ),
+    (
+        "Sungai itu bermuara di utara, dekat kota yang ramai dengan para pedagang.",
+        "The river flows into the north, near a town busy with traders.",
+    ),
+)
+
 
 def whole_text_checks(text: str) -> None:
     """What reads a whole article besides its preparation: the summary's trust flags
@@ -80,11 +121,31 @@ def whole_text_checks(text: str) -> None:
         entity_preservation,
         number_preservation,
     )
-    from summarize.quality import check_summary
+    from summarize.quality import check_summary, check_translation
 
     check_summary(text, text[:2000], text)
+    check_translation(text, make_text(ENGLISH_UNIT, len(text)))
     number_preservation(text, text)
     entity_preservation(text, text)
+
+
+def sentence_check_times(repeat: int = 200) -> tuple[float, float]:
+    """Median and 95th percentile time (seconds) of one
+    :func:`~summarize.quality.check_translation` call on :data:`SENTENCE_PAIRS` (after
+    one warm-up call that loads the word-frequency lists)."""
+    import statistics
+
+    from summarize.quality import check_translation
+
+    check_translation(*SENTENCE_PAIRS[0])
+    times = []
+    for _ in range(max(repeat, 1)):
+        for source, translation in SENTENCE_PAIRS:
+            start = time.perf_counter()
+            check_translation(source, translation)
+            times.append(time.perf_counter() - start)
+    times.sort()
+    return statistics.median(times), times[int(0.95 * (len(times) - 1))]
 
 
 def make_text(unit: str, size: int) -> str:
@@ -145,6 +206,12 @@ def run(
     return rows
 
 
+def _pipeline_patterns() -> list[str]:
+    from summarize.bench.textpipeline import PIPELINE_PATTERNS
+
+    return list(PIPELINE_PATTERNS)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     p = argparse.ArgumentParser(
         prog="python -m summarize.bench --text-worst-case",
@@ -158,10 +225,26 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument(
         "--pattern",
         action="append",
-        choices=sorted({*PATTERNS, *CHECK_PATTERNS}),
+        choices=sorted({*PATTERNS, *CHECK_PATTERNS, *_pipeline_patterns()}),
         help="repeatable",
     )
-    p.add_argument("--repeat", type=int, default=5, help="best of N runs per size (default 5)")
+    p.add_argument(
+        "--repeat",
+        type=int,
+        default=None,
+        help="best of N runs per size (default 5; 1 with --pipeline)",
+    )
+    p.add_argument(
+        "--pipeline",
+        action="store_true",
+        help="run names, dates, zero-width, bidi and run-on text through the whole "
+        "'summarize run -s extract-translate' (summarize.bench.textpipeline)",
+    )
+    p.add_argument(
+        "--mt-model",
+        help="--pipeline: translation model [default: the tiny random Marian model in "
+        "$SUMMARIZE_TINY_DIR]",
+    )
     p.add_argument(
         "--checks",
         action="store_true",
@@ -169,6 +252,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         "on their own patterns instead of prepare_article",
     )
     args = p.parse_args(argv)
+    if args.pipeline:
+        from summarize.bench import textpipeline
+
+        wrong = [n for n in args.pattern or () if n not in textpipeline.PIPELINE_PATTERNS]
+        if wrong:
+            p.error(f"{', '.join(wrong)}: not a --pipeline pattern")
+        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+        textpipeline.run(sizes, args.pattern, args.repeat or 1, mt_model=args.mt_model)
+        return 0
+    args.repeat = args.repeat or 5
     table = CHECK_PATTERNS if args.checks else PATTERNS
     wrong = [name for name in args.pattern or () if name not in table]
     if wrong:
@@ -177,4 +270,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     what = "whole-text checks" if args.checks else "prepare_article"
     print(f"{what}, best of {args.repeat} run(s) per size", flush=True)
     run(sizes, args.pattern, args.repeat, checks=args.checks)
+    if args.checks:
+        median, p95 = sentence_check_times()
+        print(
+            f"check_translation per sentence: median {median * 1000:.2f} ms, "
+            f"p95 {p95 * 1000:.2f} ms ({len(SENTENCE_PAIRS)} pairs x 200)",
+            flush=True,
+        )
     return 0

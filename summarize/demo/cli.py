@@ -6,6 +6,7 @@ Every option can also be set with an environment variable (``SUMMARIZE_HOST``,
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import click
@@ -18,7 +19,7 @@ from summarize.demo.config import (
     DEFAULT_PORT,
     DemoConfig,
 )
-from summarize.errors import BackendNotInstalledError
+from summarize.errors import BackendNotInstalledError, ConfigError
 
 EPILOG = """\b
 Examples:
@@ -103,6 +104,24 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     help="Serve only the configured models (visitors cannot type other model ids or paths).",
 )
 @_opt(
+    "--allow-model",
+    "allowed_models",
+    env="ALLOW_MODELS",
+    multiple=True,
+    metavar="ID",
+    help="A model visitors may choose besides the configured ones (repeatable; the "
+    "variable takes a space-separated list). Listening beyond loopback, visitors may "
+    "choose only these and the configured models.",
+)
+@_opt(
+    "--fetch-timeout",
+    env="FETCH_TIMEOUT",
+    type=click.FloatRange(0.1, 600),
+    default=DemoConfig.fetch_timeout_s,
+    show_default=True,
+    help="Seconds one page fetch (link field, digest links) may take in all.",
+)
+@_opt(
     "--preload/--no-preload",
     env="PRELOAD",
     default=True,
@@ -118,10 +137,16 @@ def demo_command(
     article_batch_wait: float,
     fixed_models: bool,
     preload: bool,
+    allowed_models: tuple[str, ...],
+    fetch_timeout: float,
     **options: Any,
 ) -> None:
     """Launch the web demo: translate and summarise an article, process a batch,
     score an evaluation suite. Binds 127.0.0.1 unless --host says otherwise."""
+    if not math.isfinite(fetch_timeout):  # click's FloatRange lets NaN through
+        raise ConfigError(
+            f"--fetch-timeout (SUMMARIZE_FETCH_TIMEOUT) must be a number, got {fetch_timeout}"
+        )
     config = DemoConfig(
         host=host,
         port=port,
@@ -132,7 +157,10 @@ def demo_command(
         article_batch_wait_s=article_batch_wait,
         fixed_models=fixed_models,
         preload=preload,
+        allowed_models=tuple(allowed_models),
+        fetch_timeout_s=fetch_timeout,
     )
+    _check_resolves(config.host)
     try:
         import gradio  # noqa: F401
     except ImportError as exc:  # pragma: no cover
@@ -142,3 +170,17 @@ def demo_command(
     from summarize.demo.ui import launch_demo
 
     launch_demo(config)
+
+
+def _check_resolves(host: str) -> None:
+    """A host name that does not resolve is one line at start, not a traceback from the
+    web server (IP addresses resolve without any lookup)."""
+    import socket
+
+    try:
+        socket.getaddrinfo(host, None)
+    except (OSError, UnicodeError) as exc:
+        reason = getattr(exc, "strerror", None) or str(exc)
+        raise ConfigError(
+            f"--host (SUMMARIZE_HOST) {host!r} cannot be resolved: {reason}"
+        ) from None

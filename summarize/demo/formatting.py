@@ -7,13 +7,15 @@ Every piece of user or model text goes through :func:`summarize.text.markdown.es
 
 from __future__ import annotations
 
+import html
 import logging
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from summarize.text.markdown import escape_markdown
 from summarize.text.names import NameIndex
-from summarize.types import Result
+from summarize.types import Flag, Result
 
 log = logging.getLogger("summarize.demo")
 
@@ -112,8 +114,24 @@ def seconds(value: float) -> str:
     return f"{value * 1000:.0f} ms" if value < 1 else f"{value:.1f} s"
 
 
+def _timing(timings: dict[str, Any]) -> str:
+    """``cleaning 3 ms · translation 0.5 s* · … (* share of a batch of 4 articles)``"""
+    batch = timings.get("batch") or {}
+    shared = set(batch.get("shared") or ()) if batch.get("size", 1) > 1 else set()
+    text = " · ".join(
+        f"{STAGE_NAMES.get(k, k)} {seconds(v)}{'*' if k in shared else ''}"
+        for k, v in timings.items()
+        if isinstance(v, (int, float))
+    )
+    if shared:
+        text += f" (* this article's share of a batch of {batch['size']} articles)"
+    return text
+
+
 STAGE_NAMES = {
     "prepare": "cleaning",
+    "check": "checks",
+    "repair": "repair",
     "translate": "translation",
     "summarize": "summary",
     "translate_summary": "summary translation",
@@ -121,41 +139,74 @@ STAGE_NAMES = {
 }
 
 
+#: what the flags can and cannot see, shown beside the sentence table
+FLAGS_NOTE = (
+    f"{FLAG_MARK} The checks cover facts: numbers, names, untranslated words, omissions, "
+    "loops and cut-off output. They cannot see meaning: a sentence without a flag can "
+    "still be mistranslated. Highlighted words are what a flag is about. *Confidence* is "
+    "the model's mean log-probability per token (0 is certain); it is uncalibrated."
+)
+
+
 def flag_text(sentence: Any) -> str:
-    """The "Check" cell of a sentence: why its translation is doubtful, and any repair."""
+    """The "Check" cell of a sentence: why its translation is doubtful, any repair, and
+    the engine's confidence."""
     parts = [f"{FLAG_MARK} {f.code}: {f.message}" for f in sentence.flags]
     if sentence.repairs:
         tried = ", ".join(r.tried for r in sentence.repairs)
         cleared = any(r.cleared for r in sentence.repairs)
         parts.append(f"repaired ({tried})" if cleared else f"retried: {tried}; not cleared")
+    confidence = getattr(sentence, "confidence", None)
+    if confidence is not None:
+        parts.append(f"confidence {confidence:.2f}")
     return "\n".join(parts)
 
 
-def marked_summary(result: Result) -> str:
-    """The summary as Markdown with its unsupported numbers and names marked
-    (``<mark>``), or ``""`` when the summary has no such flag."""
-    spans = sorted(
-        (s.start, s.end, f.code)
-        for f in result.flags
-        if f.code.startswith("unsupported")
-        for s in f.spans
-        if s.side == "summary"
-    )
-    if not spans:
-        return ""
-    text, out, pos = result.summary, [], 0
-    for start, end, code in spans:
-        if start < pos:
+def marked(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:
+    """``text`` as Markdown with each ``(start, end, css class, title)`` span in a
+    ``<mark>``; overlapping spans keep the first."""
+    out: list[str] = []
+    pos = 0
+    for start, end, css, title in sorted(spans):
+        if start < pos or end <= start:
             continue
-        what = "number" if code.endswith("number") else "name"
         out.append(escape_markdown(text[pos:start]))
         out.append(
-            f'<mark class="unsupported" title="{what} not in the source">'
+            f'<mark class="{css}" title="{html.escape(title)}">'
             f"{escape_markdown(text[start:end])}</mark>"
         )
         pos = end
     out.append(escape_markdown(text[pos:]))
     return "".join(out)
+
+
+def flag_spans(flags: Iterable[Flag], side: str) -> list[tuple[int, int, str, str]]:
+    """The spans of ``flags`` on one side, as :func:`marked` takes them."""
+    return [
+        (s.start, s.end, f"flag-{f.code}", f"{f.code}: {f.message}")
+        for f in flags
+        for s in f.spans
+        if s.side == side
+    ]
+
+
+def marked_sentence(sentence: Any, side: str) -> str:
+    """The source or translation cell of the sentence table, its flagged spans marked."""
+    text = sentence.source if side == "source" else sentence.translation
+    return marked(text, flag_spans(sentence.flags, side))
+
+
+def marked_summary(result: Result) -> str:
+    """The summary as Markdown with its unsupported numbers and names marked
+    (``<mark>``), or ``""`` when the summary has no such flag."""
+    spans = [
+        (start, end, "unsupported", title.split(":")[0].replace("unsupported-", "")
+         + " not in the source")
+        for start, end, _, title in flag_spans(
+            (f for f in result.flags if f.code.startswith("unsupported")), "summary"
+        )
+    ]  # fmt: skip
+    return marked(result.summary, spans) if spans else ""
 
 
 def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
@@ -186,7 +237,7 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
         if trans.get(key):
             value += f"; translation {_kept(trans[key], noun)}"
         rows.append((label, value))
-    timing = " · ".join(f"{STAGE_NAMES.get(k, k)} {seconds(v)}" for k, v in result.timings.items())
+    timing = _timing(result.timings)
     if timing:
         rows.append(("Time", timing))
     models = []

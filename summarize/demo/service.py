@@ -31,6 +31,7 @@ from summarize.demo.formatting import (
     eval_markdown,
     flag_text,
     info_markdown,
+    marked_sentence,
     seconds,
     title_markdown,
 )
@@ -192,12 +193,20 @@ class _ArticleBatcher:
                     0.8 + 0.2 * frac, f"Summarising: {done_inputs} of {total_inputs} passages"
                 )
 
+        def on_event(event: Any) -> None:  # the checks and repairs between the two
+            if event.stage == "checking" or event.stage.startswith("repairing"):
+                for j in batch:
+                    j.progress(0.8, event.text().capitalize())
+
         for j in batch:
             j.progress(0.05, "Working…" if pipe.entry.translate_summary else "Translating…")
         try:
             with self._using(pipe):
                 results = pipe.process_batch(
-                    [j.record for j in batch], on_progress=on_progress, on_summary=on_summary
+                    [j.record for j in batch],
+                    on_progress=on_progress,
+                    on_summary=on_summary,
+                    on_event=on_event,
                 )
             for j, result in zip(batch, results, strict=True):
                 j.result = result
@@ -246,13 +255,17 @@ class DemoService:
         sm = (sum_model or "").strip() or self.default_sum_model(strategy) or None
         if not get_strategy(strategy).needs_summarizer:
             sm = None
-        if self.config.fixed_models:
+        if self.config.restricts_models:
             allowed_sum = self.default_sum_model(strategy) or None
-            if mt != self.default_mt_model() or sm != allowed_sum:
+            extra = set(self.config.allowed_models)
+            if (mt != self.default_mt_model() and mt not in extra) or (
+                sm != allowed_sum and sm not in extra
+            ):
                 raise DemoError(
                     "This demo only serves its configured models "
                     f"(translation: {self.default_mt_model()}"
                     + (f", summary: {allowed_sum}" if allowed_sum else "")
+                    + (f"; also: {', '.join(sorted(extra))}" if extra else "")
                     + ").",
                     title="Model not allowed",
                 )
@@ -321,7 +334,9 @@ class DemoService:
         from summarize.web import FetchSettings
 
         return FetchSettings(
-            timeout=20.0, max_bytes=min(5_000_000, self.config.pipeline.max_chars * 4)
+            timeout=self.config.fetch_timeout_s,
+            max_bytes=min(5_000_000, self.config.pipeline.max_chars * 4),
+            allow_private=self.config.fetch_allow_private,  # False unless a test sets it
         )
 
     def _check_url(self, url: str) -> str:
@@ -337,13 +352,15 @@ class DemoService:
 
     def _fetch_page(self, url: str) -> dict[str, Any]:
         """A news page as a record (trafilatura extracts its text in the pipeline)."""
-        from summarize.errors import FetchError
+        from summarize.errors import BlockedAddressError, FetchError
         from summarize.web import Fetcher
 
         url = self._check_url(url)
         try:
             with Fetcher(self._fetch_settings()) as fetcher:
                 page = fetcher.fetch(url)
+        except BlockedAddressError as exc:
+            raise DemoError(str(exc), title="Address not allowed") from exc
         except FetchError as exc:
             raise DemoError(str(exc), title="Cannot fetch the page") from exc
         return {"id": "article", "text": page.text, "html": True, "url": url}
@@ -386,8 +403,8 @@ class DemoService:
         alignment = [
             [
                 f"{a.paragraph + 1}.{a.index + 1}" + (f" {FLAG_MARK}" if a.flags else ""),
-                a.source,
-                a.translation,
+                marked_sentence(a, "source"),
+                marked_sentence(a, "translation"),
                 flag_text(a),
             ]
             for a in result.alignment

@@ -16,7 +16,7 @@ import gradio as gr
 
 from summarize.demo.config import LENGTH_PRESETS, DemoConfig
 from summarize.demo.errors import DemoError
-from summarize.demo.formatting import ALIGNMENT_HEADERS, BATCH_HEADERS
+from summarize.demo.formatting import ALIGNMENT_HEADERS, BATCH_HEADERS, FLAGS_NOTE
 from summarize.demo.service import DemoService
 from summarize.demo.uploads import ARTICLE_SUFFIXES, BATCH_SUFFIXES, EVAL_SUFFIXES
 from summarize.errors import SummarizeError
@@ -46,6 +46,7 @@ CSS = """
 #alignment-table *, #batch-table * { font-family: var(--font) !important; }
 #title-output:empty { display: none; }
 #info-panel mark.unsupported { background: #fde68a; color: inherit; border-bottom: 2px solid #d97706; }
+#alignment-table mark { background: #fde68a; color: inherit; border-bottom: 2px solid #d97706; }
 .hint { color: var(--body-text-color-subdued); font-size: 0.92em; }
 footer { opacity: 0.6; }
 """
@@ -234,13 +235,17 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
         )
         return out.table, out.plot_path, out.files
 
+    # the model boxes are fixed where visitors may name only the configured models
+    # (the service checks every request anyway)
+    models_locked = config.restricts_models and not config.allowed_models
+
     def on_strategy(strategy: str) -> Any:
         model = service.default_sum_model(strategy)
         needs = get_strategy(strategy).needs_summarizer
         update = gr.update(
             choices=sum_choices(strategy) if needs else [],
             value=model,
-            interactive=needs and not config.fixed_models,
+            interactive=needs and not models_locked,
             info=None if needs else "Not used: this strategy needs no summariser.",
         )
         return update
@@ -294,7 +299,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             mt_choices,
                             value=service.default_mt_model(),
                             allow_custom_value=True,
-                            interactive=not config.fixed_models,
+                            interactive=not models_locked,
                             label="Translation model",
                             info="Hub id or local directory",
                             elem_id="mt-model",
@@ -304,7 +309,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                             sum_choices(config.pipeline.strategy) if needs_sum else [],
                             value=service.default_sum_model(config.pipeline.strategy),
                             allow_custom_value=True,
-                            interactive=needs_sum and not config.fixed_models,
+                            interactive=needs_sum and not models_locked,
                             label="Summarisation model",
                             info=None
                             if needs_sum
@@ -341,7 +346,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         )
                 alignment = gr.Dataframe(
                     headers=ALIGNMENT_HEADERS,
-                    datatype=["str", "str", "str", "str"],
+                    datatype=["str", "markdown", "markdown", "str"],
                     interactive=False,
                     wrap=True,
                     column_widths=["7%", "36.5%", "36.5%", "20%"],
@@ -349,6 +354,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                     label="Source and translation, sentence by sentence",
                     elem_id="alignment-table",
                 )
+                gr.Markdown(FLAGS_NOTE, elem_id="flags-note")
                 with gr.Accordion("Full result (JSON)", open=False):
                     details = gr.JSON(elem_id="result-json")
 

@@ -16,11 +16,14 @@ __all__ = ["Engine", "GenerationBatch", "ModelProfile", "TokenizerMethods"]
 class GenerationBatch:
     """Texts generated for a batch of inputs, with the number of tokens each one generated
     and whether its generation stopped at the token limit (``truncated``; empty when the
-    engine cannot tell)."""
+    engine cannot tell). ``scores``: each output's mean log-probability per generated
+    token under the model (the engine's own confidence, uncalibrated); empty unless
+    asked for with ``generate(..., scores=True)`` or given for free by the engine."""
 
     texts: list[str]
     tokens: list[int]
     truncated: list[bool] = field(default_factory=list)
+    scores: list[float] = field(default_factory=list)
 
 
 @runtime_checkable
@@ -48,8 +51,11 @@ class Engine(Protocol):
         """Inverse of :meth:`tokenize`."""
         ...
 
-    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:
-        """Generate one output per input. ``settings`` are already merged with the profile defaults."""
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, scores: bool = False
+    ) -> GenerationBatch:
+        """Generate one output per input. ``settings`` are already merged with the profile
+        defaults. ``scores=True`` asks for :attr:`GenerationBatch.scores`."""
         ...
 
     def describe(self) -> dict[str, Any]:

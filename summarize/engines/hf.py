@@ -105,11 +105,14 @@ class TransformersEngine(TokenizerMethods):
         )
 
     # -- Engine interface (count_tokens, tokenize, detokenize, describe: TokenizerMethods)
-    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, scores: bool = False
+    ) -> GenerationBatch:
         import torch
 
         if not texts:
             return GenerationBatch([], [])
+        settings = self.profile.capped(settings)  # the decoder's own length limit
         enc = self.tokenizer(
             [self.profile.prefix + t for t in texts],
             return_tensors="pt",
@@ -152,4 +155,39 @@ class TransformersEngine(TokenizerMethods):
         most = int(limit) if limit else 0
         counts = [int(t) for t in tokens]
         truncated = [most > 0 and c >= most for c in counts]
-        return GenerationBatch([d.strip() for d in decoded], counts, truncated)
+        forced = getattr(config, "forced_eos_token_id", None) is not None
+        mean_logprobs = (
+            self._mean_logprobs(
+                enc, out, truncated if forced else [], "forced_bos_token_id" in kwargs
+            )
+            if scores
+            else []
+        )
+        return GenerationBatch([d.strip() for d in decoded], counts, truncated, mean_logprobs)
+
+    def _mean_logprobs(
+        self, enc: Any, out: Any, forced_last: Sequence[bool], forced_first: bool
+    ) -> list[float]:
+        """Each output's mean log-probability per token the model chose (EOS included),
+        by one forced-decoding pass: ``generate`` keeps no scores unless it stores a
+        vocabulary-sized tensor per step, which costs far more memory than this pass.
+        Forced tokens are not scored, as CTranslate2 does not score them: a forced first
+        (language) token, and the EOS that the limit forced in rows of ``forced_last``."""
+        import torch
+
+        labels = out[:, 1:]
+        pad = self.tokenizer.pad_token_id
+        keep = labels != pad if pad is not None else torch.ones_like(labels, dtype=torch.bool)
+        if forced_first:
+            keep[:, 0] = False
+        for row, forced in enumerate(forced_last):
+            last = int(keep[row].sum()) - 1
+            if forced and last > 0:
+                keep[row, last] = False
+        with torch.inference_mode():
+            logits = self.model(**enc, decoder_input_ids=out[:, :-1]).logits
+            logprobs = torch.log_softmax(logits.float(), dim=-1)
+            picked = logprobs.gather(-1, labels.unsqueeze(-1)).squeeze(-1)
+            total = (picked * keep).sum(dim=1)
+            count = keep.sum(dim=1).clamp(min=1)
+        return [float(x) for x in (total / count).tolist()]

@@ -28,6 +28,8 @@ Examples:
       an IndoSum-format file: lead-3 and TextRank-3 baselines with ROUGE
   summarize eval trust
       detector benchmark of the quality flags (recall per fault, false positives)
+  summarize eval trust --annotated annotations.jsonl
+      the quality flags against annotated errors of real MT output (precision, recall)
   summarize eval --list
 
 \b
@@ -119,6 +121,12 @@ def _list_suites() -> str:
 @click.option("--no-plot", is_flag=True, help="Do not draw scores.png.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bars.")
 @click.option("--list", "list_only", is_flag=True, help="List the suites in eval/ and exit.")
+@click.option(
+    "--annotated",
+    type=click.Path(exists=True, dir_okay=False, path_type=Path),
+    help="With `trust`: score the quality flags against this JSONL of annotated MT output "
+    "(source, translation, errors) instead of synthetic faults.",
+)
 def eval_command(
     target: str | None,
     systems: tuple[str, ...],
@@ -134,13 +142,15 @@ def eval_command(
     no_plot: bool,
     quiet: bool,
     list_only: bool,
+    annotated: Path | None,
     **options: Any,
 ) -> None:
     """Evaluate systems on a suite (a name in eval/ or a .toml file) or a data FILE.
 
     Prints a table of scores with 95% bootstrap confidence intervals and writes a
-    reproducible report. Runs offline: data sets are read from local files and models
-    must be available locally.
+    reproducible report. Runs offline: named data sets are read from the data cache
+    (fetch them once with `summarize data pull NAME`) and models must be available
+    locally.
     """
     if list_only:
         click.echo(_list_suites())
@@ -152,6 +162,16 @@ def eval_command(
     from summarize.evaluation.trust import trust_command
 
     started = time.perf_counter()
+    if annotated is not None:
+        if target != "trust":
+            raise click.UsageError("--annotated goes with the target `trust`")
+        from summarize.evaluation.annotated import annotated_command
+
+        try:
+            annotated_command(annotated, seed=seed, resamples=resamples, output_dir=output_dir)
+        except SummarizeError as exc:
+            fail_with(exc)
+        return
     try:
         if trust_command(
             target, limit=limit, seed=seed, resamples=resamples, output_dir=output_dir

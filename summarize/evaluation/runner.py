@@ -5,9 +5,8 @@ bootstrap CIs and paired tests, and write ``results.json``, ``report.md``,
 from __future__ import annotations
 
 import platform
-import sys
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -82,17 +81,6 @@ def environment() -> dict[str, Any]:
 
 
 # ------------------------------------------------------------------------- systems
-
-
-def _progress(iterable: Iterable[Any], *, total: int, desc: str, enabled: bool) -> Iterable[Any]:
-    if not enabled:
-        return iterable
-    from tqdm import tqdm
-
-    bar: Iterable[Any] = tqdm(
-        iterable, total=total, desc=desc, unit="item", file=sys.stderr, leave=False
-    )
-    return bar
 
 
 def _baseline_run(spec: SystemSpec, items: Sequence[EvalItem], suite: Suite) -> SystemRun:
@@ -170,8 +158,10 @@ def _pipeline_run(
     suite: Suite,
     overrides: Mapping[str, Any],
     progress: bool,
+    label: str | None = None,
 ) -> SystemRun:
     from summarize.pipeline import Pipeline
+    from summarize.progress import StageBar
 
     kwargs = pipeline_kwargs(spec, suite.task, overrides)
     requested = PipelineConfig(**kwargs).to_dict()
@@ -180,31 +170,27 @@ def _pipeline_run(
     start = time.perf_counter()
     errors: list[str | None] = []
     intermediate: list[str] | None = None
-    if suite.task == "translation":
-        predictions: list[str] = []
-        bar = None
-        if progress:
-            from tqdm import tqdm
-
-            bar = tqdm(
-                total=len(items), desc=f"{spec.name}", unit="item", file=sys.stderr, leave=False
-            )
-        for i in range(0, len(items), batch_size):
-            chunk = [it.source for it in items[i : i + batch_size]]
-            predictions.extend(pipe.translate_texts(chunk))
-            if bar is not None:
+    # per item, with the stage of the model call under way in the postfix
+    with StageBar(
+        len(items), unit="item", desc=label or spec.name, enabled=progress, leave=False
+    ) as bar:
+        bar.stage("loading models")
+        pipe.load()
+        if suite.task == "translation":
+            predictions: list[str] = []
+            for i in range(0, len(items), batch_size):
+                chunk = [it.source for it in items[i : i + batch_size]]
+                predictions.extend(pipe.translate_texts(chunk, on_event=bar.event))
                 bar.update(len(chunk))
-        if bar is not None:
-            bar.close()
-        errors = [None] * len(predictions)
-    else:
-        records = ({"id": it.id, "text": it.source} for it in items)
-        predictions, intermediate = [], []
-        results = pipe.run(records, batch_size=batch_size)
-        for result in _progress(results, total=len(items), desc=spec.name, enabled=progress):
-            predictions.append(result.summary or "")
-            intermediate.append(result.translation or "")
-            errors.append(result.error)
+            errors = [None] * len(predictions)
+        else:
+            records = ({"id": it.id, "text": it.source} for it in items)
+            predictions, intermediate = [], []
+            for result in pipe.run(records, batch_size=batch_size, on_event=bar.event):
+                predictions.append(result.summary or "")
+                intermediate.append(result.translation or "")
+                errors.append(result.error)
+                bar.update(1)
     seconds = time.perf_counter() - start
     if len(predictions) != len(items):
         raise ConfigError(
@@ -255,14 +241,16 @@ def run_system(
     overrides: Mapping[str, Any] | None = None,
     inline_outputs: Mapping[str, list[str]] | None = None,
     progress: bool = True,
+    label: str | None = None,
 ) -> SystemRun:
-    """Predictions of one system for ``items``."""
+    """Predictions of one system for ``items`` (``label``: the progress bar's, e.g.
+    ``system 2/3 opus-mt``)."""
     if spec.type == "baseline":
         return _baseline_run(spec, items, suite)
     if spec.type == "outputs":
         return _outputs_run(spec, items, suite, inline_outputs or {})
     if spec.type == "pipeline":
-        return _pipeline_run(spec, items, suite, overrides or {}, progress)
+        return _pipeline_run(spec, items, suite, overrides or {}, progress, label)
     raise ConfigError(f"unknown system type {spec.type!r}")
 
 
@@ -440,9 +428,15 @@ def _run_systems(
 ) -> list[SystemRun]:
     """Every system's predictions, noting overridden settings and failed items."""
     runs: list[SystemRun] = []
-    for spec in specs:
+    for number, spec in enumerate(specs, 1):
         run = run_system(
-            spec, items, suite, overrides=overrides, inline_outputs=inline, progress=progress
+            spec,
+            items,
+            suite,
+            overrides=overrides,
+            inline_outputs=inline,
+            progress=progress,
+            label=f"system {number}/{len(specs)} {spec.name}",
         )
         if spec.type == "pipeline":
             run = _name_overridden(run, spec, overrides, notes)

@@ -249,10 +249,12 @@ def find_trust_suite(target: str) -> Path | None:
 def load_trust_suite(path: Path) -> TrustSuite:
     """Read a ``task = "detector"`` suite: ``[[datasets]]`` tables with ``name``,
     ``loader`` (nusax_mt, tatoeba, talpco, pairs), the loader's path arguments and options;
-    tables with the same name are concatenated."""
+    tables with the same name are concatenated. A table with ``data = NAME`` reads files
+    of that named data set, which must be in the data cache (else the pull command)."""
     from summarize.errors import ConfigError
+    from summarize.evaluation.data import require
     from summarize.evaluation.datasets import LOADERS, normalise_loader_name
-    from summarize.evaluation.suite import resolve_path
+    from summarize.evaluation.suite import data_set_name, resolve_data_path
 
     data = _toml(path)
     tables = data.get("datasets")
@@ -269,7 +271,10 @@ def load_trust_suite(path: Path) -> TrustSuite:
         missing = [k for k in path_args if k not in table]
         if loader not in LOADERS and loader != "pairs" or missing:
             raise ConfigError(f"{path}: datasets[{i}]: unknown loader or missing {missing}")
-        paths = {k: resolve_path(str(table.pop(k)), path.parent) for k in path_args}
+        data_set = data_set_name(table.pop("data", None), f"{path}: datasets[{i}]")
+        if data_set is not None:
+            require(data_set)
+        paths = {k: resolve_data_path(str(table.pop(k)), data_set, path.parent) for k in path_args}
         out.append((name, loader, paths, table))
     return TrustSuite(
         name=str(data.get("name", path.stem)),
@@ -375,12 +380,13 @@ def rules_fingerprint() -> str:
     import summarize.quality as quality
     import summarize.text.exonyms as exonyms
     import summarize.text.langid as langid
+    import summarize.text.lexicon as lexicon
     import summarize.text.names as names
     import summarize.text.numbers as numbers
     import summarize.text.stopwords as stopwords
 
     h = hashlib.sha256()
-    for mod in (quality, numbers, names, exonyms, langid, stopwords):
+    for mod in (quality, numbers, names, exonyms, langid, stopwords, lexicon):
         h.update(Path(str(mod.__file__)).read_bytes())
     return h.hexdigest()[:12]
 

@@ -7,6 +7,7 @@ shipped inside the wheel as ``summarize/prompts``). A directory given by
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass, field
@@ -53,8 +54,24 @@ class ModelProfile:
     )
     defaults: GenerationSettings = field(default_factory=GenerationSettings)
     max_input_tokens: int = 512
+    #: most tokens the decoder can produce (its position embeddings less the start
+    #: token); ``None`` where the model has no such limit (T5's relative positions)
+    max_output_tokens: int | None = None
     license: str | None = None
     non_commercial: bool = False
+
+    def capped(self, settings: GenerationSettings) -> GenerationSettings:
+        """``settings`` with token limits above :attr:`max_output_tokens` lowered to it
+        (generating past the decoder's positions fails in the model)."""
+        limit = self.max_output_tokens
+        hi, lo = settings.max_new_tokens, settings.min_new_tokens
+        if limit is None or ((hi is None or hi <= limit) and (lo is None or lo <= limit)):
+            return settings
+        return dataclasses.replace(
+            settings,
+            max_new_tokens=None if hi is None else min(hi, limit),
+            min_new_tokens=None if lo is None else min(lo, limit),
+        )
 
 
 def builtin_prompts_dir() -> Path:
@@ -181,6 +198,8 @@ def resolve_profile(
     max_pos = config.get("max_position_embeddings")
     if isinstance(max_pos, int) and 0 < max_pos < profile.max_input_tokens:
         changes["max_input_tokens"] = max_pos
+    if isinstance(max_pos, int) and max_pos > 1 and config.get("is_encoder_decoder", True):
+        changes["max_output_tokens"] = max_pos - 1  # one position holds the start token
     if info is not None and info.license:
         changes["license"] = info.license
         changes["non_commercial"] = info.non_commercial

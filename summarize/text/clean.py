@@ -43,7 +43,18 @@ _MAGIC = (
     (b"\xd0\xcf\x11\xe0", "legacy Microsoft Office document"),
 )
 
-_ZERO_WIDTH = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"), None)
+#: Invisible characters dropped from the text: zero-width spaces and joiners, soft hyphen,
+#: and the bidirectional controls (marks, embeddings, overrides, isolates). Indonesian
+#: and English need none of them; kept, they split words for the tokenizer and the
+#: name/number checks, and an override can make the page show text in another order.
+_ZERO_WIDTH = dict.fromkeys(
+    map(
+        ord,
+        "\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e"
+        "\u200e\u200f\u061c\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069",
+    ),
+    None,
+)
 _QUOTES = str.maketrans(
     {
         "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u00ab": '"',
@@ -122,7 +133,7 @@ def _check_text(text: str) -> int:
 
 
 def normalize_text(text: str) -> str:
-    """NFC, straight quotes, plain spaces, no zero-width or control characters.
+    """NFC, straight quotes, plain spaces, no zero-width, bidi-control or control characters.
 
     Line structure is kept (``\\n``; runs of blank lines become one blank line) and each
     line is stripped. En/em dashes are kept; "…" becomes "...".

@@ -10,7 +10,7 @@ EXONYM_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("rusia", "russia"), ("russia", "russian", "russians", "russian federation")),
     (("ukraina", "ukraine"), ("ukraine", "ukrainian", "ukrainians")),
     (("amerika serikat", "as", "amerika"), ("united states", "us", "u.s.", "usa", "america", "american", "americans")),
-    (("inggris", "britania raya"), ("britain", "uk", "u.k.", "england", "english", "british", "united kingdom")),
+    (("inggris", "britania raya", "britania"), ("britain", "uk", "u.k.", "england", "english", "british", "united kingdom")),
     (("jerman",), ("germany", "german", "germans")),
     (("prancis", "perancis"), ("france", "french")),
     (("tiongkok", "cina", "china", "rrt"), ("china", "chinese", "prc")),

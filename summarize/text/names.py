@@ -46,7 +46,7 @@ TITLE_WORDS = frozenset(
     sungai danau pantai pulau selat teluk laut samudra samudera pegunungan kepulauan
     universitas sekolah bandara stasiun pelabuhan pasar taman masjid gereja candi istana
     hotel restoran rumah sakit museum partai tahun baru hari raya
-    senin selasa rabu kamis jumat jum'at sabtu minggu ahad
+    senin selasa rabu kamis jumat jum'at sabtu minggu ahad wib wita wit
     monday tuesday wednesday thursday friday saturday sunday
     """.split()
 ) | frozenset(MONTHS)
@@ -259,6 +259,39 @@ class NameIndex:
                     return True
         return False
 
+    def span(self, phrase: str) -> tuple[int, int] | None:
+        """Where ``phrase`` (lower case) first occurs as whole words, found through the
+        token index (no scan of the text)."""
+        first = _TOKEN_RE.match(phrase)
+        if first is None or len(self.lower) != len(self.text):
+            return None
+        pattern = _phrase_pattern(phrase)
+        for pos in self._positions.get(first.group(0), ()):
+            m = pattern.match(self.lower, pos)
+            if m is not None:
+                return pos, pos + len(phrase)
+        return None
+
+    def near_token(self, word: str, *, short: bool = False) -> str | None:
+        """A token of the text spelled almost like ``word`` but not the same: one edit (two
+        for words of 9+ letters), or up to three letters added ("seng" -> "sengid",
+        "kv62" -> "kvid62"). Words under 5 letters need ``short`` (one edit then)."""
+        if len(word) < 2:
+            return None
+        if len(word) >= 5 or short:
+            budget = 1 if len(word) < 7 else 2
+            for length in range(len(word) - budget, len(word) + budget + 1):
+                for tok in self._shapes.get((word[:1], length), ()):
+                    if tok != word and _edit_distance(word, tok, budget) <= budget:
+                        return tok
+        if len(word) >= 3:
+            for length in range(len(word) + 1, len(word) + 4):
+                for tok in self._shapes.get((word[:1], length), ()):
+                    if tok[-1:] == word[-1:] or tok.startswith(word):
+                        if _is_subsequence(word, tok):
+                            return tok
+        return None
+
     def as_written(self, entity: str) -> str:
         """``entity`` (lower case) as the text first writes it ("pbb" -> "PBB"); itself
         when the text does not have it word for word."""
@@ -271,12 +304,23 @@ class NameIndex:
         return entity
 
     def found(self, entity: str) -> bool:
-        """Whether ``entity`` (or one of its exonyms) occurs in the text as whole words."""
-        if any(self._contains(form) for form in entity_forms(entity)):
+        """Whether ``entity`` (or one of its exonyms) occurs in the text as whole words, or
+        for one word a near spelling (see :meth:`found_exactly` for the strict test)."""
+        if self.found_exactly(entity):
             return True
         if len(entity.split()) == 1 and entity not in EXONYMS:
             return self._near(entity)
         return False
+
+    def found_exactly(self, entity: str) -> bool:
+        """Whether ``entity`` or one of its exonyms occurs as whole words (an English plural
+        or possessive ending allowed)."""
+        return any(self._contains(form) for form in entity_forms(entity))
+
+
+def _is_subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(c in it for c in short)
 
 
 def _edit_distance(a: str, b: str, limit: int) -> int:

@@ -75,7 +75,7 @@ _ORDINALS = {
 _SOFT = {
     "satu": 1, "one": 1, "pertama": 1, "first": 1, "once": 1, "sekali": 1,
     "kedua": 2, "second": 2, "third": 3, "sepertiga": 1 / 3, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
-    "setengah": 0.5, "half": 0.5,
+    "setengah": 0.5, "half": 0.5, "quarter": 0.25, "seperempat": 0.25,
 }  # fmt: skip
 #: fixed expressions whose number word is no quantity ("pedagang kaki lima" = street vendor)
 _IDIOMS = re.compile(r"\bkaki\s+lima\b", re.IGNORECASE)
@@ -129,8 +129,37 @@ _RUN_GAP = re.compile(r"[\s-]*")
 _DATE_AFTER = re.compile(
     rf"\s+(?:of\s+)?({_MONTH_ALT})\.?(?:,?\s+({_YEAR}))?(?![\w])", re.IGNORECASE
 )
-# 6:30, 18:00 (a clock time; read as 6.30, 6.5 and, for :00, 6)
-_TIME = re.compile(r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])")
+# 6:30, 18:00 (a clock time; read as 6.30, 6.5 and, for :00, 6); "11:35 p.m." = 23:35;
+# Indonesian "pukul 23.35" / "23.35 WIB"
+_TIME = re.compile(
+    r"(?<![\w.,:])([01]?\d|2[0-3]):([0-5]\d)(?![\w:])(\s*(?:([ap])\.?\s?m\b\.?))?",
+    re.IGNORECASE,
+)
+_TIME_ID = re.compile(
+    r"(?:(?<=pukul )|(?<=jam ))([01]?\d|2[0-3])[.:]([0-5]\d)(?![\w.,:]\d)"
+    r"|(?<![\w.,:])([01]?\d|2[0-3])[.:]([0-5]\d)(?=\s+(?:WIB|WITA|WIT)\b)",
+    re.IGNORECASE,
+)
+# fractions: "dua per tiga" = "two-thirds" = 2/3, "satu per empat" = "one-fourth",
+# "a quarter", "three quarters"
+_DENOMINATORS = {
+    "half": 2, "halves": 2, "third": 3, "thirds": 3, "quarter": 4, "quarters": 4,
+    "fourth": 4, "fourths": 4, "fifth": 5, "fifths": 5, "sixth": 6, "sixths": 6,
+    "seventh": 7, "sevenths": 7, "eighth": 8, "eighths": 8, "ninth": 9, "ninths": 9,
+    "tenth": 10, "tenths": 10,
+}  # fmt: skip
+_FRACTION_NUMERATOR = r"a|one|two|three|four|five|six|seven|eight|nine|\d+"
+_FRACTION_EN = re.compile(
+    rf"(?<![\w-])({_FRACTION_NUMERATOR})[\s-]+("
+    + "|".join(sorted(_DENOMINATORS, key=len, reverse=True))
+    + r")(?![\w-])",
+    re.IGNORECASE,
+)
+_FRACTION_ID = re.compile(
+    r"(?<![\w-])(se|satu|dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|\d+)"
+    r"(?:\s+per|per)\s*(dua|tiga|empat|lima|enam|tujuh|delapan|sembilan|sepuluh|\d+)(?![\w-])",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -294,10 +323,28 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     for m in _TIME.finditer(text):
         if free(*m.span()):
             hour, minute = int(m.group(1)), int(m.group(2))
+            if m.group(4) and m.group(4).lower() == "p" and hour < 12:
+                hour += 12
+            elif m.group(4) and m.group(4).lower() == "a" and hour == 12:
+                hour = 0
+            clock = {hour + minute / 100, hour + minute / 60}
+            if minute == 0:
+                clock.add(float(hour))
+            add(m, Mention(m.group(0).rstrip(), "number", frozenset(clock)))
+    for m in _TIME_ID.finditer(text):
+        if free(*m.span()):
+            hour, minute = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
             clock = {hour + minute / 100, hour + minute / 60}
             if minute == 0:
                 clock.add(float(hour))
             add(m, Mention(m.group(0), "number", frozenset(clock)))
+    for m in (*_FRACTION_EN.finditer(text), *_FRACTION_ID.finditer(text)):
+        if free(*m.span()):
+            value = _fraction(m.group(1), m.group(2))
+            if value is not None:
+                # "a quarter", "seperempat": like "half", often no quantity at all
+                soft = m.group(1).lower() in ("a", "se", "one", "satu", "1")
+                add(m, Mention(m.group(0), "number", frozenset({value}), soft=soft))
 
     for m in _NUMBER.finditer(text):
         if not free(*m.span()):
@@ -323,6 +370,22 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
 
     out.sort(key=lambda pair: pair[0])
     return [mention for _, mention in out]
+
+
+def _fraction(numerator: str, denominator: str) -> float | None:
+    def value(word: str) -> float | None:
+        w = word.lower()
+        if w.isdigit():
+            return float(w)
+        if w in ("a", "se"):
+            return 1.0
+        known = _UNITS_ID.get(w) or _UNITS_EN.get(w) or _TEENS.get(w) or _DENOMINATORS.get(w)
+        return float(known) if known else None
+
+    top, bottom = value(numerator), value(denominator)
+    if top is None or not bottom:
+        return None
+    return top / bottom
 
 
 def _word_numbers(text: str, free: Any) -> list[Mention]:
@@ -398,6 +461,16 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
                     current += _SE_WORDS[w]
                     kind = "hundred"
                 last = 0.0
+            elif (
+                w in _WORD_SCALES
+                and not kind
+                and j > 0
+                and words[j - 1].group(0).lower() in ("a", "an", "one")
+                and _RUN_GAP.fullmatch(text[words[j - 1].end() : words[j].start()])
+            ):
+                # "a thousand" = seribu (soft: "a thousand words" = "ribuan kata")
+                total, current, last, kind = 0.0, float(_WORD_SCALES[w]), 0.0, "scale"
+                first, soft = j, True
             elif w in _WORD_SCALES and kind and kind != "ord":
                 total = (
                     (total + (current or 1.0)) * _WORD_SCALES[w]

@@ -5,6 +5,13 @@ optionally followed by closing quotes/brackets, then whitespace, then something 
 start a sentence (an upper-case letter or digit, possibly behind an opening quote). The
 exceptions are abbreviations, initials, numbers, URLs and e-mail addresses. Text that
 ends without punctuation (a truncated sentence) simply stays one sentence.
+
+Run-on text is bounded: a "sentence" longer than :data:`MAX_SENTENCE_CHARS` (a list of
+dates or names without a full stop, a scraped table) is cut into pieces of at most that
+length, at a clause break (``,``, ``;``, ``:``, a dash) or else a space in the second
+half of each piece. So the work on every later stage (picking, translating, checking
+sentences) is bounded per sentence, and an extract of a few sentences stays a few
+sentences long whatever the size of the article.
 """
 
 from __future__ import annotations
@@ -13,7 +20,19 @@ import re
 
 from summarize.text.stopwords import ALL_STOPWORDS
 
-__all__ = ["split_paragraph_sentences", "split_paragraphs", "split_sentences"]
+__all__ = [
+    "MAX_SENTENCE_CHARS",
+    "bound_sentence",
+    "split_paragraph_sentences",
+    "split_paragraphs",
+    "split_sentences",
+]
+
+#: The longest sentence the splitter returns (characters). Real news sentences are far
+#: shorter (a few hundred characters); this is about 250-400 subword tokens, within
+#: every supported translation model's input window.
+MAX_SENTENCE_CHARS = 1_000
+_CLAUSE_BREAKS = (", ", "; ", ": ", " - ", " – ", " — ")
 
 # --- abbreviations (compared lower-case, without the final period) ---------------------
 
@@ -238,9 +257,39 @@ def _split_paragraph(paragraph: str) -> list[str]:
     return [s for s in sentences if s]
 
 
+def bound_sentence(sentence: str, limit: int = MAX_SENTENCE_CHARS) -> list[str]:
+    """``sentence`` cut into pieces of at most ``limit`` characters (itself when it is
+    short enough). Each cut is after the last clause break (``, `` ``; `` ``: `` or a
+    dash) in the second half of the piece, else at its last space there, else at the
+    limit (no space at all). Linear time: every search looks at one piece only."""
+    if len(sentence) <= limit:
+        return [sentence]
+    pieces: list[str] = []
+    start, n, half = 0, len(sentence), max(limit // 2, 1)
+    while n - start > limit:
+        end = start + limit
+        cut = -1
+        for brk in _CLAUSE_BREAKS:
+            at = sentence.rfind(brk, start + half, end)
+            if at != -1:
+                cut = max(cut, at + len(brk.rstrip()))
+        if cut == -1:
+            at = sentence.rfind(" ", start + half, end + 1)
+            cut = at if at != -1 else end
+        piece = sentence[start:cut].strip()
+        if piece:
+            pieces.append(piece)
+        start = cut
+    tail = sentence[start:].strip()
+    if tail:
+        pieces.append(tail)
+    return pieces
+
+
 def split_paragraph_sentences(paragraph: str) -> list[str]:
-    """The sentences of one paragraph (a single block of text; line breaks are spaces)."""
-    return _split_paragraph(paragraph)
+    """The sentences of one paragraph (a single block of text; line breaks are spaces),
+    none longer than :data:`MAX_SENTENCE_CHARS`."""
+    return [piece for s in _split_paragraph(paragraph) for piece in bound_sentence(s)]
 
 
 def split_sentences(text: str) -> list[str]:
@@ -250,9 +299,10 @@ def split_sentences(text: str) -> list[str]:
     such as ``J. Stoltenberg``), numbers (``1.000.000``, ``3,5``, ``pukul 10.30``),
     quotations (``kata dia. "Kami ...`` splits before the quote; ``"... cepat," kata``
     does not), ellipses, ``?``/``!``, URLs and e-mail addresses. A truncated sentence
-    without final punctuation is kept as one sentence.
+    without final punctuation is kept as one sentence, unless it is longer than
+    :data:`MAX_SENTENCE_CHARS` (:func:`bound_sentence`).
     """
     sentences: list[str] = []
     for paragraph in split_paragraphs(text):
-        sentences.extend(_split_paragraph(paragraph))
+        sentences.extend(split_paragraph_sentences(paragraph))
     return sentences

@@ -3,8 +3,9 @@
 Records have the shape :func:`summarize.io.iter_records` yields: ``id``, ``text`` (the
 page's HTML), ``html: True``, ``url`` and, for feed items, ``feed`` and the item's
 ``title``/``published``. A link that cannot be fetched becomes a record with an
-``_error`` (DNS, timeout, 4xx/5xx, not HTML, too large): it is reported, never dropped,
-and the job goes on.
+``_error`` (DNS, timeout, 4xx/5xx, not HTML, too large, refused address) and an
+``_error_kind`` (``"transient"``: ``--resume`` tries it again; ``"permanent"``): it is
+reported, never dropped, and the job goes on.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.errors import FetchError
-from summarize.web.feeds import read_feed
+from summarize.web.feeds import read_feed_document
 from summarize.web.fetch import Fetcher, FetchSettings, is_url
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "looks_like_url_list",
     "count_web_sources",
     "read_url_list",
+    "repeated_urls",
     "split_web_sources",
 ]
 
@@ -46,11 +48,11 @@ def looks_like_url_list(path: str | os.PathLike[str]) -> bool:
     return bool(lines) and all(is_url(ln) and " " not in ln for ln in lines)
 
 
-def read_url_list(path: str | os.PathLike[str]) -> list[str]:
-    """The URLs of a URL-list file, in order, without duplicates."""
+def read_url_list(path: str | os.PathLike[str], *, unique: bool = True) -> list[str]:
+    """The URLs of a URL-list file, in order, without duplicates (``unique=False``: with)."""
     lines = Path(path).read_text(encoding="utf-8-sig").splitlines()
     urls = [ln.strip() for ln in lines if ln.strip() and not ln.strip().startswith("#")]
-    return list(dict.fromkeys(urls))
+    return list(dict.fromkeys(urls)) if unique else urls
 
 
 def _page_record(
@@ -59,7 +61,7 @@ def _page_record(
     try:
         page = fetcher.fetch(url)
     except FetchError as exc:
-        return {"id": record_id, "url": url, **extra, "_error": str(exc)}
+        return {"id": record_id, "url": url, **extra, "_error": str(exc), "_error_kind": exc.kind}
     record: dict[str, Any] = {"id": record_id, "text": page.text, "html": True, "url": url}
     if page.final_url != url:
         record["final_url"] = page.final_url
@@ -92,12 +94,13 @@ def iter_feed_records(
     """Fetch the feed, then each item's page (id = the item's guid, else its link).
 
     Items whose id is in ``skip`` are not fetched (``--resume`` processes only new
-    items). A feed that cannot be read raises :class:`~summarize.errors.FeedError`.
+    items). A feed that cannot be read raises :class:`~summarize.errors.FeedError`; the
+    warnings of a feed read only in part go into each item's ``_warnings``.
     """
     skipped = skip if callable(skip) else skip.__contains__
-    items = read_feed(feed_url, settings)
+    feed = read_feed_document(feed_url, settings)
     with Fetcher(settings) as fetcher:
-        for item in items:
+        for item in feed.items:
             if skipped(item.id):
                 continue
             extra: dict[str, Any] = {"feed": feed_url}
@@ -105,8 +108,16 @@ def iter_feed_records(
                 extra["title"] = item.title
             if item.published:
                 extra["published"] = item.published
+            notes = [*feed.warnings, *item.warnings]
+            if notes:
+                extra["_warnings"] = notes
             if not item.url:
-                yield {"id": item.id, **extra, "_error": "feed item has no link"}
+                yield {
+                    "id": item.id,
+                    **extra,
+                    "_error": "feed item has no link",
+                    "_error_kind": "permanent",
+                }
                 continue
             yield _page_record(fetcher, item.id, item.url, extra)
 
@@ -121,7 +132,7 @@ def _urls_of(item: str | os.PathLike[str]) -> list[str] | None:
         return [item.strip()]
     path = Path(item)
     if path.suffix.lower() in URL_LIST_SUFFIXES and path.is_file() and looks_like_url_list(path):
-        return read_url_list(path)
+        return read_url_list(path, unique=False)
     return None
 
 
@@ -129,9 +140,11 @@ def split_web_sources(
     items: Iterable[str | os.PathLike[str]],
     *,
     skip: Collection[str] | Callable[[str], bool] = (),
+    settings: FetchSettings | None = None,
 ) -> tuple[list[str | os.PathLike[str]], Iterator[dict[str, Any]]]:
     """Split inputs into local paths and a lazy stream of records for the URLs among
-    them (URLs given directly and the lines of URL-list files), in order."""
+    them (URLs given directly and the lines of URL-list files), in order, fetched with
+    ``settings``."""
     local: list[str | os.PathLike[str]] = []
     urls: list[str] = []
     for item in items:
@@ -140,20 +153,36 @@ def split_web_sources(
             local.append(item)
         else:
             urls.extend(found)
-    stream = iter_url_records(list(dict.fromkeys(urls)), skip=skip) if urls else iter(())
+    unique = list(dict.fromkeys(urls))
+    stream = iter_url_records(unique, skip=skip, settings=settings) if urls else iter(())
     return local, stream
 
 
 def count_web_sources(
     items: Iterable[str | os.PathLike[str]],
 ) -> tuple[list[str | os.PathLike[str]], int]:
-    """Local paths and the number of URLs among the inputs (for progress bars)."""
+    """Local paths and the number of URLs among the inputs (for progress bars): each URL
+    once, as :func:`split_web_sources` fetches them."""
+    local, urls = _local_and_urls(items)
+    return local, len(dict.fromkeys(urls))
+
+
+def repeated_urls(items: Iterable[str | os.PathLike[str]]) -> int:
+    """How many URLs among the inputs repeat one given before (each is fetched once)."""
+    _, urls = _local_and_urls(items)
+    return len(urls) - len(dict.fromkeys(urls))
+
+
+def _local_and_urls(
+    items: Iterable[str | os.PathLike[str]],
+) -> tuple[list[str | os.PathLike[str]], list[str]]:
+    """Local paths, and every URL (given directly or listed in URL files, repeats kept)."""
     local: list[str | os.PathLike[str]] = []
-    count = 0
+    urls: list[str] = []
     for item in items:
         found = _urls_of(item)
         if found is None:
             local.append(item)
         else:
-            count += len(found)
-    return local, count
+            urls.extend(found)
+    return local, urls

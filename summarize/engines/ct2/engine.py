@@ -353,6 +353,7 @@ class CTranslate2Engine(TokenizerMethods):
     ) -> tuple[dict[str, Any], bool, int]:
         """``translate_batch`` keyword arguments for ``settings`` (unset: model defaults),
         whether to emulate transformers' forced EOS, and the new-token limit."""
+        settings = self.profile.capped(settings)  # the decoder's own length limit
         d = self.defaults
 
         def pick(value: Any, default: Any) -> Any:
@@ -397,8 +398,18 @@ class CTranslate2Engine(TokenizerMethods):
     ) -> list[list[str]]:
         """Output pieces per input: a target prefix (forced BOS/language) included, the
         decoder start token excluded, EOS included when generated (as transformers counts)."""
+        return self._generate_scored(texts, settings)[0]
+
+    def _generate_scored(
+        self, texts: Sequence[str], settings: GenerationSettings
+    ) -> tuple[list[list[str]], list[float]]:
+        """:meth:`generate_tokens` and each output's mean log-probability per token.
+        CTranslate2 returns the hypothesis score at no cost: the log-probabilities of the
+        tokens it chose (not of a forced target prefix) summed, over ``length **
+        length_penalty`` with the prefix in the length. It is turned back into a mean over
+        the chosen tokens."""
         if not texts:
-            return []
+            return [], []
         opts, forced_eos, max_new = self.translate_options(settings, len(texts))
         if settings.do_sample:
             import ctranslate2
@@ -406,15 +417,21 @@ class CTranslate2Engine(TokenizerMethods):
             ctranslate2.set_random_seed(settings.seed if settings.seed is not None else 0)
         prefix = [list(self._prefix) for _ in texts] if self._prefix else None
         results = self.translator.translate_batch(
-            self.source_tokens(texts), target_prefix=prefix, **opts
+            self.source_tokens(texts), target_prefix=prefix, return_scores=True, **opts
         )
         out: list[list[str]] = []
+        scores: list[float] = []
+        penalty = opts["length_penalty"]
+        forced = len(self._prefix or ())  # a forced target prefix: in the length, not the sum
         for result in results:
             tokens = list(result.hypotheses[0])
+            length = max(len(tokens), 1)
+            chosen = max(len(tokens) - forced, 1)
+            scores.append(float(result.scores[0]) * length**penalty / chosen)
             if forced_eos and (not tokens or tokens[-1] != self._eos) and len(tokens) < max_new:
                 tokens.append(self._eos)
             out.append(tokens)
-        return out
+        return out, scores
 
     def token_ids(self, tokens: Sequence[str]) -> list[int]:
         """Vocabulary ids of output pieces (the converted model's order, as the model's)."""
@@ -425,17 +442,19 @@ class CTranslate2Engine(TokenizerMethods):
             known[t] if t in known else int(self.tokenizer.convert_tokens_to_ids(t)) for t in tokens
         ]
 
-    def generate(self, texts: Sequence[str], settings: GenerationSettings) -> GenerationBatch:
+    def generate(
+        self, texts: Sequence[str], settings: GenerationSettings, *, scores: bool = False
+    ) -> GenerationBatch:
         if not texts:
             return GenerationBatch([], [])
-        outputs = self.generate_tokens(texts, settings)
+        outputs, mean_logprobs = self._generate_scored(texts, settings)
         ids = [self.token_ids(tokens) for tokens in outputs]
         decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
         pad = self._pad_id
         counts = [sum(1 for i in row if i != pad) for row in ids]
         max_new = self.translate_options(settings, len(texts))[2]
         truncated = [c >= max_new for c in counts]
-        return GenerationBatch([str(d).strip() for d in decoded], counts, truncated)
+        return GenerationBatch([str(d).strip() for d in decoded], counts, truncated, mean_logprobs)
 
 
 def _read_vocabulary(model_dir: Path) -> list[str]:

@@ -19,6 +19,7 @@ nothing to compare.
 
 from __future__ import annotations
 
+import html
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -87,9 +88,10 @@ class Preservation:
 def number_preservation(
     source: str, output: str, *, src_lang: str = "id", out_lang: str = "en"
 ) -> Preservation:
-    """Compare the numbers and dates of ``source`` and ``output`` as values."""
-    src_all = _distinct(extract_mentions(source, src_lang))
-    out_all = _distinct(extract_mentions(output, out_lang))
+    """Compare the numbers and dates of ``source`` and ``output`` as values (HTML entities
+    decoded first: ``&#39;`` is no number 39)."""
+    src_all = _distinct(extract_mentions(html.unescape(source), src_lang))
+    out_all = _distinct(extract_mentions(html.unescape(output), out_lang))
     src_index, out_index = MentionIndex(src_all), MentionIndex(out_all)
     # soft mentions ("satu", "kedua") may match but are not counted themselves
     src = [(m, out_index.matches_any(m)) for m in src_all if not m.soft]
@@ -114,6 +116,7 @@ def entity_preservation(
     """Compare the named entities of ``source`` and ``output`` (case-insensitive, via
     the exonym table). ``in_source``/``in_output``: the texts' indexes, when the caller
     has them already."""
+    source, output = html.unescape(source), html.unescape(output)
     in_output = in_output or NameIndex(output)
     in_source = in_source or NameIndex(source)
     src = [(e, in_output.found(e)) for e in extract_entities(source)]
