@@ -500,7 +500,7 @@ def _garbled(translation: str, source: str) -> list[tuple[str, int, int]]:
 
 
 def _misspelled(
-    source: str, in_source: NameIndex, in_translation: NameIndex
+    source: str, in_source: NameIndex, in_translation: NameIndex, mojibake: bool = False
 ) -> list[tuple[str, str]]:
     """Capitalised source words (names, also at a sentence start) of which the translation
     has a near spelling that is neither in the source nor an English form: ``Seng`` ->
@@ -516,6 +516,8 @@ def _misspelled(
         w = word.lower()
         if not word[:1].isupper() or w in seen or w in TITLE_WORDS or w in ID_STOPWORDS:
             continue
+        if mojibake and not w.isascii():
+            continue  # "ErkoÃ§" in the source, repaired to "Erkoç" in the translation
         if lexicon.starts_sentence(source, matches[k].start()):
             # a sentence's first word is a name only in edited text
             if careful is None:
@@ -551,20 +553,15 @@ def _names(source: str, translation: str) -> list[Flag]:
         if exact:
             # "Ehud Ur" -> "Ehud your": a later part of a name lost, the rest kept
             first_exact = min(words.index(w) for w in exact)
-            lost = [
-                w
-                for w in near
-                if words.index(w) > first_exact
-                and not _indonesian_word(w)
-                and w not in TITLE_WORDS
-                and w.isalpha()
-            ]
-            if lost and len(words) > 1:
+            lost = [w for w in near if words.index(w) > first_exact and w not in TITLE_WORDS]
+            # "Forum Musim Semi" -> "Spring Forum": lost common Indonesian words were
+            # translated, not dropped
+            if lost and len(words) > 1 and not any(_indonesian_word(w) for w in lost):
                 changed.append((entity, " ".join(w for w in words if w in exact)))
             continue
         if not _descriptive(entity):
             missing.append(entity)
-    changed += _misspelled(source, in_source, in_translation)
+    changed += _misspelled(source, in_source, in_translation, garbled_source)
     # names of the translation that the source does not have are most likely the missing
     # ones in English words ("Piala Dunia" -> "World Cup", "Komisi ..." -> "... Commission"):
     # only more missing names than such new ones means a name was lost

@@ -327,3 +327,10 @@ def test_eval_preservation_decodes_html_entities() -> None:
 
     p = number_preservation("Dia berkata itu miliknya.", "He said it&#39;s his.")
     assert p.output_total == 0 and p.unsupported == ()
+
+
+def test_translated_parts_of_a_name_and_short_words_are_no_misspellings() -> None:
+    src = "Ia berbicara di Forum Musim Semi di Beijing."
+    assert "name" not in codes(src, "He spoke at the Spring Forum in Beijing.")
+    src = "Presiden AS Joe Biden tiba di Jakarta."
+    assert "name" not in codes(src, "US President Joe Biden arrived in Jakarta.")

@@ -214,7 +214,7 @@ def _classify(
         return "word"
     if indonesian_root(part):
         return "affixed"
-    if e > 0 or i > 0 or len(part) < 4 or not cased:
+    if e > 0 or i > 0 or len(part) < 4 or not cased or _english_inflection(part):
         return None
     if part in source_words:
         return "copied"
@@ -226,6 +226,22 @@ def _classify(
             close = any(_distance(part, v, 2) <= 2 for w in pieces for v in (w, _CLITIC.sub("", w)))
             return "copied" if close else "garbled"
     return None
+
+
+#: British spellings and inflections the English list may lack ("catastrophising")
+_ENGLISH_ENDINGS = (
+    ("ising", "izing"), ("isation", "ization"), ("ise", "ize"), ("ised", "ized"),
+    ("our", "or"), ("s", ""), ("es", ""), ("ed", ""), ("ed", "e"), ("ing", ""),
+    ("ing", "e"), ("ly", ""),
+)  # fmt: skip
+
+
+def _english_inflection(word: str) -> bool:
+    """An English word by a regular ending or British spelling the list does not have."""
+    return any(
+        word.endswith(end) and english(word[: len(word) - len(end)] + new) >= RARE_EN
+        for end, new in _ENGLISH_ENDINGS
+    )
 
 
 def _english_compound(word: str) -> bool:

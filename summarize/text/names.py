@@ -276,7 +276,7 @@ class NameIndex:
         """A token of the text spelled almost like ``word`` but not the same: one edit (two
         for words of 9+ letters), or up to three letters added ("seng" -> "sengid",
         "kv62" -> "kvid62"). Words under 5 letters need ``short`` (one edit then)."""
-        if len(word) < 2:
+        if len(word) < 3:
             return None
         if len(word) >= 5 or short:
             budget = 1 if len(word) < 7 else 2
