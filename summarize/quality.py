@@ -16,7 +16,9 @@ Translation codes:
 * ``number``: a number, date, amount or percentage on one side is missing or different
   on the other (values compared after normalisation: ``1.000`` = ``1,000``, ``1 juta`` =
   ``1 million``, ``3,5`` = ``3.5``, ``24 Februari 2022`` = ``February 24, 2022``, number
-  words count; see :mod:`summarize.text.numbers`).
+  words count; see :mod:`summarize.text.numbers`); or a number kept with another unit
+  of the same dimension (``50 hektare`` -> ``50 acres``; a converted value passes; see
+  :mod:`summarize.text.units`).
 * ``name``: a name or acronym of the source is missing from the translation (English
   forms from the exonym table are accepted: ``Rusia`` = ``Russia``; see
   :mod:`summarize.text.names`), spelled differently (``Seng`` -> ``Sengid``; English
@@ -57,6 +59,7 @@ from summarize.text.langid import detect_language
 from summarize.text.names import TITLE_WORDS, NameIndex, entity_found, extract_entities
 from summarize.text.numbers import Mention, MentionIndex, distinct_mentions, extract_mentions
 from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
+from summarize.text.units import Unit, converted, unit_at
 from summarize.types import Flag, Span
 
 __all__ = [
@@ -372,19 +375,58 @@ def _length(source: str, translation: str) -> list[Flag]:
 # ----------------------------------------------------------------------- numbers/names
 
 
-def _number_flags(
-    source: str, output: str, *, out_side: str, code: str, out_lang: str = "en"
-) -> tuple[list[Mention], list[Mention]]:
-    src = distinct_mentions(extract_mentions(source, "id"))
-    out = distinct_mentions(extract_mentions(output, out_lang))
-    src_index, out_index = MentionIndex(src), MentionIndex(out)
-    missing = [m for m in src if not m.soft and not out_index.matches_any(m)]
-    extra = [o for o in out if not o.soft and not src_index.matches_any(o)]
-    return missing, extra
+#: a number with the unit after it and where that unit ends
+_Measure = tuple[Mention, Unit, int]
+
+
+_RANGE = re.compile(r"\s*(?:-|–|—|to|or|and|sampai|hingga|atau|dan)\s*", re.IGNORECASE)
+
+
+def _measures(text: str, mentions: Iterable[Mention]) -> list[_Measure]:
+    """The numbers of ``text`` that a unit follows ("50 hektare", "nine-mile"); the first
+    number of a range takes the unit of the second ("160-320 km/jam")."""
+    numbers = sorted((m for m in mentions if m.kind == "number"), key=lambda m: m.start)
+    out: list[_Measure] = []
+    pending: Mention | None = None
+    for m in numbers:
+        found = unit_at(text, m.end)
+        if found is None:
+            pending = m
+            continue
+        if pending is not None and _RANGE.fullmatch(text, pending.end, m.start):
+            out.append((pending, found[0], found[1]))
+        out.append((m, found[0], found[1]))
+        pending = None
+    return out
+
+
+def _conversion(m: Mention, own: Sequence[_Measure], others: Sequence[_Measure]) -> bool:
+    """Whether number ``m``, with a unit (``own``: the measures of its side), converts a
+    number of the other side with another unit of the same dimension ("10 km (6 miles)",
+    "30 °C (86 °F)")."""
+    units = [u for x, u, _ in own if x.start == m.start]
+    return (
+        any(converted(b, u, a, units[0]) for o, u, _ in others for a in m.values for b in o.values)
+        if units
+        else False
+    )
 
 
 def _numbers(source: str, translation: str) -> list[Flag]:
-    missing, extra = _number_flags(source, translation, out_side="translation", code="number")
+    src_all, out_all = extract_mentions(source, "id"), extract_mentions(translation, "en")
+    src, out = distinct_mentions(src_all), distinct_mentions(out_all)
+    src_index, out_index = MentionIndex(src), MentionIndex(out)
+    missing = [m for m in src if not m.soft and not out_index.matches_any(m)]
+    extra = [o for o in out if not o.soft and not src_index.matches_any(o)]
+    src_units = _measures(source, src_all)
+    if (extra or missing) and src_units:
+        # a value converted to another unit, added or given instead ("10 km (6 miles)")
+        out_units = _measures(translation, out_all)
+        # ... given instead only by an output number that matches no source number (a
+        # source's own conversion "100 kaki (30 m)" dropped is still missing)
+        instead = [x for x in out_units if x[0] in extra]
+        extra = [o for o in extra if not _conversion(o, out_units, src_units)]
+        missing = [m for m in missing if not _conversion(m, src_units, instead)]
     flags: list[Flag] = []
     if missing or extra:
         parts = []
@@ -396,7 +438,39 @@ def _numbers(source: str, translation: str) -> list[Flag]:
             _mention_span("translation", m) for m in extra
         )
         flags.append(Flag("number", "; ".join(parts), spans))
+    if src_units:
+        flags += _unit_changes(source, translation, src_units, _measures(translation, out_all))
     return flags
+
+
+def _unit_changes(
+    source: str, translation: str, src: Sequence[_Measure], out: Sequence[_Measure]
+) -> list[Flag]:
+    """A number that the translation keeps with another unit of the same dimension, where
+    the source never gives that value in that unit: "50 hektare" -> "50 acres", "10 km" ->
+    "10 miles" (not converted). Both spans (number and unit) are given."""
+    changed: list[tuple[Span, Span, str, str]] = []
+    seen: set[int] = set()  # a range and its last number share the unit
+    for o, unit, o_end in out:
+        if o_end in seen:
+            continue
+        same = [(m, u, e) for m, u, e in src if m.matches(o) and u.dimension == unit.dimension]
+        if same and all(u.name != unit.name for _, u, _ in same):
+            m, u, e = same[0]
+            seen.add(o_end)
+            changed.append(
+                (
+                    Span("source", m.start, e, source[m.start : e]),
+                    Span("translation", o.start, o_end, translation[o.start : o_end]),
+                    u.name,
+                    unit.name,
+                )
+            )
+    if not changed:
+        return []
+    parts = [f"{a.text} ({ua}) -> {b.text} ({ub})" for a, b, ua, ub in changed]
+    spans = tuple(s for a, b, _, _ in changed for s in (a, b))
+    return [Flag("number", "unit changed, value not converted: " + "; ".join(parts), spans)]
 
 
 _FIRST_WORD = re.compile(r"[\W_]*([A-Z][^\W\d_]+)")

@@ -334,3 +334,130 @@ def test_translated_parts_of_a_name_and_short_words_are_no_misspellings() -> Non
     assert "name" not in codes(src, "He spoke at the Spring Forum in Beijing.")
     src = "Presiden AS Joe Biden tiba di Jakarta."
     assert "name" not in codes(src, "US President Joe Biden arrived in Jakarta.")
+
+
+# ------------------------------------------------------- units, copied words, capitals
+
+
+def test_a_number_kept_with_another_unit_is_a_number_flag_with_both_spans() -> None:
+    f = flag(
+        "Acara ini diadakan di lahan seluas 50 hektare di dekat Bogor.",
+        "The event is held on 50 acres of land near Bogor.",
+        "number",
+    )
+    assert [(s.side, s.text) for s in f.spans] == [
+        ("source", "50 hektare"),
+        ("translation", "50 acres"),
+    ]
+    f = flag(
+        "Penumpang menunggu dalam suhu 90 derajat Fahrenheit di Phoenix.",
+        "Passengers waited in 90 degrees Celsius in Phoenix.",
+        "number",
+    )
+    assert "fahrenheit" in f.message and "celsius" in f.message
+
+
+@pytest.mark.parametrize(
+    "translation",
+    [
+        "The event is held on 50 hectares of land near Bogor.",  # same unit
+        "The event is held on 50 ha (124 acres) of land near Bogor.",  # converted as well
+        "The event is held on 124 acres of land near Bogor.",  # converted instead
+    ],
+)
+def test_the_same_unit_or_a_converted_value_is_no_flag(translation: str) -> None:
+    assert codes("Acara ini diadakan di lahan seluas 50 hektare di dekat Bogor.", translation) == []
+
+
+def test_unit_table_reads_both_languages_and_converts() -> None:
+    from summarize.text.units import converted, unit_at
+
+    def unit(text: str, end: int) -> str | None:
+        found = unit_at(text, end)
+        return found[0].name if found else None
+
+    assert unit("9 mil ke utara", 1) == unit("the nine-mile river", 8) == "mile"
+    assert unit("5 km/jam", 1) == unit("5 kilometres per hour", 1) == "km/h"
+    assert unit("30°C", 2) == "celsius"
+    assert unit("3 are here", 1) is None  # "are" is no unit in English text
+    assert unit("10 million", 2) is None
+    km, mile = unit_at("1 km", 1), unit_at("1 mile", 1)
+    assert km and mile
+    assert converted(10, km[0], 6, mile[0])  # 10 km = 6.2 miles, rounded
+    assert not converted(10, km[0], 10, mile[0])
+    c, f = unit_at("1 °C", 1), unit_at("1 °F", 1)
+    assert c and f and converted(30, c[0], 86, f[0]) and not converted(30, c[0], 30, f[0])
+
+
+def test_a_copied_word_indonesian_uses_far_more_than_english_is_untranslated() -> None:
+    # nuri: Zipf 3.4 in Indonesian, 2.5 in English; muara 4.1 vs 1.5
+    words = untranslated_words(
+        "Burung nuri itu terbang ke muara Sungai Mahakam.",
+        "The nuri flew to the muara of the Mahakam River.",
+    )
+    assert [(w.text, w.why) for w in words] == [("nuri", "word"), ("muara", "word")]
+    # loanwords English uses as much ("aroma", "radio") are no leftovers
+    assert (
+        codes(
+            "Aroma kopi dari Toraja tercium sampai ke radio.",
+            "The aroma of coffee from Toraja reached the radio.",
+        )
+        == []
+    )
+
+
+def test_a_lower_case_source_word_capitalised_alone_in_the_output_is_untranslated() -> None:
+    f = flag(
+        "Guru dari Bandung itu memakai bahasa gaul di kelas.",
+        "The teacher from Bandung used Gaul in class.",
+        "untranslated",
+    )
+    assert [s.text for s in f.spans] == ["Gaul"]
+    # in a run of capitalised words it is a name ("mandiri mobile" -> "Mandiri Mobile");
+    # a source that writes no name with a capital gives no evidence
+    assert (
+        codes(
+            "Transaksi PLN melalui mandiri mobile tidak efisien.",
+            "PLN transactions via Mandiri Mobile are inefficient.",
+        )
+        == []
+    )
+    assert codes("guru itu memakai bahasa gaul di kelas", "the teacher used Gaul in class") == []
+
+
+def test_a_derived_indonesian_word_starting_a_name_like_run_is_untranslated() -> None:
+    f = flag(
+        "Penerus Global Running Tours memiliki jaringan di empat benua.",
+        "Penerus Global Running Tours has a network on four continents.",
+        "untranslated",
+    )
+    assert [s.text for s in f.spans] == ["Penerus"]  # pe(N)- + terus
+
+
+def test_a_word_made_of_a_source_word_piece_and_an_english_word_is_half_translated() -> None:
+    words = untranslated_words(
+        "Masalah usus di Asia tidak terlalu berbahaya walau mengganggu.",
+        "Intestinal problems in Asia are not too dangerous laucoming.",
+    )
+    assert [(w.text, w.why) for w in words] == [("laucoming", "half-translated")]  # walau
+
+
+def test_a_range_takes_its_unit_and_a_dropped_source_conversion_is_still_missing() -> None:
+    source = "Tornado menghasilkan angin (seringkali 160-320 km/jam) di Kansas."
+    assert codes(source, "Tornadoes make winds (often 100-200 miles/hour) in Kansas.") == []
+    f = flag(source, "Tornadoes make winds (often 160-320 miles/hour) in Kansas.", "number")
+    assert [s.text for s in f.spans] == ["160-320 km/jam", "160-320 miles/hour"]
+    # the source's own conversion dropped: "100 feet" matches, "30 m" is missing
+    f = flag(
+        "Stark berdiri sekitar 100 kaki (30 m) di depan pagar Fort Wayne.",
+        "Stark stood about 100 feet in front of the Fort Wayne fence.",
+        "number",
+    )
+    assert "30" in f.message
+    # 11.8 km is not 8 miles (12.9 km) rounded: a wrong value, not a conversion
+    f = flag(
+        "Kapsul melaju sekitar 12,8 km atau 8 mil per detik menuju Bumi.",
+        "The capsule travels about 11.8 km or 8 miles per second towards Earth.",
+        "number",
+    )
+    assert "11.8" in f.message

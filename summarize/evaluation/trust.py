@@ -384,9 +384,10 @@ def rules_fingerprint() -> str:
     import summarize.text.names as names
     import summarize.text.numbers as numbers
     import summarize.text.stopwords as stopwords
+    import summarize.text.units as units
 
     h = hashlib.sha256()
-    for mod in (quality, numbers, names, exonyms, langid, stopwords, lexicon):
+    for mod in (quality, numbers, names, exonyms, langid, stopwords, lexicon, units):
         h.update(Path(str(mod.__file__)).read_bytes())
     return h.hexdigest()[:12]
 

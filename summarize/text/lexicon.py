@@ -198,16 +198,44 @@ def _grams(word: str) -> set[str]:
     return {word[i : i + _GRAM] for i in range(len(word) - _GRAM + 1)}
 
 
+#: an Indonesian word that English also lists counts as left untranslated when the source
+#: has it, it is this long, English lists it below ``SHARED_EN`` and Indonesian uses it
+#: ``MORE_INDONESIAN`` Zipf points more (0.8: six times as often)
+MIN_COPIED = 4
+SHARED_EN = 3.0
+MORE_INDONESIAN = 0.8
+
+
+def _more_indonesian(
+    word: str, i: float | None = None, e: float | None = None, shared: float = SHARED_EN
+) -> bool:
+    """A common Indonesian word that English knows only a little: Indonesian Zipf at least
+    ``COMMON_WORD`` and ``MORE_INDONESIAN`` above its English Zipf, which is below
+    ``shared`` ("nuri", "muara"; not "radio", "hotel", "aroma")."""
+    i = indonesian(word) if i is None else i
+    e = english(word) if e is None else e
+    return i >= COMMON_WORD and e < shared and i - e >= MORE_INDONESIAN
+
+
 def _classify(
-    part: str, source_words: set[str], source_grams: dict[str, str], cased: bool = True
+    part: str,
+    source_words: set[str],
+    source_grams: dict[str, str],
+    cased: bool = True,
+    lower_source: frozenset[str] | set[str] = frozenset(),
 ) -> str | None:
-    """Why a lower-case word part of an English text is Indonesian, or None."""
+    """Why a lower-case word part of an English text is Indonesian, or None. ``cased``:
+    the source is edited text; ``lower_source``: words an edited source that capitalises
+    names writes only in lower case (empty otherwise)."""
     if len(part) < 3:
         return None
     e = english(part)
-    if e >= RARE_EN:
-        return None
     i = indonesian(part)
+    if e >= RARE_EN:
+        # copied from the source, and Indonesian uses it far more than English ("nuri",
+        # "muara"): left untranslated. Loanwords are as frequent in English ("radio").
+        copied = part in lower_source and len(part) >= MIN_COPIED
+        return "word" if copied and _more_indonesian(part, i, e) else None
     if _english_compound(part):
         return None  # "minimarket"
     if i >= (COMMON_WORD if cased else INFORMAL_WORD):
@@ -244,6 +272,42 @@ def _english_inflection(word: str) -> bool:
     )
 
 
+#: the English part of a half-translated word is at least this frequent (Zipf) and this
+#: long; the Indonesian part, a start or an end of a source word, at least ``PIECE`` long
+HALF_EN = 3.0
+HALF_EN_LEN = 4
+PIECE = 3
+
+
+def _source_pieces(words: set[str]) -> set[str]:
+    """Starts and ends (``PIECE`` letters or more, short of the whole) of source words:
+    what a half-translated word keeps of one ("walau" -> "lau", "wal")."""
+    out: set[str] = set()
+    for w in words:
+        for k in range(PIECE, len(w) - 1):
+            out.add(w[:k])
+            out.add(w[len(w) - k :])
+    return out
+
+
+def _half_translated(word: str, pieces: set[str], source_grams: dict[str, str]) -> bool:
+    """An unknown word made of a piece of a source word and an English word, either way
+    round ("lau" + "coming" from "walau mengganggu"; "inter" + "penutur")."""
+    if len(word) < PIECE + HALF_EN_LEN or english(word) > 0 or indonesian(word) > 0:
+        return False
+    # source words sharing a 4-letter piece with it (a bounded number: linear in the text)
+    near = {source_grams[g] for g in _grams(word) if g in source_grams}
+    if any(_distance(word, w, 2) <= 2 for w in near):
+        return False  # a source word respelled ("herban" -> "herbane"), not half of one
+    for k in range(PIECE, len(word) - PIECE + 1):
+        head, tail = word[:k], word[k:]
+        if head in pieces and len(tail) >= HALF_EN_LEN and english(tail) >= HALF_EN:
+            return True
+        if tail in pieces and len(head) >= HALF_EN_LEN and english(head) >= HALF_EN:
+            return True
+    return False
+
+
 def _english_compound(word: str) -> bool:
     """Two frequent English words of 4+ letters written as one ("minimarket")."""
     return any(
@@ -274,18 +338,31 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
     out_words = {t.lower() for t in _OUT_WORD.findall(translation)}
     careful = careful_source(source, translation)
     # ... and writes names with capitals (text without any name gives no evidence of care)
-    cased = careful and any(
+    capitalises = any(
         m.group(0)[:1].isupper() and not starts_sentence(source, m.start())
         for m in _OUT_WORD.finditer(source)
     )
+    cased = careful and capitalises
     # pieces of source words that the translation lacks: a garbled word is made of them
     source_grams: dict[str, str] = {}
     for w in source_words:
         if len(w) >= 5 and w not in out_words and english(w) < RARE_EN:
             for g in _grams(w):
                 source_grams.setdefault(g, w)
+    # ... and a piece of one and an English word make a half-translated word
+    pieces = _source_pieces(set(source_grams.values())) if careful else set()
+    # in a source that is edited and capitalises names, a word written only in lower
+    # case is no name, even when the translation capitalises it ("memasang Lampu")
+    lower_only = source_lower - {t.lower() for t in src_tokens if t[:1].isupper()}
+    if not (capitalises and _FINAL.search(source) and not informal(source)):
+        lower_only = set()
+    copied_ok = lower_only if cased else set()
     found: list[Leftover] = []
     matches = list(_OUT_WORD.finditer(translation))
+
+    def at_start_of(j: int) -> bool:
+        return j < 0 or starts_sentence(translation, matches[j].start())
+
     for k, m in enumerate(matches):
         token = re.sub(r"['’]s$", "", m.group(0))
         lower = token.lower()
@@ -305,15 +382,26 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
         ):
             why = "function word"
         elif token[:1].isupper() and not at_start:
-            # a name
-            pass
+            # a name, unless an edited source that capitalises names writes it only in
+            # lower case, it stands alone (not in a run of capitalised words: "Mandiri
+            # Mobile") and it is a common Indonesian word or a derived form ("used Gaul",
+            # "Bermerek"); how often English uses the lower-case word tells nothing here
+            prev = matches[k - 1].group(0) if k else ""
+            in_name = nxt[:1].isupper() or (prev[:1].isupper() and not at_start_of(k - 1))
+            if lower in lower_only and "-" not in lower and not in_name:
+                if _more_indonesian(lower, shared=math.inf):
+                    why = "word"
+                elif english(lower) == 0 and indonesian_root(lower):
+                    why = "affixed"
         elif token[:1].isupper():
             # first word of a sentence: an Indonesian word the source has too, not the
-            # start of a name ("Insya Allah")
+            # start of a name ("Insya Allah"); before a capital only a derived form
+            # ("Penerus Global Running Tours")
             if lower in source_words:
-                why = _classify(lower, source_words, {}, careful)
+                why = _classify(lower, source_words, {}, careful, copied_ok)
+                derived = english(lower) == 0 and indonesian_root(lower) is not None
                 allowed = ("affixed",) if nxt[:1].isupper() else ("word", "affixed")
-                why = why if why in allowed else None
+                why = why if why in allowed or (why == "word" and derived) else None
         else:
             parts = lower.split("-")
             if len(parts) == 2 and parts[0] == parts[1]:
@@ -323,9 +411,16 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
                 why = "reduplication" if common else None
             else:
                 for part in parts:
-                    why = _classify(part, source_words, source_grams, careful)
+                    why = _classify(part, source_words, source_grams, careful, copied_ok)
                     if why == "copied" and not cased and len(part) < LONG_WORD:
                         why = None
+                    if (
+                        why is None
+                        and pieces
+                        and part not in source_words
+                        and _half_translated(part, pieces, source_grams)
+                    ):
+                        why = "half-translated"
                     if why:
                         break
         if why:
