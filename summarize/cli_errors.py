@@ -85,6 +85,21 @@ def sigterm_as_interrupt() -> Iterator[None]:
         signal.signal(signal.SIGTERM, previous)
 
 
+class OneLineUsageError(click.UsageError):
+    """A usage error shown as one ``Error:`` line (exit 2) that names the help to read,
+    instead of click's usage block: the same shape as every other error of the CLIs."""
+
+    def show(self, file: Any = None) -> None:
+        hint = f" (see '{self.ctx.command_path} --help')" if self.ctx is not None else ""
+        click.echo(f"Error: {self.format_message()}{hint}", err=True)
+
+
+def _one_line(exc: click.UsageError) -> OneLineUsageError:
+    if isinstance(exc, OneLineUsageError):
+        return exc
+    return OneLineUsageError(exc.format_message(), exc.ctx)
+
+
 def _invoke_guarded(invoke: Any, ctx: click.Context) -> Any:
     try:
         with sigterm_as_interrupt():
@@ -93,10 +108,19 @@ def _invoke_guarded(invoke: Any, ctx: click.Context) -> Any:
         fail_with(exc)
     except KeyboardInterrupt:
         fail("interrupted", EXIT_INTERRUPTED)
+    except click.UsageError as exc:  # a subcommand's bad option or argument
+        raise _one_line(exc) from None
 
 
 class ErrorHandlingGroup(click.Group):
-    """A group whose commands turn domain exceptions into one-line errors."""
+    """A group whose commands turn domain exceptions and usage errors into one-line
+    errors."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke_guarded(super().invoke, ctx)
@@ -104,7 +128,13 @@ class ErrorHandlingGroup(click.Group):
 
 class ErrorHandlingCommand(click.Command):
     """A command (also used on its own, as ``python app.py`` runs the demo) that turns
-    domain exceptions into one-line errors."""
+    domain exceptions and usage errors into one-line errors."""
+
+    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
+        try:
+            return super().make_context(*args, **kwargs)
+        except click.UsageError as exc:
+            raise _one_line(exc) from None
 
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke_guarded(super().invoke, ctx)

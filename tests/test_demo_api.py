@@ -220,7 +220,7 @@ def test_article_upload_txt_and_html(client: Any, app: Any, tmp_path: Path) -> N
     txt.write_text(SHORT_ID, encoding="utf-8")
     summary, _, alignment, _, details = article(client, config, "ignored", handle_file(str(txt)))
     assert summary.strip() and details["id"] == "berita"
-    assert alignment["data"][0][1].startswith("Presiden Joko Widodo")
+    assert unmarked(alignment["data"][0][1]).startswith("Presiden Joko Widodo")
 
     html = tmp_path / "page.html"
     paragraphs = "".join(f"<p>{p}</p>" for p in SHORT_ID.split("\n\n"))
