@@ -14,6 +14,7 @@ import argparse
 import time
 from collections.abc import Callable, Sequence
 
+from summarize.bench.textpipeline import make_text
 from summarize.errors import InputError
 from summarize.text import prepare_article
 
@@ -146,11 +147,6 @@ def sentence_check_times(repeat: int = 200) -> tuple[float, float]:
             times.append(time.perf_counter() - start)
     times.sort()
     return statistics.median(times), times[int(0.95 * (len(times) - 1))]
-
-
-def make_text(unit: str, size: int) -> str:
-    """``unit`` repeated to exactly ``size`` characters."""
-    return (unit * (size // len(unit) + 1))[:size]
 
 
 def time_pattern(

@@ -44,6 +44,11 @@ RUN_ARGS: tuple[str, ...] = (
 )
 
 
+def make_text(unit: str, size: int) -> str:
+    """``unit`` repeated to exactly ``size`` characters."""
+    return (unit * (size // len(unit) + 1))[:size]
+
+
 def default_mt_model() -> str:
     """``$SUMMARIZE_TINY_DIR/marian`` (built there, or in a temporary folder, if missing)."""
     from summarize.testing import build_tiny_models
@@ -82,8 +87,6 @@ def run(
     extra: Sequence[str] = (),
 ) -> list[tuple[str, list[float]]]:
     """Time every pattern at every size (best of ``repeat``); print and return the table."""
-    from summarize.bench.textcase import make_text
-
     model = mt_model or default_mt_model()
     names = list(patterns or PIPELINE_PATTERNS)
     rows: list[tuple[str, list[float]]] = []

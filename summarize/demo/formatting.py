@@ -149,17 +149,17 @@ FLAGS_NOTE = (
 
 
 def flag_text(sentence: Any) -> str:
-    """The "Check" cell of a sentence: why its translation is doubtful, any repair, and
-    the engine's confidence."""
-    parts = [f"{FLAG_MARK} {f.code}: {f.message}" for f in sentence.flags]
+    """The "Check" cell of a sentence (Markdown, one line per item): why its translation
+    is doubtful, any repair, and the engine's confidence."""
+    parts = [f"{FLAG_MARK} {f.code}: {escape_markdown(f.message)}" for f in sentence.flags]
     if sentence.repairs:
         tried = ", ".join(r.tried for r in sentence.repairs)
         cleared = any(r.cleared for r in sentence.repairs)
         parts.append(f"repaired ({tried})" if cleared else f"retried: {tried}; not cleared")
     confidence = getattr(sentence, "confidence", None)
     if confidence is not None:
-        parts.append(f"confidence {confidence:.2f}")
-    return "\n".join(parts)
+        parts.append(f"*model confidence {confidence:.2f}*")
+    return "<br>".join(parts)
 
 
 def marked(text: str, spans: Iterable[tuple[int, int, str, str]]) -> str:

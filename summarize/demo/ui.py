@@ -346,7 +346,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         )
                 alignment = gr.Dataframe(
                     headers=ALIGNMENT_HEADERS,
-                    datatype=["str", "markdown", "markdown", "str"],
+                    datatype=["str", "markdown", "markdown", "markdown"],
                     interactive=False,
                     wrap=True,
                     column_widths=["7%", "36.5%", "36.5%", "20%"],
