@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import json
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -16,7 +15,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
-from demo_cells import unmarked
+from demo_helpers import free_port, running_demo, unmarked
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = sorted((ROOT / "seeds").glob("*.txt"))
@@ -34,16 +33,10 @@ ENGLISH = (
 )
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Any:
     from summarize.config import PipelineConfig
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo import DemoConfig
     from summarize.types import GenerationSettings
 
     config = DemoConfig(
@@ -58,12 +51,8 @@ def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
         workdir=tmp_path_factory.mktemp("demo-work"),
         preload=False,
     )
-    demo = build_demo(config)
-    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_demo(config) as demo:
         yield demo, config
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_helpers import free_port, running_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("SUMMARIZE_CHROMIUM", "/usr/bin/chromium")
@@ -42,15 +42,9 @@ def artifacts_dir() -> Path:
     return path
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo import DemoConfig
     from summarize.demo.config import DEFAULT_PIPELINE
     from summarize.types import GenerationSettings
 
@@ -67,12 +61,8 @@ def app_url(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactor
         preload=False,
         fetch_allow_private=True,  # the Digest tab test reads the news site on 127.0.0.1
     )
-    demo = build_demo(config)
-    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_demo(config):
         yield f"http://127.0.0.1:{config.port}/"
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")
@@ -204,7 +194,7 @@ def direct_app_url(
 ) -> Iterator[str]:
     """The demo with the tiny cross-lingual summariser: its gibberish summary of seed 000
     names "Putin", who is not in the article (an unsupported name to mark)."""
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo import DemoConfig
     from summarize.demo.config import DEFAULT_PIPELINE
     from summarize.types import GenerationSettings
 
@@ -221,12 +211,8 @@ def direct_app_url(
         workdir=tmp_path_factory.mktemp("demo-browser-flags"),
         preload=False,
     )
-    demo = build_demo(config)
-    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_demo(config):
         yield f"http://127.0.0.1:{config.port}/"
-    finally:
-        demo.close()
 
 
 def test_flags_are_shown(browser: Any, direct_app_url: str) -> None:

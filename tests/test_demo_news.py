@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from demo_cells import unmarked
+from demo_helpers import unmarked
 
 from summarize.demo.service import DemoError, DemoService
 

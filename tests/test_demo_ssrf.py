@@ -5,12 +5,12 @@ configured models. An "internal" service with a secret runs on 127.0.0.1."""
 
 from __future__ import annotations
 
-import socket
 import time
 from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_helpers import free_port, running_demo
 from local_servers import (
     LOOPBACK_SPELLINGS,
     SECRET,
@@ -27,12 +27,6 @@ from summarize.web import addresses as addr
 FETCH_TIMEOUT = 3.0
 
 
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
 def internal() -> Any:
     with Server({"/secret": secret_page}) as server:
@@ -42,7 +36,7 @@ def internal() -> Any:
 @pytest.fixture(scope="module")
 def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -> Any:
     from summarize.config import PipelineConfig
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo import DemoConfig
     from summarize.types import GenerationSettings
 
     config = DemoConfig(
@@ -58,12 +52,8 @@ def app(tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory) -
         preload=False,
         fetch_timeout_s=FETCH_TIMEOUT,
     )
-    demo = build_demo(config)
-    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_demo(config):
         yield config
-    finally:
-        demo.close()
 
 
 @pytest.fixture(scope="module")

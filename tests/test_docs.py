@@ -34,7 +34,6 @@ import json
 import os
 import re
 import shutil
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -43,6 +42,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from demo_helpers import free_port, running_demo
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
@@ -136,12 +136,6 @@ def test_every_runnable_block_runs_or_says_why() -> None:
 
 
 # ------------------------------------------------------------------ the workspace
-
-
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _hub_cache(tiny: dict[str, str], dest: Path) -> None:
@@ -276,11 +270,11 @@ def demo_url(
     tiny_models: dict[str, str], tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[str]:
     from summarize.config import PipelineConfig
-    from summarize.demo import DemoConfig, build_demo, launch_kwargs
+    from summarize.demo import DemoConfig
     from summarize.types import GenerationSettings
 
     config = DemoConfig(
-        port=_free_port(),
+        port=free_port(),
         pipeline=PipelineConfig(
             mt_model=tiny_models["marian"],
             sum_model=tiny_models["bart"],
@@ -290,12 +284,8 @@ def demo_url(
         workdir=tmp_path_factory.mktemp("docs-demo"),
         preload=False,
     )
-    demo = build_demo(config)
-    demo.launch(**launch_kwargs(config), prevent_thread_lock=True, quiet=True)
-    try:
+    with running_demo(config):
         yield f"http://127.0.0.1:{config.port}/"
-    finally:
-        demo.close()
 
 
 @pytest.mark.parametrize("block", DEMO, ids=[b.id for b in DEMO])
