@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from summarize.errors import MalformedRecordError
+from summarize.evaluation.datasets import iter_jsonl
 from summarize.evaluation.trust import Rate, _rate, rules_fingerprint
 from summarize.types import Flag
 
@@ -94,33 +95,24 @@ class AnnotatedReport:
 def load_annotations(path: Path) -> list[AnnotatedItem]:
     """Read an annotation JSONL file (see the module docs)."""
     items: list[AnnotatedItem] = []
-    with open(path, encoding="utf-8") as fh:
-        for i, raw in enumerate(fh):
-            if not raw.strip():
-                continue
-            try:
-                row = json.loads(raw)
-            except json.JSONDecodeError as exc:
-                raise MalformedRecordError(f"{path}:{i + 1}: not JSON ({exc.msg})") from None
-            if not isinstance(row, dict) or not all(
-                isinstance(row.get(k), str) for k in ("source", "translation")
-            ):
-                raise MalformedRecordError(f"{path}:{i + 1}: needs 'source' and 'translation'")
-            errors = row.get("errors", [])
-            if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
-                raise MalformedRecordError(f"{path}:{i + 1}: 'errors' must be a list of objects")
-            items.append(
-                AnnotatedItem(
-                    index=len(items),
-                    source=row["source"],
-                    translation=row["translation"],
-                    errors=tuple(
-                        {k: str(v) for k, v in e.items() if isinstance(v, str)} for e in errors
-                    ),
-                    system=str(row.get("system", "")),
-                    line=row.get("line") if isinstance(row.get("line"), int) else None,
-                )
+    for n, row in iter_jsonl(path):
+        if not all(isinstance(row.get(k), str) for k in ("source", "translation")):
+            raise MalformedRecordError(f"{path}:{n}: needs 'source' and 'translation'")
+        errors = row.get("errors", [])
+        if not isinstance(errors, list) or not all(isinstance(e, dict) for e in errors):
+            raise MalformedRecordError(f"{path}:{n}: 'errors' must be a list of objects")
+        items.append(
+            AnnotatedItem(
+                index=len(items),
+                source=row["source"],
+                translation=row["translation"],
+                errors=tuple(
+                    {k: str(v) for k, v in e.items() if isinstance(v, str)} for e in errors
+                ),
+                system=str(row.get("system", "")),
+                line=row.get("line") if isinstance(row.get("line"), int) else None,
             )
+        )
     if not items:
         raise MalformedRecordError(f"{path}: no annotated sentences")
     return items

@@ -293,7 +293,9 @@ def _indosum_record(obj: dict[str, Any], line_no: int, path: Path) -> EvalItem:
     )
 
 
-def _iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+def iter_jsonl(path: Path) -> Iterator[tuple[int, dict[str, Any]]]:
+    """``(line number, object)`` for each non-blank line of a JSON Lines file; a line that
+    is not a JSON object is a :class:`MalformedRecordError` naming the file and line."""
     with open(path, encoding="utf-8-sig") as fh:
         for n, line in enumerate(fh, start=1):
             if not line.strip():
@@ -313,7 +315,7 @@ def load_indosum(path: str | Path, *, limit: int | None = None) -> list[EvalItem
     and ``reference`` the detokenised gold summary, one sentence per line."""
     p = _existing(path)
     _check_limit(limit)
-    return _take((_indosum_record(obj, n, p) for n, obj in _iter_jsonl(p)), limit)
+    return _take((_indosum_record(obj, n, p) for n, obj in iter_jsonl(p)), limit)
 
 
 def is_indosum_file(path: str | Path) -> bool:
@@ -355,7 +357,7 @@ METADATA_COLUMNS = frozenset(
 def _read_pairs_rows(p: Path) -> list[dict[str, Any]]:
     suffix = p.suffix.lower()
     if suffix in (".jsonl", ".jl", ".ndjson"):
-        return [obj for _, obj in _iter_jsonl(p)]
+        return [obj for _, obj in iter_jsonl(p)]
     if suffix in (".csv", ".tsv"):
         with open(p, encoding="utf-8-sig", newline="") as fh:
             reader = csv.DictReader(fh, delimiter="\t" if suffix == ".tsv" else ",")
