@@ -18,15 +18,21 @@ Translation codes:
   ``1 million``, ``3,5`` = ``3.5``, ``24 Februari 2022`` = ``February 24, 2022``, number
   words count; see :mod:`summarize.text.numbers`); or a number kept with another unit
   of the same dimension (``50 hektare`` -> ``50 acres``; a converted value passes; see
-  :mod:`summarize.text.units`).
+  :mod:`summarize.text.units`); or a day of the month (``tanggal satu``) that the output
+  gives as no day ("on the one basis", :func:`summarize.text.numbers.day_written`).
 * ``name``: a name or acronym of the source is missing from the translation (English
   forms from the exonym table are accepted: ``Rusia`` = ``Russia``; see
   :mod:`summarize.text.names`), spelled differently (``Seng`` -> ``Sengid``; English
   forms such as ``Sikhism`` pass), partly lost (``Ehud Ur`` -> ``Ehud``) or garbled by
-  mojibake.
+  mojibake; or kept in its Indonesian form where English writes it differently
+  (``Belanda``, ``Kairo``: CLDR names through ``babel``; ``Bukares``: an Indonesian
+  spelling of a frequent English word, see :func:`summarize.text.lexicon.english_spelling`).
+  A foreign name (written the same in English) that is missing is lost even when the
+  translation has new names of its own.
 * ``omission``: a source sentence (the output has fewer, is much shorter, and lacks that
-  sentence's names and numbers) or a source parenthesis has no counterpart; the span is
-  the missing source text.
+  sentence's names and numbers) or a source parenthesis has no counterpart; or a source
+  loanword has no form of its English word in the output (``parodi`` without "parody",
+  :func:`summarize.text.lexicon.dropped_loanwords`); the span is the missing source text.
 * ``length``: the length ratio is outside what id->en translation gives, or the output is
   clearly cut off (much shorter, and it lost the source's final punctuation or ends on a
   word that cannot end a sentence).
@@ -48,6 +54,7 @@ benchmarks ``summarize eval trust`` (synthetic faults) and ``summarize eval trus
 
 from __future__ import annotations
 
+import functools
 import html
 import re
 import unicodedata
@@ -55,9 +62,23 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
 from summarize.text import lexicon
+from summarize.text.exonyms import indonesian_forms
 from summarize.text.langid import detect_language
-from summarize.text.names import TITLE_WORDS, NameIndex, entity_found, extract_entities
-from summarize.text.numbers import Mention, MentionIndex, distinct_mentions, extract_mentions
+from summarize.text.names import (
+    TITLE_WORDS,
+    NameIndex,
+    entity_forms,
+    entity_found,
+    extract_entities,
+)
+from summarize.text.numbers import (
+    Mention,
+    MentionIndex,
+    day_written,
+    days_of_month,
+    distinct_mentions,
+    extract_mentions,
+)
 from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
 from summarize.text.units import Unit, converted, unit_at
 from summarize.types import Flag, Span
@@ -418,6 +439,13 @@ def _numbers(source: str, translation: str) -> list[Flag]:
     src_index, out_index = MentionIndex(src), MentionIndex(out)
     missing = [m for m in src if not m.soft and not out_index.matches_any(m)]
     extra = [o for o in out if not o.soft and not src_index.matches_any(o)]
+    # a day of the month ("tanggal satu") that the translation gives as no day at all
+    # ("on the one basis"); a soft "satu" is a day here
+    # (each day looked up once: at most 31 searches of the translation)
+    days = days_of_month(source, src_all)
+    given = {day: day_written(translation, day, out_all) for day in {d for _, d in days}}
+    listed = {m.start for m in missing}
+    missing += [m for m, day in days if m.start not in listed and not given[day]]
     src_units = _measures(source, src_all)
     if (extra or missing) and src_units:
         # a value converted to another unit, added or given instead ("10 km (6 miles)")
@@ -531,6 +559,11 @@ def _indonesian_word(word: str) -> bool:
     return i >= lexicon.COMMON and i - lexicon.english(word) >= 2.0
 
 
+#: a capitalised run of common Indonesian words is a description when one of them is
+#: this rare in English (Zipf) or a derived form
+DESCRIPTIVE_EN = 1.5
+
+
 def _descriptive(entity: str) -> bool:
     """A capitalised run of common Indonesian words ("Badai", "Musim Semi", "Kecerdasan
     Buatan"): a description that a translation renders in English words, not a name.
@@ -540,7 +573,7 @@ def _descriptive(entity: str) -> bool:
         return False
     return any(
         lexicon.indonesian_root(w)
-        or (lexicon.indonesian(w) >= lexicon.COMMON_WORD and lexicon.english(w) < 1.5)
+        or (lexicon.indonesian(w) >= lexicon.COMMON_WORD and lexicon.english(w) < DESCRIPTIVE_EN)
         for w in words
     )
 
@@ -609,11 +642,171 @@ def _misspelled(
     return out
 
 
+_WORD_BEFORE = re.compile(r"([^\W\d_]+)[ ]+$")
+_WORD_AFTER = re.compile(r"[ ]+([^\W\d_]+)")
+
+
+def _in_longer_name(text: str, start: int, end: int) -> bool:
+    """Whether ``text[start:end]`` has a capitalised word right before it (not starting a
+    sentence) or right after it: it is part of a longer name."""
+    before = _WORD_BEFORE.search(text, max(0, start - 40), start)
+    after = _WORD_AFTER.match(text, end)
+    return bool(
+        (
+            before
+            and before.group(1)[:1].isupper()
+            and not lexicon.starts_sentence(text, before.start(1))
+        )
+        or (after and after.group(1)[:1].isupper())
+    )
+
+
+#: an Indonesian form of a name counts as no English form when each of its own words
+#: (not in the English name) is below this English Zipf frequency and this much below the
+#: rarest word of the English name ("Swiss", "Kiev" are English too)
+KEPT_FORM_EN = 3.5
+KEPT_FORM_GAP = 1.5
+
+
+def _kept_form(form: str, en_name: str) -> bool:
+    en_words = en_name.lower().split()
+    own = [w for w in form.split() if w not in en_words]
+    en_zipf = min(lexicon.english(w) for w in en_words)
+    return bool(own) and all(
+        lexicon.english(w) < KEPT_FORM_EN and en_zipf - lexicon.english(w) >= KEPT_FORM_GAP
+        for w in own
+    )
+
+
+@functools.lru_cache(maxsize=1)
+def _forms_by_first() -> dict[str, tuple[str, ...]]:
+    """The Indonesian name forms that English does not use (:func:`indonesian_forms`,
+    :func:`_kept_form`) by their first word, longest first (one lookup a token)."""
+    out: dict[str, list[str]] = {}
+    forms = indonesian_forms()
+    for form in sorted(forms, key=len, reverse=True):
+        if _kept_form(form, forms[form]):
+            out.setdefault(form.split()[0], []).append(form)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+#: A name's word is known to English as it is written from this English Zipf frequency,
+#: if Indonesian uses it less than ``FOREIGN_GAP`` Zipf points more (else it may be an
+#: Indonesian word or spelling that a translation changes: "Kapur", "Kalifornia")
+FOREIGN_EN = 2.0
+FOREIGN_GAP = 1.0
+
+
+_DEMONYM_ENDINGS = ("ian", "ians", "ese", "ish", "ic", "ite", "ites")
+
+
+def _derived_form_found(entity: str, index: NameIndex) -> bool:
+    """Whether a one-word name has an English word (Zipf >= 2) in the indexed text that
+    derives from it: capitalised and sharing all but the name's last two letters (6+
+    letters: "Politik" -> "Political"), or sharing its first three letters with a
+    demonym ending ("Mars" -> "martian", "Manchester" -> "Mancunian")."""
+    if " " in entity or len(entity) < 4:
+        return False
+    stem = entity[: len(entity) - 2]
+    for token in index.tokens_starting(entity[:3]):
+        if token == entity or lexicon.english(token) < 2.0:
+            continue
+        if len(entity) >= 6 and token.startswith(stem):
+            where = index.span(token)
+            if where is not None and index.text[where[0]].isupper():
+                return True
+        # a demonym or adjective of another stem ("Mars" -> "martian", "Manchester" ->
+        # "Mancunian")
+        if token.startswith(entity[:3]) and token.endswith(_DEMONYM_ENDINGS):
+            return True
+    return False
+
+
+def _foreign_name(entity: str, index: NameIndex) -> bool:
+    """Whether ``entity`` has a word that English knows as it is written (see
+    ``FOREIGN_EN``) and that is no Indonesian word (no derived form, title or known
+    exonym either), and that the indexed translation lacks in any spelling:
+    a name that English writes the same way, so it must appear ("Vidal", "Aldwych",
+    "Fallujah"; not Indonesian spellings such as "Kalifornia", "Asiria")."""
+    return any(
+        len(w) >= 3
+        and lexicon.english(w) >= FOREIGN_EN
+        and lexicon.indonesian(w) - lexicon.english(w) < FOREIGN_GAP
+        and lexicon.indonesian_root(w) is None
+        and w not in TITLE_WORDS
+        and w not in ID_STOPWORDS
+        and not any(f != w for f in entity_forms(w))
+        and not index.found(w)
+        for w in entity.split()
+    )
+
+
+def _kept_forms(in_source: NameIndex, in_translation: NameIndex) -> list[Flag]:
+    """Names that the translation keeps in their Indonesian form although English writes
+    them differently: ``Belanda`` for the Netherlands, ``Kairo`` for Cairo (CLDR names and
+    the exonym table, see :func:`summarize.text.exonyms.indonesian_forms`), or a word
+    English does not know that spells a frequent English word the Indonesian way
+    (``Bukares`` for Bucharest, :func:`summarize.text.lexicon.english_spelling`)."""
+    forms = indonesian_forms()
+    by_first = _forms_by_first()
+    kept: list[tuple[str, str, Span, Span]] = []
+    for first in in_translation.tokens():
+        for form in by_first.get(first, ()):
+            where = in_translation.span(form)
+            src = in_source.span(form)
+            if where is None or src is None or not in_translation.text[where[0]].isupper():
+                continue
+            if _in_longer_name(in_translation.text, *where):
+                continue  # part of a name kept whole ("Pondok Timur", "Mutiara Timur")
+            kept.append(
+                (
+                    in_translation.text[where[0] : where[1]],
+                    forms[form],
+                    Span("source", src[0], src[1], in_source.text[src[0] : src[1]]),
+                    Span(
+                        "translation", where[0], where[1], in_translation.text[where[0] : where[1]]
+                    ),
+                )
+            )
+    # ... or a capitalised source word that English does not know, spelled the Indonesian
+    # way for a frequent English word ("Bukares" for Bucharest, "Helikopter")
+    for token in in_translation.tokens():
+        if len(token) < 4 or not token.isalpha() or lexicon.english(token) >= 1.0:
+            continue
+        english = lexicon.english_spelling(token)
+        if english is None:
+            continue
+        where, src = in_translation.span(token), in_source.span(token)
+        if where is None or src is None:
+            continue
+        written = in_translation.text[where[0] : where[1]]
+        if not written[:1].isupper() or written.isupper() or any(k == written for k, *_ in kept):
+            continue
+        if not in_source.text[src[0]].isupper():
+            continue  # a name that the source writes in lower case: informal text
+        if in_translation.found_exactly(english):
+            continue
+        kept.append(
+            (
+                written,
+                english.capitalize(),
+                Span("source", src[0], src[1], in_source.text[src[0] : src[1]]),
+                Span("translation", where[0], where[1], written),
+            )
+        )
+    if not kept:
+        return []
+    parts = [f"{k} (English: {e})" for k, e, _, _ in kept]
+    spans = tuple(s for _, _, a, b in kept for s in (a, b))
+    return [Flag("name", "name left in its Indonesian form: " + "; ".join(parts), spans)]
+
+
 def _names(source: str, translation: str) -> list[Flag]:
     in_source, in_translation = NameIndex(source), NameIndex(translation)
     missing: list[str] = []
     changed: list[tuple[str, str]] = []  # (source form, translation form)
     garbled_source = not source.isascii() and _mojibake(source)
+    lower_words = {w for w in _WORD.findall(source) if w.islower()}
     for entity in extract_entities(source):
         if in_translation.found_exactly(entity):
             continue
@@ -633,19 +826,30 @@ def _names(source: str, translation: str) -> list[Flag]:
             if lost and len(words) > 1 and not any(_indonesian_word(w) for w in lost):
                 changed.append((entity, " ".join(w for w in words if w in exact)))
             continue
-        if not _descriptive(entity):
+        if _derived_form_found(entity, in_translation):
+            continue  # an English word of the same stem ("Politik" -> "Political")
+        if not _descriptive(entity) and not (entity in lower_words and _common_word(entity)):
+            # (a common word that the source also writes in lower case is no name there
+            # either: "bulan nirawak ... permukaan Bulan")
             missing.append(entity)
     changed += _misspelled(source, in_source, in_translation, garbled_source)
     # names of the translation that the source does not have are most likely the missing
     # ones in English words ("Piala Dunia" -> "World Cup", "Komisi ..." -> "... Commission"):
     # only more missing names than such new ones means a name was lost
-    new = [e for e in extract_entities(translation) if not _name_found(e, in_source)]
+    # ... but a foreign name (no word of it an Indonesian word: "Sevilla", "Palermo") has
+    # no English words to be rendered in: missing, it is lost
+    lost = [e for e in missing if _foreign_name(e, in_translation)]
+    new = [
+        e
+        for e in extract_entities(translation)
+        if not _name_found(e, in_source) and e not in EN_STOPWORDS
+    ]
     if len(missing) <= len(new):
-        missing = []
+        missing = lost
     first = _lost_first_name(source, translation)
     if first and first not in missing:
         missing.insert(0, first)
-    flags = []
+    flags = _kept_forms(in_source, in_translation)
     if missing:
         spans = tuple(s for e in missing for s in _span_of("source", in_source, e))
         flags.append(Flag("name", "missing in the translation: " + ", ".join(missing), spans))
@@ -710,7 +914,9 @@ OMISSION_RATIO = 0.8
 
 
 def _omissions(source: str, translation: str) -> list[Flag]:
-    """A source sentence or a source parenthesis that the translation lacks."""
+    """A source sentence or a source parenthesis that the translation lacks; else source
+    loanwords that it renders by no form of their English word (``parodi`` with no
+    "parody": :func:`summarize.text.lexicon.dropped_loanwords`)."""
     out_words = {w.lower() for w in _WORD.findall(translation)}
     out_index = NameIndex(translation)
     src_len, out_len = len(source.strip()), len(translation.strip())
@@ -763,6 +969,17 @@ def _omissions(source: str, translation: str) -> list[Flag]:
                 )
             )
             break
+    if not flags:
+        dropped = lexicon.dropped_loanwords(source, translation)
+        if dropped:
+            flags.append(
+                Flag(
+                    "omission",
+                    "source words with no counterpart in the translation: "
+                    + ", ".join(dict.fromkeys(f"{d.text} ({d.english})" for d in dropped)),
+                    tuple(Span("source", d.start, d.end, d.text) for d in dropped),
+                )
+            )
     return flags
 
 

@@ -1,10 +1,13 @@
 """Exonyms: Indonesian names of places and organisations and their usual English forms.
 
 A data table (lowercase). Each row is ``(source forms, English forms)``; any form of a
-row matches any other form of the same row.
+row matches any other form of the same row. :func:`indonesian_forms` adds the Indonesian
+names of countries and cities that the Unicode CLDR gives (through ``babel``).
 """
 
 from __future__ import annotations
+
+import functools
 
 EXONYM_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("rusia", "russia"), ("russia", "russian", "russians", "russian federation")),
@@ -59,6 +62,7 @@ EXONYM_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("barat",), ("west", "western")),
     (("dewan keamanan",), ("security council",)),
     (("ktt",), ("summit",)),
+    (("usd",), ("us", "dollar", "dollars", "usd")),
     (("asia-pasifik",), ("asia-pacific", "asia pacific")),
     # more countries, peoples and languages
     (("eslandia", "islandia"), ("iceland", "icelandic")),
@@ -178,4 +182,31 @@ EXONYM_GROUPS: list[tuple[tuple[str, ...], tuple[str, ...]]] = [
     (("alquran", "al-quran", "quran"), ("quran", "koran", "qur'an")),
 ]  # fmt: skip
 
-#: Indonesian (and source-side) name -> accepted English forms (lowercase).
+
+@functools.lru_cache(maxsize=1)
+def indonesian_forms() -> dict[str, str]:
+    """Indonesian names (lowercase) of countries, regions and cities that English writes
+    differently, each with its English name: ``belanda`` -> ``Netherlands``, ``kairo`` ->
+    ``Cairo``, ``yerusalem`` -> ``Jerusalem``. From the Unicode CLDR (territory names and
+    time-zone cities of the ``id`` and ``en`` locales, read through ``babel`` on first use)
+    and the table above. Acronyms and codes are left out; whether English uses a form
+    too (``swiss``, ``kiev``) is for the caller to judge."""
+    import babel.localedata
+
+    ind, eng = babel.localedata.load("id"), babel.localedata.load("en")
+    pairs: list[tuple[str, str]] = []
+    for code, name in ind["territories"].items():
+        if eng["territories"].get(code, "")[:1].isupper():  # not "dunia" = "world"
+            pairs.append((name, eng["territories"][code]))
+    for zone, names in ind["time_zones"].items():
+        if "city" in names:
+            en_city = eng["time_zones"].get(zone, {}).get("city")
+            pairs.append((names["city"], en_city or zone.rsplit("/", 1)[-1].replace("_", " ")))
+    for keys, english_forms in EXONYM_GROUPS:
+        pairs += [(k, english_forms[0].title()) for k in keys if k not in english_forms]
+    out: dict[str, str] = {}
+    for ind_name, en_name in pairs:
+        key = ind_name.lower()
+        if key != en_name.lower() and len(key) >= 4 and key.replace(" ", "").isalpha():
+            out.setdefault(key, en_name)
+    return out

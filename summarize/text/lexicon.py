@@ -115,11 +115,135 @@ def indonesian_root(word: str) -> str | None:
     return best
 
 
+# ------------------------------------------------------- Indonesian spellings of English
+
+#: Letters that Indonesian spells differently from English, mapped to one spelling key
+#: for both ("Bucharest" and "Bukares", "helicopter" and "helikopter", "rugby" and
+#: "rugbi", "zoom" and "zum" share a key); a double letter counts once, a final "e" not
+#: at all and a final "st" as "s"
+_SPELLING = {
+    "sch": "sk", "ch": "k", "ph": "f", "th": "t", "sh": "s", "sy": "s", "kh": "k",
+    "ck": "k", "qu": "kw", "oo": "u", "ou": "u", "c": "k", "q": "k", "x": "ks", "y": "i",
+    "j": "i", "w": "u", "v": "f", "z": "s",
+}  # fmt: skip
+_SPELLING_RE = re.compile("|".join(sorted(_SPELLING, key=len, reverse=True)))
+_DOUBLE = re.compile(r"(.)\1+")
+_SPELLING_END = re.compile(r"(?:st|e)$")
+#: English words (of the most frequent, Zipf about 3 and up) indexed by spelling key
+SPELLING_WORDS = 30000
+
+
+def spelling_key(word: str) -> str:
+    """The key that an English word and its Indonesian spelling share (lower case)."""
+    key = _SPELLING_RE.sub(lambda m: _SPELLING[m.group(0)], word)
+    key = _DOUBLE.sub(r"\1", key)
+    return _SPELLING_END.sub(lambda m: "s" if m.group(0) == "st" else "", key)
+
+
+@functools.lru_cache(maxsize=1)
+def _spelling_index() -> dict[str, tuple[str, ...]]:
+    import wordfreq
+
+    index: dict[str, list[str]] = {}
+    for w in wordfreq.top_n_list("en", SPELLING_WORDS):
+        if len(w) >= 4 and w.isalpha():
+            index.setdefault(spelling_key(w), []).append(w)
+    return {k: tuple(v) for k, v in index.items()}
+
+
+def english_spelling(word: str) -> str | None:
+    """The frequent English word (one of the ``SPELLING_WORDS`` most frequent) that
+    ``word`` (lower case) writes the Indonesian way: the same spelling key, the same
+    first letter (``c``/``k`` alike), and 1 Zipf point more frequent in English than
+    ``word`` itself ("bukares" -> "bucharest", "helikopter" -> "helicopter"). The list is
+    indexed on first use (about 0.3 s)."""
+    if len(word) < 3:
+        return None
+    own = english(word)
+    for cand in _spelling_index().get(spelling_key(word), ()):
+        same_start = cand[0] == word[0] or {cand[0], word[0]} == {"c", "k"}
+        if cand != word and same_start and english(cand) >= own + 1.0:
+            return cand
+    return None
+
+
+# ------------------------------------------------------------- loanwords left out
+
+#: a source loanword this long (lower case, no clitic), common in Indonesian (Zipf
+#: ``COMMON`` up: an established word, not a writer's own spelling such as "poling") ...
+DROPPED_MIN = 6
+#: ... whose English counterpart by spelling (:func:`english_spelling`) has an English
+#: Zipf frequency in this range, and at least the loanword's own Indonesian Zipf: a
+#: specific word ("parodi" = parody, "gestur" = gesture, "mandat" = mandate) that a
+#: translation keeps as that word. More frequent English words ("krisis" = crisis,
+#: "relatif", "favorit") are often rendered by another ("crunch", "fairly", "ideal"); a
+#: native word that only looks like a rarer English one ("tinggi" / thingy, "kering" /
+#: cheering) is more frequent in Indonesian than its look-alike is in English.
+DROPPED_EN = (3.0, 4.5)
+#: the shortest clipped form that counts as the word ("gym" for gymnasium)
+CLIPPED_MIN = 3
+
+
+@dataclass(frozen=True)
+class Dropped:
+    """A source loanword (characters ``start:end`` of the source) whose English
+    counterpart ``english`` has no form in the translation."""
+
+    start: int
+    end: int
+    text: str
+    english: str
+
+
+def _deletions(key: str) -> set[str]:
+    return {key[:i] + key[i + 1 :] for i in range(len(key))}
+
+
+def dropped_loanwords(source: str, translation: str) -> list[Dropped]:
+    """Loanwords of ``source`` that ``translation`` lacks in every form: a lower-case
+    source word of ``DROPPED_MIN`` letters up that spells a specific English word the
+    Indonesian way (see ``DROPPED_EN``), when no translation word shares its spelling key
+    or a key one letter away ("sweter" / "sweater"), starts with its stem (all but the
+    last three letters: "parodied"), or is a clipped form of it ("gym"). Linear in the
+    texts: the translation's keys, their one-letter deletions and their prefixes are
+    indexed in sets, and a word's few keys are looked up there (a symmetric-deletion
+    index, hand-written as it is a few lines over the spelling key)."""
+    candidates = []
+    for m in _WORD_ONLY.finditer(source):
+        w = m.group(0)
+        if len(w) < DROPPED_MIN or not w.islower() or _CLITIC.search(w):
+            continue
+        en = english_spelling(w)
+        if en is None:
+            continue
+        z = english(en)
+        if DROPPED_EN[0] <= z < DROPPED_EN[1] and COMMON <= indonesian(w) <= z:
+            candidates.append((m, en))
+    if not candidates:
+        return []
+    words = set(_WORD_ONLY.findall(translation.lower()))
+    keys = {spelling_key(w) for w in words}
+    deleted = {d for k in keys for d in _deletions(k)}
+    near_keys = keys | deleted
+    prefixes = {w[:i] for w in words for i in range(4, len(w) + 1)}
+    prefixes |= {k[:i] for k in keys for i in range(4, len(k) + 1)}
+    out = []
+    for m, en in candidates:
+        key = spelling_key(m.group(0))
+        near = key in near_keys or not _deletions(key).isdisjoint(near_keys)
+        stems = (en[: max(4, len(en) - 3)], key[: max(4, len(key) - 3)])
+        clipped = any(en[:i] in words for i in range(CLIPPED_MIN, len(en)))
+        if not (near or any(s in prefixes for s in stems) or clipped):
+            out.append(Dropped(m.start(), m.end(), m.group(0), en))
+    return out
+
+
 # ------------------------------------------------------------------ untranslated words
 
 #: below this English Zipf frequency a word is no ordinary English word
 RARE_EN = 1.0
 _OUT_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:['’]s)?")
+_WORD_ONLY = re.compile(r"[^\W\d_]+")
 _STARTERS = frozenset('.!?:;…"“‘«([–—')
 _GRAM = 4
 _CLITIC = re.compile(r"(?:nya|ku|mu)$")
@@ -189,6 +313,13 @@ def starts_sentence(text: str, pos: int) -> bool:
     return text[i] in _STARTERS or (text[i] == "-" and i > 0 and text[i - 1].isspace())
 
 
+#: a copied word this long that spells a more frequent English word the Indonesian way
+#: ("parodi" for parody) is left untranslated (shorter ones are often other words: "nasi")
+SPELLED_MIN = 5
+#: ... and a shorter one (3 letters up) in edited text when Indonesian does not list it as
+#: a common word of its own: a respelled loanword ("zum" for zoom), not a native word
+#: ("nasi") nor, as in reviews, a dish ("soun")
+SPELLED_SHORT = 3
 #: unknown words this long copied into English count even from a source without names:
 #: the local things that English has no word for (dishes, slang) have short names
 LONG_WORD = 8
@@ -359,6 +490,10 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
     copied_ok = lower_only if cased else set()
     found: list[Leftover] = []
     matches = list(_OUT_WORD.finditer(translation))
+    src_seq = [t.lower() for t in src_tokens]
+    bare = [_CLITIC.sub("", t) if len(t) > 5 else t for t in src_seq]
+    source_pairs = set(zip(src_seq, src_seq[1:], strict=False))
+    source_pairs |= set(zip(bare, bare[1:], strict=False))
 
     def at_start_of(j: int) -> bool:
         return j < 0 or starts_sentence(translation, matches[j].start())
@@ -421,8 +556,41 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
                         and _half_translated(part, pieces, source_grams)
                     ):
                         why = "half-translated"
+                    if (
+                        why is None
+                        and part in source_words
+                        and (
+                            len(part) >= SPELLED_MIN
+                            or (
+                                careful and len(part) >= SPELLED_SHORT and indonesian(part) < COMMON
+                            )
+                        )
+                        and english(part) < SHARED_EN
+                        and english_spelling(part)
+                    ):
+                        why = "Indonesian spelling"  # "parodi", "treking", "akordion"
                     if why:
                         break
+        if why and why != "function word" and _in_kept_term(k, matches, source_pairs):
+            why = None
         if why:
             found.append(Leftover(m.start(), m.start() + len(token), token, why))
     return found
+
+
+def _unknown(word: str) -> bool:
+    return english(word) == 0 and indonesian(word) == 0
+
+
+def _in_kept_term(k: int, matches: list[re.Match[str]], source_pairs: set[tuple[str, str]]) -> bool:
+    """Whether word ``k`` of the translation stands next to a word that neither language
+    lists, in the same order as in the source: a term kept as a whole, such as a species
+    ("Hesperonychus elizabethae") or a local dish ("bandrek jagung")."""
+    word = matches[k].group(0).lower()
+    for j, pair in ((k - 1, (None, word)), (k + 1, (word, None))):
+        if 0 <= j < len(matches):
+            other = matches[j].group(0).lower()
+            key = (other, word) if pair[0] is None else (word, other)
+            if key in source_pairs and _unknown(other):
+                return True
+    return False

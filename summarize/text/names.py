@@ -123,12 +123,12 @@ _CURRENCY = re.compile(r"^(?:us|s|a|hk|nz)?\$|^(?:usd|idr|rp|eur|sgd|aud|jpy|cny
 
 # Indonesian function words are no names even when capitalised ("Saya", "Anda")
 _DROP = TITLE_WORDS | ID_STOPWORDS
-_CLITIC = re.compile(r"^(.{2,}?)(nya|ku|mu)$")
+_CLITIC = re.compile(r"^(.{2,}?)-?(nya|ku|mu)$")
 
 
 def _strip_clitic(word: str) -> str:
-    """``Prancisku`` -> ``Prancis``, ``PRnya`` -> ``PR``: an Indonesian possessive clitic
-    on a known name or an acronym."""
+    """``Prancisku`` -> ``Prancis``, ``PRnya`` -> ``PR``, ``TV-nya`` -> ``TV``: an
+    Indonesian possessive clitic on a known name or an acronym."""
     m = _CLITIC.match(word)
     if m and (m.group(1).lower() in _KNOWN_NAMES or m.group(1).isupper()):
         return m.group(1)
@@ -201,6 +201,7 @@ def extract_entities(text: str) -> list[str]:
 
 
 @functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=8192)
 def _phrase_pattern(phrase: str) -> re.Pattern[str]:
     # an English plural or possessive may follow: "Viking" -> "Vikings", "Tom's"
     return re.compile(rf"(?<![\w]){re.escape(phrase)}(?:e?s|['’]s?)?(?![\w])")
@@ -226,6 +227,7 @@ class NameIndex:
         for m in _TOKEN_RE.finditer(self.lower):
             self._positions.setdefault(m.group(0), []).append(m.start())
         # (first letter, length) -> tokens, for near spellings
+        self._by_start: dict[str, list[str]] | None = None
         self._shapes: dict[tuple[str, int], list[str]] = {}
         for tok in self._positions:
             self._shapes.setdefault((tok[:1], len(tok)), []).append(tok)
@@ -302,6 +304,19 @@ class NameIndex:
             if self.lower.startswith(entity, pos):
                 return self.text[pos : pos + len(entity)]
         return entity
+
+    def tokens(self) -> list[str]:
+        """The text's distinct lower-case tokens."""
+        return list(self._positions)
+
+    def tokens_starting(self, prefix: str) -> list[str]:
+        """The distinct tokens that start with ``prefix`` (3+ letters), through an index
+        of their first three letters built on first use."""
+        if self._by_start is None:
+            self._by_start = {}
+            for tok in self._positions:
+                self._by_start.setdefault(tok[:3], []).append(tok)
+        return [t for t in self._by_start.get(prefix[:3], ()) if t.startswith(prefix)]
 
     def found(self, entity: str) -> bool:
         """Whether ``entity`` (or one of its exonyms) occurs in the text as whole words, or

@@ -68,17 +68,27 @@ _ORDINALS = {
     "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13, "fourteenth": 14,
     "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
     "nineteenth": 19, "twentieth": 20, "thirtieth": 30,
-    "twice": 2, "thrice": 3, "dozen": 12, "lusin": 12, "selusin": 12,
+    "twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60,
+    "seventies": 70, "eighties": 80, "nineties": 90,
+    "thrice": 3, "dozen": 12, "lusin": 12, "selusin": 12,
 }  # fmt: skip
 #: words for 1 and 2 that often are not numbers at all ("satu hari" = "a day", "kedua" =
 #: "both", "second" = a unit of time): their mentions are soft
 _SOFT = {
     "satu": 1, "one": 1, "pertama": 1, "first": 1, "once": 1, "sekali": 1,
-    "kedua": 2, "second": 2, "third": 3, "sepertiga": 1 / 3, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
+    "kedua": 2, "second": 2, "twice": 2, "third": 3, "sepertiga": 1 / 3, "berdua": 2, "keduanya": 2, "both": 2, "pair": 2, "couple": 2,
     "setengah": 0.5, "half": 0.5, "quarter": 0.25, "seperempat": 0.25,
+}  # fmt: skip
+#: English ordinals of the units, the end of "twenty-first"
+_UNIT_ORDINALS_EN = {
+    "first": 1.0, "second": 2.0, "third": 3.0, "fourth": 4.0, "fifth": 5.0, "sixth": 6.0,
+    "seventh": 7.0, "eighth": 8.0, "ninth": 9.0,
 }  # fmt: skip
 #: fixed expressions whose number word is no quantity ("pedagang kaki lima" = street vendor)
 _IDIOMS = re.compile(r"\bkaki\s+lima\b", re.IGNORECASE)
+#: after a number word, a compound that may be no quantity ("a three-way junction" =
+#: pertigaan, "a two-way street" = dua arah): such a mention is soft
+_SOFT_AFTER = re.compile(r"-way\b", re.IGNORECASE)
 _WORD_SCALES = {
     "ribu": 1e3, "juta": 1e6, "miliar": 1e9, "milyar": 1e9, "triliun": 1e12,
     "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12,
@@ -116,7 +126,8 @@ _DATE_MY = re.compile(rf"(?<![\w])({_MONTH_ALT})\.?,?\s+({_YEAR})(?![\w])", re.I
 _DATE_SLASH = re.compile(r"(?<![\w/.])(\d{1,2})/(\d{1,2})(?:/(\d{4}|\d{2}))?(?![\w/])")
 
 # a number not glued to a word ("Rp1,5" and "US$3" count: a currency sign)
-_NUMBER_START = r"(?:(?<![\w.,])|(?<=Rp)|(?<=rp)|(?<=RP)|(?<=\$))"
+# (a time glued to its word in chat: "jam6", "pukul7")
+_NUMBER_START = r"(?:(?<![\w.,])|(?<=Rp)|(?<=rp)|(?<=RP)|(?<=\$)|(?<=jam)|(?<=pukul))"
 _NUMBER = re.compile(
     rf"{_NUMBER_START}\d+(?:[.,]\d+)*(?![\w])|{_NUMBER_START}\d+(?:[.,]\d+)*(?=[^\W\d])"
 )
@@ -124,6 +135,7 @@ _SCALE_AFTER = re.compile(
     r"[\s-]*(" + "|".join(sorted(SCALES, key=len, reverse=True)) + r")\b", re.IGNORECASE
 )
 _SPLIT_THOUSANDS = re.compile(r"(?<![\d.,])(\d{1,3})([.,]) (\d{3})(?![\d])")
+_MONTH_BEFORE = re.compile(rf"(?<![\w])(?:{_MONTH_ALT})\.?\s+$", re.IGNORECASE)
 _LETTERS = re.compile(r"[^\W\d_]+")
 _RUN_GAP = re.compile(r"[\s-]*")
 _DATE_AFTER = re.compile(
@@ -285,7 +297,15 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
     again as numbers)."""
     text = unicodedata.normalize("NFC", text)
     # tokenised text splits thousands: "rp 13. 000" (same length, so spans stay valid)
-    text = _SPLIT_THOUSANDS.sub(lambda m: m.group(1) + m.group(2) + m.group(3) + " ", text)
+    # ... but not a day and a year after a month ("July 21, 356 BCE")
+    text = _SPLIT_THOUSANDS.sub(
+        lambda m: (
+            m.group(0)
+            if _MONTH_BEFORE.search(text, max(0, m.start() - 16), m.start())
+            else m.group(1) + m.group(2) + m.group(3) + " "
+        ),
+        text,
+    )
     taken = _Taken()
     out: list[tuple[int, Mention]] = []
     free = taken.free
@@ -415,7 +435,7 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
                 start, end = words[first].start(), words[end_i].end()
                 value = total + current
                 mention = Mention(text[start:end], "number", frozenset({float(value)}), start, end)
-                if soft or value == 1:
+                if soft or value == 1 or _SOFT_AFTER.match(text, end):
                     mention = replace(mention, soft=True)
                 out.append(mention)
             total = current = last = 0.0
@@ -445,6 +465,14 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
                 factor = {"belas": None, "puluh": 10.0, "ratus": 100.0}[w]
                 current += 10.0 if factor is None else last * (factor - 1)
                 last, kind = 0.0, {"belas": "teen", "puluh": "ten", "ratus": "hundred"}[w]
+            elif w in ("belas", "puluh") and kind == "ord" and 2 <= current <= 9:
+                # an ordinal of the teens or tens: "kesembilan belas" = nineteenth,
+                # "kedua puluh" = twentieth (no longer the soft "kedua" = both)
+                current = current + 10.0 if w == "belas" else current * 10.0
+                soft = False
+            elif w == "puluhan" and kind == "unit" and 2 <= current <= 9:
+                current *= 10.0  # "dua puluhan" = the twenties (of an age, a decade)
+                last, kind = 0.0, "ten"
             elif w == "hundred" and kind in ("", "unit", "teen", "ten"):
                 current = (current or 1.0) * 100.0
                 last, kind = 0.0, "hundred"
@@ -478,6 +506,9 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
                     else total + (current or 1.0) * _WORD_SCALES[w]
                 )
                 current, last, kind = 0.0, 0.0, "scale"
+            elif (w in _ORDINALS or w in _SOFT) and kind == "ten" and w in _UNIT_ORDINALS_EN:
+                current += _UNIT_ORDINALS_EN[w]  # "twenty-first" = 21
+                soft, kind = False, "ord"
             elif w in _ORDINALS or w in _SOFT:
                 if kind:
                     emit(first, end_i)
@@ -518,6 +549,66 @@ def _word_numbers(text: str, free: Any) -> list[Mention]:
         emit(first, end_i)
         i = end_i + 1
     return out
+
+
+# ------------------------------------------------------------------ days of the month
+
+#: "tanggal 7", "tgl. satu": the number after it is a day of the month
+_DAY_BEFORE = re.compile(r"(?:\btanggal|\btgl\.?)\s*$", re.IGNORECASE)
+#: English ordinal words of the days (1-31), built from the tables above
+_EN_ORDINAL = {
+    **{int(v): w for w, v in _UNIT_ORDINALS_EN.items()},
+    **{int(v): w for w, v in _ORDINALS.items() if w.endswith("th") and v == int(v)},
+}
+_EN_TENS = {int(v): w for w, v in _TENS_EN.items()}
+
+
+def _day_words(day: int) -> list[str]:
+    if day in _EN_ORDINAL:
+        return [_EN_ORDINAL[day]]
+    tens, unit = divmod(day, 10)
+    if tens * 10 in _EN_TENS and unit in _EN_ORDINAL:
+        return [f"{_EN_TENS[tens * 10]}[- ]?{_EN_ORDINAL[unit]}"]
+    return []
+
+
+def days_of_month(text: str, mentions: Iterable[Mention]) -> list[tuple[Mention, int]]:
+    """The number mentions of an Indonesian ``text`` that name a day of the month without
+    the month ("tanggal satu tiap bulan" = the first of each month; with a month the
+    mention is already a date) and their day."""
+    out = []
+    for m in mentions:
+        if m.kind != "number" or len(m.values) != 1:
+            continue
+        value = next(iter(m.values))
+        if (
+            value == int(value)
+            and 1 <= value <= 31
+            and _DAY_BEFORE.search(text, max(0, m.start - 12), m.start)
+        ):
+            out.append((m, int(value)))
+    return out
+
+
+#: what follows a day given without its month: "of" ("the first of each month"), "day",
+#: a month named by its place ("on the second next month") or the end of a clause ("by
+#: the fourth."); not another noun ("the first month")
+_DAY_AFTER = (
+    r"(?=\s*(?:of\b|day\b|(?:next|this|last|coming|following)\s+month\b"
+    r"|[.,;:!?)\]\"'”’]|$))"
+)
+
+
+def day_written(text: str, day: int, mentions: Iterable[Mention]) -> bool:
+    """Whether an English ``text`` (with its ``mentions``) gives ``day`` as a day: a date
+    with that day, or the number in digits ("1", "1st") or its ordinal ("first",
+    "twenty-first") before "of", "day" or the end of a clause; a cardinal word ("on the
+    one basis") or an ordinal of something else ("the first month") is no day."""
+    if any(m.kind == "date" and any(d[2] == day for d in m.values) for m in mentions):
+        return True
+    forms = [rf"{day}(?:st|nd|rd|th)?", *_day_words(day)]
+    pattern = rf"(?<![\w.,])(?:{'|'.join(forms)}){_DAY_AFTER}"
+    return re.search(pattern, text, re.IGNORECASE) is not None
 
 
 #: :class:`MentionIndex`'s cell width on the scale of :func:`_scale`: twice the largest
@@ -576,7 +667,13 @@ class MentionIndex:
             return any(v in self._years for v in m.values)  # a bare year / a date
         for year, month, day in m.values:
             years = self._dates.get((month, day))
-            if years is not None and (year is None or None in years or year in years):
+            # a date without its year matches only where the year is given elsewhere
+            # ("24 September 1759" -> "September 24, ," lost the year)
+            if years is not None and (
+                year is None
+                or year in years
+                or (None in years and (year in self._number_set or year in self._years))
+            ):
                 return True
         years = {d[0] for d in m.values if d[0] is not None}
         return any(y in self._number_set for y in years)  # a date / a bare year
