@@ -123,30 +123,44 @@ _RAY_OPTIONS: dict[str, tuple[str, Any, str]] = {
     "timeout": (
         "--ray-timeout",
         click.FloatRange(0, min_open=True, max=86400),
-        "Seconds to wait for the cluster at --ray-address to answer [60].",
+        "Seconds to wait for the cluster at --ray-address to answer.",
     ),
-    "actors": ("--actors", click.IntRange(1), "Model actors (each loads the models once) [1]."),
+    "actors": ("--actors", click.IntRange(1), "Model actors (each loads the models once)."),
     "num_gpus_per_actor": (
         "--num-gpus-per-actor",
         click.FloatRange(0),
-        "GPUs each actor reserves (fractions share a GPU) [0].",
+        "GPUs each actor reserves (fractions share a GPU).",
     ),
     "rows_per_file": (
         "--rows-per-file",
         click.IntRange(1),
-        "Records per output part file [256].",
+        "Records per output part file.",
     ),
     "output_format": (
         "--output-format",
         click.Choice(["parquet", "jsonl"]),
-        "Part file format [parquet].",
+        "Part file format.",
     ),
 }
 
 
 def ray_options(f: Any) -> Any:
     """``--engine`` and the Ray engine's options (they need ``--engine ray``)."""
+    f = click.option(
+        "--shared-path",
+        "shared_path",
+        is_flag=True,
+        default=False,
+        help="[--engine ray] Local input/output paths are on a filesystem every node of "
+        "the cluster mounts at the same path (without it, a multi-node cluster refuses "
+        "local paths: use s3://, gs://, abfs:// or hdfs:// URIs).",
+    )(f)
+    from summarize.distributed.engine import RayOptions
+
+    defaults = RayOptions()
     for name, (flag, kind, help_text) in reversed(_RAY_OPTIONS.items()):
+        if "[default" not in help_text:  # shown from RayOptions, not restated here
+            help_text += f"  [default: {getattr(defaults, name)}]"
         f = click.option(flag, name, type=kind, default=None, help=f"[--engine ray] {help_text}")(f)
     return click.option(
         "--engine",
@@ -161,8 +175,12 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
     """Take the Ray options out of ``options``: those given, as ``RayOptions`` fields."""
     given = {name: options.pop(name) for name in _RAY_OPTIONS}
     given = {k: v for k, v in given.items() if v is not None}
+    if options.pop("shared_path", False):
+        given["shared_path"] = True
     if given and engine != "ray":
-        flags = ", ".join(_RAY_OPTIONS[k][0] for k in given)
+        flags = ", ".join(
+            _RAY_OPTIONS[k][0] if k in _RAY_OPTIONS else "--shared-path" for k in given
+        )
         raise click.UsageError(f"{flags} need(s) --engine ray")
     return given
 
@@ -170,7 +188,10 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 @main.command()
 @click.argument("paths", nargs=-1)
 @_feed_option(FEED_HELP)
-@_output_option("JSONL output file ('-' for stdout); with --engine ray, an output directory.")
+@_output_option(
+    "JSONL output file ('-' for stdout); with --engine ray, an output directory. A path or "
+    "a URI: s3://, gs://, abfs://, hdfs://, file://."
+)
 @click.option(
     "--resume",
     is_flag=True,
@@ -180,14 +201,6 @@ def pop_ray_options(options: dict[str, Any], engine: str) -> dict[str, Any]:
 @_fetch_options
 @pipeline_options()
 @ray_options
-@click.option(
-    "--batch-size",
-    "-b",
-    type=click.IntRange(1),
-    default=8,
-    show_default=True,
-    help="Articles per batch (sentences are batched across them).",
-)
 @click.option(
     "--show-config",
     is_flag=True,
@@ -199,7 +212,6 @@ def run(
     feeds: tuple[str, ...],
     output: str,
     resume: bool,
-    batch_size: int,
     progress: bool,
     show_config: bool,
     engine: str,
@@ -212,6 +224,9 @@ def run(
     PATHS are .txt/.html files, directories (read recursively), JSONL files
     (one {"id", "title", "text"} object per line), CSV or Parquet files with the
     same columns, http(s) URLs of news pages, or text files of URLs (one per line).
+    Files, directories and -o may be s3://, gs://, abfs://, hdfs:// or file://
+    URIs (credentials from the store's standard environment: AWS_*,
+    AWS_ENDPOINT_URL...; see the README, "Object storage").
     Web pages go through trafilatura; a link that cannot be fetched is a failed
     record. Results stream to the output as each batch finishes; each gets
     "story" (the id of the first article of the same story) and "duplicate_of"
@@ -254,19 +269,34 @@ def run(
         if feeds:
             raise click.UsageError("--feed needs the local engine")
         _check_inputs(paths, feeds)
-        _run_ray(paths, output, config, ray_settings, batch_size, resume, progress)
+        _run_ray(paths, output, config, ray_settings, config.batch_size, resume, progress)
         return
-    if output != "-" and os.path.isdir(output):
+    from summarize import storage
+
+    storage.check_scheme(output)
+    if storage.is_uri(output) and not storage.is_remote(output):  # file:///...
+        output = str(storage.local_path(output))
+    if output != "-" and not storage.is_remote(output) and os.path.isdir(output):
         raise click.UsageError(f"-o {output} is a directory (only --engine ray writes one)")
     _check_inputs(paths, feeds)
     if resume and output == "-":
         raise click.UsageError("--resume needs an output file (-o FILE)")
     pipeline = Pipeline(config)
+    fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
+    if storage.is_remote(output):  # s3://, gs://...: a local spool committed to the store
+        with storage.SpooledOutput(output, resume=resume) as spool:
+            with OutputLock(spool.path):
+                if resume:
+                    check_unique_ids(paths)
+                _run_locked(
+                    pipeline, paths, feeds, str(spool.path), resume, config.batch_size, progress,
+                    fetch, shown=output, checkpoint=spool.checkpoint,
+                )  # fmt: skip
+        return
     with OutputLock(output):  # before anything reads, cuts or truncates the output
         if resume:
             check_unique_ids(paths)
-        fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
-        _run_locked(pipeline, paths, feeds, output, resume, batch_size, progress, fetch)
+        _run_locked(pipeline, paths, feeds, output, resume, config.batch_size, progress, fetch)
 
 
 def _run_locked(
@@ -278,7 +308,13 @@ def _run_locked(
     batch_size: int,
     progress: bool,
     fetch: Any = None,
+    *,
+    shown: str | None = None,
+    checkpoint: Callable[[], None] | None = None,
 ) -> None:
+    """The local engine's run into ``output`` (a local file, or the spool file of an
+    object: then ``shown`` is the object's URI, for messages, and ``checkpoint`` commits
+    what was written so far when it is time to)."""
     from summarize.errors import FeedError, OutputError
     from summarize.io import (
         JsonlWriter,
@@ -306,6 +342,7 @@ def _run_locked(
     repaired = [0, 0]  # sentences retranslated: cleared, still flagged
     seen_ids: set[str] = set()
     repeated: list[str] = []  # ids met again in this input (each is processed again)
+    unreadable: list[str] = []  # input files that could not be opened (one record each)
 
     def skip(record_id: str) -> bool:
         if record_id not in done:
@@ -322,7 +359,7 @@ def _run_locked(
                 counts["failed"] += 1
                 bar.write(f"Error: {exc}")
         # URLs in ``done`` are not fetched
-        for record in iter_records(paths, skip=skip, fetch=fetch):
+        for record in iter_records(paths, skip=skip, fetch=fetch, on_unreadable=unreadable.append):
             rid = str(record.get("id"))
             if not skip(rid):
                 if rid in seen_ids:
@@ -333,9 +370,9 @@ def _run_locked(
     def write_error(exc: OSError) -> OutputError:
         written = counts["ok"] + counts["failed"]
         reason = exc.strerror or str(exc)
-        hint = f"; continue with --resume -o {output}" if output != "-" else ""
+        hint = f"; continue with --resume -o {shown or output}" if output != "-" else ""
         return OutputError(
-            f"cannot write {output}: {reason} (errno {exc.errno}). The {written} records "
+            f"cannot write {shown or output}: {reason} (errno {exc.errno}). The {written} records "
             f"written before are valid{hint} once the problem is fixed."
         )
 
@@ -364,6 +401,8 @@ def _run_locked(
                     except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
                         bar.close()
                         raise write_error(exc) from None
+                    if checkpoint is not None:
+                        checkpoint()
                     if result.story:
                         written_story[result.id] = result.story
                     for code, n in result.flag_counts.items():
@@ -394,11 +433,11 @@ def _run_locked(
         except OSError as exc:
             raise write_error(exc) from None
     elapsed = time.perf_counter() - start
-    target = "stdout" if output == "-" else output
-    _note_merged_stories(stories, written_story, output)
+    target = "stdout" if output == "-" else (shown or output)
+    _note_merged_stories(stories, written_story, output, shown=shown)
     if interrupted:
         written = counts["ok"] + counts["failed"]
-        hint = f" Continue with --resume -o {output}." if output != "-" else ""
+        hint = f" Continue with --resume -o {target}." if output != "-" else ""
         click.echo(
             f"Interrupted: {written} records written to {target} in {elapsed:.1f}s.{hint}",
             err=True,
@@ -412,6 +451,7 @@ def _run_locked(
         elapsed=elapsed,
         load_time=load_time,
         target=target,
+        unreadable=len(unreadable),
     )
     click.echo(summary.line(), err=True)
     click.echo(_flag_summary(flag_counts, repaired), err=True)
@@ -437,15 +477,24 @@ def _run_ray(
         raise click.UsageError("--engine ray needs an output directory (-o DIR)")
     if any(is_url(p) for p in paths):
         raise click.UsageError("--engine ray reads files and directories, not URLs")
-    summary = run_on_ray(
-        list(paths),
-        output,
-        config,
-        RayOptions(batch_size=batch_size, **settings),
-        resume=resume,
-        progress=progress,
-        on_note=lambda note: click.echo(f"Note: {note}", err=True),
-    )
+    options = RayOptions(batch_size=batch_size, **settings)
+    try:
+        summary = run_on_ray(
+            list(paths),
+            output,
+            config,
+            options,
+            resume=resume,
+            progress=progress,
+            on_note=lambda note: click.echo(f"Note: {note}", err=True),
+        )
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: complete part files stay
+        click.echo(
+            f"Interrupted: the complete part files stay in {output}. "
+            f"Continue with --resume -o {output}.",
+            err=True,
+        )
+        sys.exit(EXIT_INTERRUPTED)
     click.echo(summary.line(), err=True)
     if summary.failed:
         sys.exit(EXIT_FAILED_RECORDS)
@@ -478,15 +527,7 @@ def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
     show_default=True,
     help="Sentences picked across a story's articles before summarising.",
 )
-@pipeline_options()
-@click.option(
-    "--batch-size",
-    "-b",
-    type=click.IntRange(1),
-    default=8,
-    show_default=True,
-    help="Stories summarised per batch.",
-)
+@pipeline_options(help_for={"batch_size": "Stories summarised per batch."})
 @click.option("--progress/--no-progress", default=True, help="Progress bar on stderr.")
 @_fetch_options
 def digest(
@@ -495,7 +536,6 @@ def digest(
     output: str,
     fmt: str | None,
     max_sentences: int,
-    batch_size: int,
     progress: bool,
     allow_private_addresses: bool,
     fetch_timeout: float,
@@ -562,7 +602,7 @@ def digest(
             records(),
             pipeline,
             max_sentences=max_sentences,
-            batch_size=batch_size,
+            batch_size=config.batch_size,
             on_event=on_event,
             total=None if feeds else count_records(paths),
         )
@@ -600,8 +640,16 @@ def _check_inputs(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
 
     if not paths and not feeds:
         raise click.UsageError("give PATHS (files, directories, URLs) or --feed URL")
+    from summarize import storage
+
     for path in paths:
-        if not is_url(path) and not Path(path).exists():
+        storage.check_scheme(path)
+        if storage.is_remote(path):
+            if not storage.resolve(path).exists():
+                raise click.BadParameter(f"'{path}' does not exist.", param_hint="PATHS")
+            continue
+        local = storage.local_path(path) if storage.is_uri(path) else Path(path)
+        if not is_url(path) and local is not None and not local.exists():
             raise click.BadParameter(f"'{path}' does not exist.", param_hint="PATHS")
     for feed in feeds:
         if not is_url(feed):
@@ -642,7 +690,9 @@ def _index_previous_results(index: Any, output: str) -> dict[str, str]:
     return written
 
 
-def _note_merged_stories(index: Any, written: dict[str, str], output: str) -> None:
+def _note_merged_stories(
+    index: Any, written: dict[str, str], output: str, *, shown: str | None = None
+) -> None:
     """A streamed line keeps the story id it was written with; when a later article
     joined two stories, write every article's final story id beside the output
     (``OUTPUT.stories.json``) and say so."""
@@ -662,12 +712,15 @@ def _note_merged_stories(index: Any, written: dict[str, str], output: str) -> No
     except OSError as exc:
         click.echo(f"Warning: cannot write {path}: {exc.strerror or exc}", err=True)
         return
-    click.echo(f"Note: {what} carry an older story id; final story ids: {path}", err=True)
+    click.echo(
+        f"Note: {what} carry an older story id; final story ids: {shown or output}.stories.json",
+        err=True,
+    )
 
 
 @main.group()
 def models() -> None:
-    """List cached models and prefetch models for offline use."""
+    """List cached models, prefetch models for offline use, build vocabulary shortlists."""
 
 
 @models.command("list")
@@ -711,6 +764,115 @@ def models_pull(ids: tuple[str, ...], revision: str | None) -> None:
         click.echo(f"Pulling {model_id} ...", err=True)
         path = pull(model_id, revision=revision)
         click.echo(f"{model_id}: {path}")
+
+
+@models.command("vmap")
+@click.argument("model")
+@click.argument("corpus", nargs=-1, required=True)
+@click.option(
+    "-o", "--output", required=True, type=click.Path(dir_okay=False), help="Map file to write."
+)
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    default=2000,
+    show_default=True,
+    help="Sentences of the corpus the model translates to build the map.",
+)
+@click.option(
+    "--held-out",
+    type=click.IntRange(0),
+    default=200,
+    show_default=True,
+    help="Further sentences translated with and without the map, to measure how often "
+    "the outputs stay identical (0: skip).",
+)
+@click.option(
+    "--common",
+    type=click.IntRange(0),
+    default=500,
+    show_default=True,
+    help="Output pieces the model emits most often, always allowed.",
+)
+@click.option(
+    "--per-source",
+    type=click.IntRange(0),
+    default=50,
+    show_default=True,
+    help="Output pieces allowed per source piece (those seen most often in its sentences' "
+    "translations).",
+)
+@click.option("--dtype", default="auto", show_default=True, help="CTranslate2 quantisation.")
+@click.option("--num-beams", type=click.IntRange(1), help="Beams [default: the model's].")
+@click.option(
+    "--max-new-tokens", type=click.IntRange(1), default=256, show_default=True, help="Output cap."
+)
+@click.option("--seed", type=int, default=0, show_default=True, help="Sentence shuffle seed.")
+def models_vmap(
+    model: str,
+    corpus: tuple[str, ...],
+    output: str,
+    sample: int,
+    held_out: int,
+    common: int,
+    per_source: int,
+    dtype: str,
+    num_beams: int | None,
+    max_new_tokens: int,
+    seed: int,
+) -> None:
+    """Build a vocabulary shortlist (CTranslate2 vocabulary map) for MODEL from its own
+    translations of CORPUS (articles: text files, folders, JSONL or CSV, as for `run`).
+
+    Use it with `--backend ctranslate2 --set backend_options.vmap=OUTPUT`. It is
+    opt-in: the decoder can then emit only mapped pieces, which can change outputs;
+    the held-out check says how often it did. Build it from real text of the kind you
+    will translate.
+    """
+    from summarize.engines.ct2.vmap import (
+        build_vocabulary_map,
+        compare_outputs,
+        corpus_sentences,
+        translate_pieces,
+        write_vocabulary_map,
+    )
+    from summarize.engines.factory import load_engine
+    from summarize.io import iter_records
+    from summarize.types import GenerationSettings
+
+    texts = [r["text"] for r in iter_records(corpus) if r.get("text") and not r.get("_error")]
+    sentences = corpus_sentences(texts, seed=seed)
+    if not sentences:
+        fail("the corpus has no sentences", EXIT_USAGE)
+    built_from, check = sentences[:sample], sentences[sample : sample + held_out]
+    settings = GenerationSettings(num_beams=num_beams, max_new_tokens=max_new_tokens)
+    engine: Any = load_engine(model, backend="ctranslate2", device="cpu", dtype=dtype)
+    click.echo(f"Translating {len(built_from)} sentences with {model} ...", err=True)
+    outputs = translate_pieces(engine, built_from, settings)
+    vmap = build_vocabulary_map(
+        zip(engine.source_tokens(built_from), outputs, strict=True),
+        common=common,
+        per_source=per_source,
+        ignore=engine.tokenizer.all_special_tokens,
+    )
+    path = write_vocabulary_map(vmap, output)
+    click.echo(
+        f"{path}: {len(vmap.common)} always-allowed pieces, {len(vmap.rules)} source "
+        f"pieces, {vmap.size()} output pieces in all, from {vmap.sentences} sentences"
+    )
+    if check:
+        full = translate_pieces(engine, check, settings)
+        mapped: Any = load_engine(
+            model, backend="ctranslate2", device="cpu", dtype=dtype, vmap=str(path)
+        )
+        agreement = compare_outputs(full, translate_pieces(mapped, check, settings))
+        click.echo(
+            f"held-out: {agreement.identical}/{agreement.sentences} outputs identical to the "
+            f"full vocabulary's ({agreement.identical_share:.1%}), token agreement "
+            f"{agreement.token_agreement:.1%}"
+        )
+    else:
+        click.echo("held-out check skipped (--held-out 0)")
 
 
 def _register_subcommands() -> None:

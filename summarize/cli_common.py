@@ -26,6 +26,12 @@ from summarize.config import (
     config_fields,
     merge_settings,
 )
+from summarize.engines.backends import (
+    BACKEND_TABLE,
+    DEFAULT_BACKEND,
+    BackendOptions,
+    get_backend,
+)
 from summarize.errors import ConfigError
 from summarize.strategies import STRATEGIES
 
@@ -39,6 +45,8 @@ __all__ = [
 ]
 
 STRATEGY_CHOICES = list(STRATEGIES)
+#: One-letter aliases of pipeline flags.
+_SHORT_FLAGS = {"strategy": "-s", "batch_size": "-b"}
 THREADS_HELP = "CPU threads: per CTranslate2 worker, or torch's thread count [default: all cores]."
 INTER_THREADS_HELP = "CTranslate2 workers that share each batch [default: 2 on 2+ cores]."
 
@@ -102,6 +110,35 @@ def _param(name: str) -> str:
     return f"cfg_{name}"
 
 
+def _field_option(
+    fld: dataclasses.Field[Any],
+    shown: PipelineConfig,
+    help_for: Mapping[str, str],
+    show_defaults: bool,
+    env: Mapping[str, Any],
+) -> Any:
+    """The click option of a :class:`PipelineConfig` field with a ``flag``."""
+    meta = fld.metadata
+    flag, kind = meta["flag"], meta["kind"]
+    default = getattr(shown, fld.name)
+    text = help_for.get(fld.name, meta["help"])
+    if show_defaults and default is not None and kind != BOOL:
+        text += f"  [default: {default}]" if "[default" not in text else ""
+    kwargs: dict[str, Any] = {"default": None, "help": text, **env}
+    decls = [flag, _param(fld.name)]
+    if fld.name in _SHORT_FLAGS:
+        decls.insert(1, _SHORT_FLAGS[fld.name])
+    if kind == CHOICE:
+        kwargs["type"] = click.Choice(meta["choices"])
+    elif kind == INT:
+        kwargs["type"] = click.IntRange(meta["min"], meta["max"])
+    elif kind == BOOL:
+        decls[0] = f"{flag}/--no-{flag[2:]}"
+    else:
+        kwargs["metavar"] = "ID|DIR" if fld.name.endswith("_model") else "TEXT"
+    return click.option(*decls, **kwargs)
+
+
 def pipeline_options(
     *,
     envvar_prefix: str | None = None,
@@ -126,29 +163,11 @@ def pipeline_options(
         return {"envvar": f"{envvar_prefix}{name.upper()}", "show_envvar": True}
 
     def decorate(f: Any) -> Any:
-        options: list[Any] = []
-        for fld in config_fields():
-            meta = fld.metadata
-            if not meta.get("flag"):
-                continue
-            flag, kind = meta["flag"], meta["kind"]
-            default = getattr(shown, fld.name)
-            text = help_for.get(fld.name, meta["help"])
-            if show_defaults and default is not None and kind != BOOL:
-                text += f"  [default: {default}]" if "[default" not in text else ""
-            kwargs: dict[str, Any] = {"default": None, "help": text, **env(fld.name)}
-            decls = [flag, _param(fld.name)]
-            if fld.name == "strategy":
-                decls.insert(1, "-s")
-            if kind == CHOICE:
-                kwargs["type"] = click.Choice(meta["choices"])
-            elif kind == INT:
-                kwargs["type"] = click.IntRange(meta["min"], meta["max"])
-            elif kind == BOOL:
-                decls[0] = f"{flag}/--no-{flag[2:]}"
-            else:
-                kwargs["metavar"] = "ID|DIR" if fld.name.endswith("_model") else "TEXT"
-            options.append(click.option(*decls, **kwargs))
+        options = [
+            _field_option(fld, shown, help_for, show_defaults, env(fld.name))
+            for fld in config_fields()
+            if fld.metadata.get("flag")
+        ]
         for g in GENERATION_FLAGS:
             options.append(
                 click.option(
@@ -174,7 +193,7 @@ def pipeline_options(
                 multiple=True,
                 metavar="KEY=VALUE",
                 help="Set any pipeline setting, e.g. --set summary.length_penalty=1.2 "
-                "--set backend_options.compute_type=int8 (repeatable).",
+                "--set backend_options.threads=2 (repeatable).",
             ),
             click.option(
                 "--config",
@@ -213,7 +232,7 @@ def pipeline_overrides(options: Mapping[str, Any]) -> dict[str, Any]:
         if value is not None:
             for section, key in g.targets:
                 out[section] = {**out.get(section, {}), key: value}
-    backend = out.get("backend", "transformers")
+    backend = out.get("backend", DEFAULT_BACKEND)
     threads = thread_options(backend, options.get("threads"), options.get("inter_threads"))
     if threads:
         out["backend_options"] = {**out.get("backend_options", {}), **threads}
@@ -229,21 +248,23 @@ def pipeline_config(
 
 
 def thread_options(backend: str, threads: int | None, inter_threads: int | None) -> dict[str, int]:
-    """Backend options for ``--threads``/``--inter-threads``.
+    """Backend options (:class:`~summarize.engines.backends.BackendOptions` as a table)
+    for ``--threads``/``--inter-threads``.
 
-    CTranslate2 takes both per engine; transformers takes ``threads`` (torch's thread
-    count, set when its engine loads, not here: parsing options imports nothing heavy)
-    and refuses ``--inter-threads``. Either is capped by the CPU cores this process may
-    use, with a warning (more threads than cores only slows the work down).
+    Which backend takes which is the backend table's (``--inter-threads`` needs one with
+    workers); the engine applies them when it loads, not here: parsing options imports
+    nothing heavy. Either is capped by the CPU cores this process may use, with a
+    warning (more threads than cores only slows the work down).
     """
-    threads = _capped("--threads", threads)
-    inter_threads = _capped("--inter-threads", inter_threads)
-    if backend == "ctranslate2":
-        options = {"intra_threads": threads, "inter_threads": inter_threads}
-        return {k: v for k, v in options.items() if v is not None}
-    if inter_threads is not None:
-        raise ConfigError("--inter-threads needs --backend ctranslate2")
-    return {} if threads is None else {"threads": threads}
+    chosen = BackendOptions(
+        threads=_capped("--threads", threads),
+        inter_threads=_capped("--inter-threads", inter_threads),
+    )
+    for name in get_backend(backend).unsupported(chosen):
+        takers = [b.name for b in BACKEND_TABLE.values() if name in b.option_names]
+        flag = "--" + name.replace("_", "-")
+        raise ConfigError(f"{flag} needs --backend {' or '.join(takers)}")
+    return chosen.to_dict()
 
 
 def available_cpus() -> int:

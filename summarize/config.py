@@ -22,7 +22,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from summarize.engines.factory import BACKENDS, DEVICES, DTYPES
+from summarize.engines.backends import BACKENDS, DEFAULT_BACKEND, BackendOptions, get_backend
+from summarize.engines.factory import DEVICES, DTYPES
 from summarize.errors import ConfigError
 from summarize.models import registry
 from summarize.strategies import DEFAULT_STRATEGY, EXTRACTIVE_METHODS, STRATEGIES, get_strategy
@@ -34,6 +35,9 @@ DEFAULT_MAX_CHARS = 5_000_000
 #: Most tokens one generation may produce (a summary, or one translated sentence). A
 #: model with a smaller limit (its position embeddings) caps it further when it loads.
 MAX_NEW_TOKENS = 4096
+#: Articles per pipeline batch unless ``batch_size`` says otherwise: the one default of the
+#: CLI, the demo, evaluation, the benchmark and the Ray engine.
+DEFAULT_BATCH_SIZE = 8
 #: Most beams: memory grows with the beam count, and more than a few dozen never helps.
 MAX_BEAMS = 64
 #: Most CPU threads a backend option may ask for (the CLI caps ``--threads`` by the CPU
@@ -92,6 +96,23 @@ BACKEND_OPTION_RANGES: dict[str, NumberRange] = {
     "intra_threads": NumberRange(0, MAX_THREADS),
     "inter_threads": NumberRange(1, MAX_THREADS),
 }
+
+#: How model batches are formed (``--batching``), by name. ``article``: within one article
+#: only, so a record is a pure function of its article, the configuration and the models,
+#: whatever the batch size, the engine, the actor count or a resume. ``throughput``: across
+#: the articles of a batch, with a sentence-level cache: fuller batches, but padding (and
+#: CTranslate2's split of a batch) makes a sentence's translation depend on the other
+#: articles of its batch and on what the cache saw before.
+BATCHING_ARTICLE = "article"
+BATCHING_THROUGHPUT = "throughput"
+BATCHINGS: dict[str, str] = {
+    BATCHING_ARTICLE: "batches within one article: the same records whatever the batch "
+    "size, engine or resume",
+    BATCHING_THROUGHPUT: "batches across the articles of a batch and a sentence cache: "
+    "faster, but a record can depend on the other articles of its batch",
+}
+#: Whether each batching forms model batches across articles.
+ACROSS_ARTICLES: dict[str, bool] = {BATCHING_ARTICLE: False, BATCHING_THROUGHPUT: True}
 
 #: The repair step's stricter decoding, under ``PipelineConfig.repair_translation``.
 REPAIR_DEFAULTS = GenerationSettings(num_beams=6, no_repeat_ngram_size=3, repetition_penalty=1.3)
@@ -176,7 +197,7 @@ class PipelineConfig:
         help="Branch, tag or commit of a hub summarisation model.",
     )
     backend: str = _opt(
-        "transformers", kind=CHOICE, choices=BACKENDS, flag="--backend", help="Inference backend."
+        DEFAULT_BACKEND, kind=CHOICE, choices=BACKENDS, flag="--backend", help="Inference backend."
     )
     device: str = _opt("auto", kind=CHOICE, choices=DEVICES, flag="--device", help="Device.")
     dtype: str = _opt(
@@ -251,6 +272,24 @@ class PipelineConfig:
         flag="--cache-size",
         help="Translated sentences kept in memory for repeats (0: no cache).",
     )
+    batch_size: int = _opt(
+        DEFAULT_BATCH_SIZE,
+        kind=INT,
+        minimum=1,
+        maximum=100_000,
+        flag="--batch-size",
+        help="Articles per pipeline batch (local and Ray runs, the demo's Batch tab and "
+        "digests, evaluation).",
+    )
+    batching: str = _opt(
+        BATCHING_ARTICLE,
+        kind=CHOICE,
+        choices=tuple(BATCHINGS),
+        flag="--batching",
+        help="How model batches are formed: 'article' (within one article: the same records "
+        "whatever the batch size, engine or resume) or 'throughput' (across the articles "
+        "of a batch: faster, but a record can depend on its neighbours).",
+    )
     repair: bool = _opt(
         True,
         kind=BOOL,
@@ -278,17 +317,19 @@ class PipelineConfig:
         help="Folder of prompts/<family>.toml overrides [default: $SUMMARIZE_PROMPTS_DIR or the "
         "shipped prompts].",
     )
-    backend_options: Mapping[str, Any] = _opt(
+    backend_options: BackendOptions = _opt(
         kind=MAPPING,
-        factory=dict,
-        help="Engine options (CTranslate2: intra_threads, inter_threads, compute_type, ...); "
-        "set from the command line with --threads/--inter-threads or --set.",
+        factory=BackendOptions,
+        help="Engine options (threads, inter_threads, cache_dir; which a backend takes: "
+        "summarize.engines.backends); set from the command line with "
+        "--threads/--inter-threads or --set backend_options.threads=N.",
     )
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
             value = _check(f, getattr(self, f.name))
             object.__setattr__(self, f.name, value)
+        get_backend(self.backend).check(self.backend_options)
 
     # -- derived values ------------------------------------------------------------
     @property
@@ -325,7 +366,7 @@ class PipelineConfig:
         out: dict[str, Any] = {}
         for f in dataclasses.fields(self):
             value = getattr(self, f.name)
-            if isinstance(value, GenerationSettings):
+            if isinstance(value, (GenerationSettings, BackendOptions)):
                 value = value.to_dict()
             elif isinstance(value, Mapping):
                 value = dict(value)
@@ -433,6 +474,22 @@ def generation_settings(value: Any, where: str) -> GenerationSettings:
     return settings
 
 
+def backend_options(value: Any, where: str = "backend_options") -> BackendOptions:
+    """A :class:`BackendOptions` from itself or a table; bad values name ``where``."""
+    if value is None:
+        return BackendOptions()
+    if isinstance(value, BackendOptions):
+        value = value.to_dict()  # built directly (the API): checked like a table
+    if not isinstance(value, Mapping):
+        raise ConfigError(f"{where} must be a table, got {type(value).__name__}")
+    for key, v in value.items():
+        if key in BACKEND_OPTION_RANGES and v is not None:
+            if isinstance(v, bool) or not isinstance(v, int):
+                raise ConfigError(f"{where}.{key} must be an integer, got {v!r}")
+            BACKEND_OPTION_RANGES[key].check(f"{where}.{key}", v)
+    return BackendOptions.from_mapping(value, where)
+
+
 def _check(f: dataclasses.Field[Any], value: Any) -> Any:
     """Validate (and lightly normalise) one field's value."""
     meta = f.metadata
@@ -444,16 +501,7 @@ def _check(f: dataclasses.Field[Any], value: Any) -> Any:
     if kind == GENERATION:
         return generation_settings(value, name)
     if kind == MAPPING:
-        if value is None:
-            return {}
-        if not isinstance(value, Mapping):
-            raise ConfigError(f"{name} must be a table, got {type(value).__name__}")
-        for key, v in value.items():
-            if key in BACKEND_OPTION_RANGES and v is not None:
-                if isinstance(v, bool) or not isinstance(v, int):
-                    raise ConfigError(f"{name}.{key} must be an integer, got {v!r}")
-                BACKEND_OPTION_RANGES[key].check(f"{name}.{key}", v)
-        return dict(value)
+        return backend_options(value, name)
     if value is None:
         raise ConfigError(f"{name} must be set")
     if kind in (STR, CHOICE):

@@ -19,7 +19,7 @@ from __future__ import annotations
 import dataclasses
 import email.utils
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -200,7 +200,7 @@ def build_digest(
     pipeline: Any,
     *,
     max_sentences: int = 8,
-    batch_size: int = 8,
+    batch_size: int | None = None,
     settings: StorySettings | None = None,
     on_event: ProgressCallback | None = None,
     total: int | None = None,
@@ -211,91 +211,112 @@ def build_digest(
 
     ``on_event`` gets a ``grouping`` event per article read (out of ``total`` when
     given), a ``stories`` event (done/total stories) before and after each batch of
-    stories is summarised, and the pipeline's own events in between."""
+    stories is summarised, and the pipeline's own events in between. ``batch_size``:
+    stories per pipeline batch (``None``: the pipeline's configured ``batch_size``)."""
 
     def event(stage: str, done: int, of: int, unit: str) -> None:
         if on_event is not None:
             on_event(ProgressEvent(stage, done, of, unit))
 
     index = StoryIndex(settings or StorySettings())
-    prepared: dict[str, tuple[PreparedArticle, dict[str, Any]]] = {}
+    prepared, failed = _group(records, index, total, event)
+    stories = [
+        _story(story_id, members, prepared, index, max_sentences)
+        for story_id, members in index.stories().items()
+    ]
+    requests = [_request(story) for story in stories]
+    event("stories", 0, len(requests), "stories")
+    results = {}
+    for r in pipeline.run(requests, batch_size=batch_size, on_event=on_event):
+        results[r.id] = r
+        event("stories", len(results), len(requests), "stories")
+    finished = [_finish(story, results[story.id]) for story in stories]
+    finished.sort(key=lambda s: (-len(s.articles), _neg_date(s.date)))
+    models: dict[str, Any] = next((r.models for r in results.values() if r.models), {})
+    return Digest(stories=tuple(finished), failed=tuple(failed), models=models)
+
+
+_Prepared = dict[str, tuple[PreparedArticle, dict[str, Any]]]
+
+
+def _group(
+    records: Iterable[Any],
+    index: StoryIndex,
+    total: int | None,
+    event: Callable[[str, int, int, str], None],
+) -> tuple[_Prepared, list[tuple[str, str]]]:
+    """Prepare every record and add it to ``index``; the prepared articles by id and
+    the records that failed (or repeat an id)."""
+    prepared: _Prepared = {}
     failed: list[tuple[str, str]] = []
     event("grouping", 0, total or 0, "articles")
     for read, (rid, article, meta, error) in enumerate(_prepare(records), 1):
         event("grouping", read, max(total or 0, read), "articles")
         if article is None:
             failed.append((rid, error))
-            continue
-        if rid in prepared:
+        elif rid in prepared:
             failed.append((rid, "duplicate id (skipped)"))
-            continue
-        prepared[rid] = (article, meta)
-        index.add(rid, article.text)
+        else:
+            prepared[rid] = (article, meta)
+            index.add(rid, article.text)
+    return prepared, failed
 
-    stories = []
-    for story_id, members in index.stories().items():
-        articles = []
-        for rid in members:
-            article, meta = prepared[rid]
-            info = {**article.metadata, **meta}
-            articles.append(
-                DigestArticle(
-                    id=rid,
-                    title=article.title,
-                    url=info.get("canonical_url") or info.get("url"),
-                    site_name=info.get("site_name"),
-                    published=iso_date(info.get("published")),
-                    duplicate_of=index.assignment(rid).duplicate_of,
-                )
-            )
-        sources = [(a.id, prepared[a.id][0].sentences) for a in articles if a.duplicate_of is None]
-        dates = [a.published for a in articles if a.published]
-        stories.append(
-            DigestStory(
-                id=story_id,
-                articles=tuple(articles),
-                picked=tuple(pick_sentences(sources, max_sentences)),
-                title=next((a.title for a in articles if a.title), None),
-                date=max(dates) if dates else None,
-            )
-        )
 
-    requests = []
-    for story in stories:
-        paragraphs: list[str] = []
-        last = None
-        for article_id, sentence in story.picked:
-            if article_id != last:
-                paragraphs.append(sentence)
-                last = article_id
-            else:
-                paragraphs[-1] += " " + sentence
-        requests.append({"id": story.id, "text": "\n\n".join(paragraphs), "title": story.title})
-    event("stories", 0, len(requests), "stories")
-    results = {}
-    for r in pipeline.run(requests, batch_size=batch_size, on_event=on_event):
-        results[r.id] = r
-        event("stories", len(results), len(requests), "stories")
+def _digest_article(rid: str, prepared: _Prepared, index: StoryIndex) -> DigestArticle:
+    article, meta = prepared[rid]
+    info = {**article.metadata, **meta}
+    return DigestArticle(
+        id=rid,
+        title=article.title,
+        url=info.get("canonical_url") or info.get("url"),
+        site_name=info.get("site_name"),
+        published=iso_date(info.get("published")),
+        duplicate_of=index.assignment(rid).duplicate_of,
+    )
 
-    finished = []
-    for story in stories:
-        result = results[story.id]
-        owner = {_key(s): a for a, s in story.picked}
-        if result.error:
-            finished.append(dataclasses.replace(story, error=result.error))
-            continue
-        aligned = [(a.source, a.translation) for a in result.alignment]
-        finished.append(
-            dataclasses.replace(
-                story,
-                summary=result.summary,
-                title_translation=result.title_translation,
-                sentences=_attribute(result.summary, aligned, owner),
-            )
-        )
-    finished.sort(key=lambda s: (-len(s.articles), _neg_date(s.date)))
-    models: dict[str, Any] = next((r.models for r in results.values() if r.models), {})
-    return Digest(stories=tuple(finished), failed=tuple(failed), models=models)
+
+def _story(
+    story_id: str, members: Sequence[str], prepared: _Prepared, index: StoryIndex, most: int
+) -> DigestStory:
+    """A story of ``members``, with up to ``most`` sentences picked across its articles
+    (near-copies left out)."""
+    articles = [_digest_article(rid, prepared, index) for rid in members]
+    sources = [(a.id, prepared[a.id][0].sentences) for a in articles if a.duplicate_of is None]
+    dates = [a.published for a in articles if a.published]
+    return DigestStory(
+        id=story_id,
+        articles=tuple(articles),
+        picked=tuple(pick_sentences(sources, most)),
+        title=next((a.title for a in articles if a.title), None),
+        date=max(dates) if dates else None,
+    )
+
+
+def _request(story: DigestStory) -> dict[str, Any]:
+    """The pipeline record of a story: its picked sentences, a paragraph per article."""
+    paragraphs: list[str] = []
+    last = None
+    for article_id, sentence in story.picked:
+        if article_id != last:
+            paragraphs.append(sentence)
+            last = article_id
+        else:
+            paragraphs[-1] += " " + sentence
+    return {"id": story.id, "text": "\n\n".join(paragraphs), "title": story.title}
+
+
+def _finish(story: DigestStory, result: Any) -> DigestStory:
+    """``story`` with its summary, each sentence attributed to its source article."""
+    if result.error:
+        return dataclasses.replace(story, error=result.error)
+    owner = {_key(s): a for a, s in story.picked}
+    aligned = [(a.source, a.translation) for a in result.alignment]
+    return dataclasses.replace(
+        story,
+        summary=result.summary,
+        title_translation=result.title_translation,
+        sentences=_attribute(result.summary, aligned, owner),
+    )
 
 
 def _neg_date(date: str | None) -> tuple[int, str]:
@@ -309,6 +330,40 @@ def _md_escape(text: str) -> str:
     return re.sub(r"([\[\]])", r"\\\1", text)
 
 
+def _story_markdown(n: int, story: DigestStory) -> list[str]:
+    """One story's section: heading, what it covers, the marked summary, the sources."""
+    heading = story.title_translation or story.title or f"Story {n}"
+    lines = [f"## {n}. {_md_escape(heading)}", ""]
+    about = [f"{len(story.articles)} article{'s' if len(story.articles) != 1 else ''}"]
+    if story.date:
+        about.append(story.date)
+    if story.title and story.title_translation:
+        about.append(f"original title: {_md_escape(story.title)}")
+    lines += ["*" + " · ".join(about) + "*", ""]
+    number = {a.id: k for k, a in enumerate(story.articles, start=1)}
+    if story.error:
+        lines += [f"Summary failed: {story.error}", ""]
+    else:
+        marked = [
+            s.text + (f" [{number[s.article]}]" if s.article in number else "")
+            for s in story.sentences
+        ]
+        lines += [" ".join(marked) if marked else story.summary, ""]
+    lines += ["Sources:", ""]
+    lines += [_source_line(k, a, number) for k, a in enumerate(story.articles, start=1)]
+    return [*lines, ""]
+
+
+def _source_line(k: int, a: DigestArticle, number: dict[str, int]) -> str:
+    title = _md_escape(a.title or a.id)
+    link = f"[{title}]({a.url})" if a.url else title
+    extra = [x for x in (a.site_name, a.published) if x]
+    if a.duplicate_of:
+        extra.append(f"near-copy of [{number.get(a.duplicate_of, a.duplicate_of)}]")
+    tail = f" ({', '.join(extra)})" if extra else ""
+    return f"{k}. {link}{tail} `{a.id}`"
+
+
 def to_markdown(digest: Digest) -> str:
     """The digest as Markdown: a section per story with its summary (each sentence
     marked with the number of its source) and the numbered list of sources."""
@@ -319,33 +374,7 @@ def to_markdown(digest: Digest) -> str:
         "",
     ]
     for n, story in enumerate(digest.stories, start=1):
-        heading = story.title_translation or story.title or f"Story {n}"
-        lines += [f"## {n}. {_md_escape(heading)}", ""]
-        about = [f"{len(story.articles)} article{'s' if len(story.articles) != 1 else ''}"]
-        if story.date:
-            about.append(story.date)
-        if story.title and story.title_translation:
-            about.append(f"original title: {_md_escape(story.title)}")
-        lines += ["*" + " · ".join(about) + "*", ""]
-        number = {a.id: k for k, a in enumerate(story.articles, start=1)}
-        if story.error:
-            lines += [f"Summary failed: {story.error}", ""]
-        else:
-            marked = [
-                s.text + (f" [{number[s.article]}]" if s.article in number else "")
-                for s in story.sentences
-            ]
-            lines += [" ".join(marked) if marked else story.summary, ""]
-        lines += ["Sources:", ""]
-        for k, a in enumerate(story.articles, start=1):
-            title = _md_escape(a.title or a.id)
-            link = f"[{title}]({a.url})" if a.url else title
-            extra = [x for x in (a.site_name, a.published) if x]
-            if a.duplicate_of:
-                extra.append(f"near-copy of [{number.get(a.duplicate_of, a.duplicate_of)}]")
-            tail = f" ({', '.join(extra)})" if extra else ""
-            lines.append(f"{k}. {link}{tail} `{a.id}`")
-        lines.append("")
+        lines += _story_markdown(n, story)
     if digest.failed:
         lines += ["## Inputs that could not be read", ""]
         lines += [f"- `{rid}`: {error}" for rid, error in digest.failed]

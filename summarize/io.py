@@ -85,8 +85,13 @@ def _depth_exceeds(value: Any, limit: int) -> bool:
 def _files(paths: Iterable[str | os.PathLike[str]]) -> Iterator[tuple[Path, Path | None]]:
     """``(file, root)`` for every file to read: ``root`` is the directory it was found in
     (None for a file named directly). Hidden files and folders are skipped."""
+    from summarize import storage
+
     for raw in paths:
-        path = Path(raw)
+        if storage.is_remote(raw):  # s3://, gs://...: listed through pyarrow.fs
+            yield from storage.input_files(str(raw))  # type: ignore[misc]
+            continue
+        path = storage.local_path(raw) or Path(raw)
         if path.is_dir():
             for child in sorted(path.rglob("*")):
                 if child.is_file() and not any(
@@ -168,7 +173,20 @@ def text_file_id_map(paths: Iterable[str | os.PathLike[str]]) -> dict[str, str]:
     """Resolved path -> id of every article file in ``paths`` (the rule of
     :func:`text_file_ids`), for readers that read files one at a time elsewhere (the Ray
     engine's read tasks). Listing only: no file is opened."""
-    return {os.path.realpath(p): i for p, i in _plan(paths) if i is not None}
+    return {file_key(p): i for p, i in _plan(paths) if i is not None}
+
+
+def file_key(path: Path) -> str:
+    """A file's key in :func:`text_file_id_map`: its resolved path, or its URI."""
+    from summarize.storage import UriPath
+
+    return str(path) if isinstance(path, UriPath) else os.path.realpath(path)
+
+
+def plan_files(paths: Iterable[str | os.PathLike[str]]) -> list[tuple[Path, str | None]]:
+    """Every input file (a ``Path``, or a :class:`~summarize.storage.UriPath` for a
+    remote one) with its article id (None for JSONL/CSV/Parquet tables), in order."""
+    return _plan(paths)
 
 
 def iter_records(
@@ -176,6 +194,7 @@ def iter_records(
     *,
     skip: Collection[str] | Callable[[str], bool] = (),
     fetch: FetchSettings | None = None,
+    on_unreadable: Callable[[str], None] | None = None,
 ) -> Iterator[dict[str, Any]]:
     """Records from ``.txt``/``.html`` files, directories (recursively), JSONL and CSV.
 
@@ -186,7 +205,9 @@ def iter_records(
     Ids follow the rule in :func:`text_file_ids` (text files: the name without suffix,
     the relative path where names collide); JSONL/CSV rows take their ``id`` column, or
     ``<file stem>:<line>`` without one. Unreadable files, lines and rows become records
-    with an ``_error`` key so they are reported, not dropped; reading goes on. Strings
+    with an ``_error`` key so they are reported, not dropped; reading goes on (a file
+    that cannot be opened is one such record, and ``on_unreadable`` is called with its
+    name, so a run can say how many there were). Strings
     with lone surrogates (JSON ``"\\udc80"``) are repaired, with a note in
     ``_warnings``. Raises :class:`ConfigError` for a path that does not exist.
     """
@@ -195,10 +216,15 @@ def iter_records(
     local, web = split_web_sources(paths, skip=skip, settings=fetch)
     plan = _plan(local)  # a missing path fails before any URL is fetched
     yield from web
-    yield from _iter(plan, read_text=True)
+    yield from _iter(plan, read_text=True, on_unreadable=on_unreadable)
 
 
-def _iter(plan: list[tuple[Path, str | None]], *, read_text: bool) -> Iterator[dict[str, Any]]:
+def _iter(
+    plan: list[tuple[Path, str | None]],
+    *,
+    read_text: bool,
+    on_unreadable: Callable[[str], None] | None = None,
+) -> Iterator[dict[str, Any]]:
     for path, file_id in plan:
         if file_id is not None and not read_text:
             yield {"id": file_id}
@@ -207,7 +233,9 @@ def _iter(plan: list[tuple[Path, str | None]], *, read_text: bool) -> Iterator[d
             fh = path.open("rb")
         except OSError as exc:
             rid = file_id if file_id is not None else row_record_id(path, "?")
-            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror}"}
+            if on_unreadable is not None:
+                on_unreadable(str(path))
+            yield {"id": rid, "_error": f"cannot read {path}: {exc.strerror or exc}"}
             continue
         with fh:
             yield from iter_file_records(path, fh, file_id=file_id)

@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from summarize.config import DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
+from summarize.config import ACROSS_ARTICLES, DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
     PERMANENT,
@@ -30,6 +30,7 @@ from summarize.errors import (
     ModelLoadError,
     ModelNotAvailableError,
 )
+from summarize.models import registry
 from summarize.strategies import (
     EXTRACTIVE_METHODS,
     FROM_TRANSLATION,
@@ -50,7 +51,7 @@ if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must
     from summarize.progress import ProgressCallback
     from summarize.quality import Flag
     from summarize.summarizer import Summarizer
-    from summarize.translate import Translator
+    from summarize.translate import Translated, Translator
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -203,6 +204,7 @@ class _Work:
     flags: list[tuple[Flag, ...]] = field(default_factory=list)  # per aligned sentence
     repairs: list[tuple[RepairAttempt, ...]] = field(default_factory=list)
     confidence: list[float | None] = field(default_factory=list)  # per aligned sentence
+    truncated: list[bool] = field(default_factory=list)  # per aligned sentence
 
 
 @dataclass(frozen=True)
@@ -287,12 +289,19 @@ class Pipeline:
         return self.config.repair_translation.merged_over(REPAIR_DEFAULTS)
 
     @property
+    def across_articles(self) -> bool:
+        """Whether model batches span articles (``batching = "throughput"``); by default
+        they do not, so a record does not depend on the other articles of its batch."""
+        return ACROSS_ARTICLES[self.config.batching]
+
+    @property
     def max_chars(self) -> int | None:
         """The article size limit in characters (``None``: no limit)."""
         return self.config.max_chars or None
 
     # -- loading ------------------------------------------------------------
     def _engine(self, model_id: str, revision: str | None) -> Engine:
+        from summarize.engines.backends import get_backend
         from summarize.engines.factory import load_engine
 
         return load_engine(
@@ -302,7 +311,7 @@ class Pipeline:
             dtype=self.config.dtype,
             revision=revision,
             prompts_dir=self.config.prompts_dir,
-            **self.config.backend_options,
+            **get_backend(self.config.backend).engine_options(self.config.backend_options),
         )
 
     def check(self) -> Pipeline:
@@ -333,7 +342,7 @@ class Pipeline:
         cfg = self.config
         if self._translator is None:
             engine = self._engine(self.mt_model, cfg.mt_revision)
-            if engine.profile.task != "translation":
+            if engine.profile.task != registry.TRANSLATION:
                 raise ConfigError(
                     f"'{self.mt_model}' is a {engine.profile.family} {engine.profile.task} model, "
                     "not a translation model"
@@ -343,6 +352,7 @@ class Pipeline:
                 cfg.translation,
                 max_batch_tokens=cfg.max_batch_tokens,
                 cache_size=cfg.cache_size,
+                across_groups=self.across_articles,
             )
         if self.entry.needs_summarizer and self._summarizer is None:
             assert self.sum_model is not None
@@ -354,7 +364,10 @@ class Pipeline:
                     f"'{self.sum_model}' is a {engine.profile.family} {engine.profile.task} model"
                 )
             self._summarizer = Summarizer(
-                engine, cfg.summary, max_batch_tokens=cfg.summary_batch_tokens
+                engine,
+                cfg.summary,
+                max_batch_tokens=cfg.summary_batch_tokens,
+                across_groups=self.across_articles,
             )
         return self
 
@@ -398,6 +411,7 @@ class Pipeline:
         out: dict[str, Any] = {
             "strategy": self.strategy,
             "full_translation": self.full_translation,
+            "batching": self.config.batching,
             "translation": self.translator.settings.to_dict(),
         }
         if self.needs_summarizer:
@@ -483,28 +497,27 @@ class Pipeline:
             if hooks.on_progress is not None:
                 hooks.on_progress(n)
 
-        translations, warnings = self.translator.translate(flat, on_batch=on_batch)
+        groups = self.translator.translate_groups([need for _, need in jobs], on_batch=on_batch)
         elapsed = time.perf_counter() - start
-        pos = 0
-        for w, need in jobs:
-            out = translations[pos : pos + len(need)]
-            pos += len(need)
+        for (w, need), group in zip(jobs, groups, strict=True):
+            out = list(group.sentences)
             assert w.article is not None
             if w.article.title:
-                w.title_translation = out.pop()
-            w.translation_sentences = out
+                w.title_translation = out.pop().text
+            w.translation_sentences = [t.text for t in out]
+            w.truncated = [t.truncated for t in out]
+            w.confidence = [t.confidence for t in out]
             w.timings["translate"] = elapsed * (len(need) / max(len(flat), 1))
             w.shared["translate"] = elapsed
-            if warnings:  # attribute split-sentence warnings to the records they came from
-                w.warnings.extend(
-                    warnings if len(jobs) == 1 else self._long_sentence_warnings(need)
-                )
+            w.warnings.extend(group.warnings)  # split sentences of this record
 
-    def _flags(self, source: str, translation: str, translator: Translator) -> tuple[Flag, ...]:
+    def _flags(
+        self, source: str, translation: str, truncated: bool, translator: Translator
+    ) -> tuple[Flag, ...]:
         from summarize.quality import check_translation, truncated_flag
 
         flags = check_translation(source, translation)
-        if translator.truncated(source):
+        if truncated:
             flags.append(truncated_flag(translator.settings.max_new_tokens))
         return tuple(flags)
 
@@ -522,11 +535,10 @@ class Pipeline:
                 continue
             sources = [w.article.sentences[i] for i in w.aligned_indices]
             w.flags = [
-                self._flags(src, tr, self.translator)
-                for src, tr in zip(sources, w.translation_sentences, strict=True)
+                self._flags(src, tr, cut, self.translator)
+                for src, tr, cut in zip(sources, w.translation_sentences, w.truncated, strict=True)
             ]
             w.repairs = [() for _ in sources]
-            w.confidence = [self.translator.confidence(src) for src in sources]
             w.timings["check"] = time.perf_counter() - start
             hooks.event("checking", done, len(works), "articles")
         if self.config.repair:
@@ -545,13 +557,14 @@ class Pipeline:
                 from summarize.translate import Translator
 
                 engine = self._engine(model, None)
-                if engine.profile.task != "translation":
+                if engine.profile.task != registry.TRANSLATION:
                     raise ConfigError(f"fallback model '{model}' is not a translation model")
                 self._fallback = Translator(
                     engine,
                     self.config.translation,
                     max_batch_tokens=self.config.max_batch_tokens,
                     cache_size=self.config.cache_size,
+                    across_groups=self.across_articles,
                 )
             yield "fallback model", self._fallback, model
 
@@ -571,12 +584,13 @@ class Pipeline:
                 break
             sources = [w.article.sentences[w.aligned_indices[j]] for w, j in todo]  # type: ignore[union-attr]
             count = hooks.counter(f"repairing ({tried})", len(sources), "sentences")
-            outputs, _ = translator.translate(sources, on_batch=count)
+            outputs = self._translate_per_record(translator, todo, sources, count)
             still: list[tuple[_Work, int]] = []
-            for (w, j), src, new in zip(todo, sources, outputs, strict=True):
+            for (w, j), src, got in zip(todo, sources, outputs, strict=True):
                 assert w.translation_sentences is not None
                 old = w.flags[j]
-                flags = self._flags(src, new, translator)
+                new = got.text
+                flags = self._flags(src, new, got.truncated, translator)
                 kept = [f for f in flags if f.code not in REPAIRABLE]
                 cleared = not wants_repair(flags) and len(kept) <= len(old) - sum(
                     f.code in REPAIRABLE for f in old
@@ -594,7 +608,7 @@ class Pipeline:
                 if cleared:
                     w.translation_sentences[j] = new
                     w.flags[j] = flags
-                    w.confidence[j] = translator.confidence(src)
+                    w.confidence[j] = got.confidence
                 else:
                     still.append((w, j))
             todo = still
@@ -605,16 +619,27 @@ class Pipeline:
                 w.timings["repair"] = elapsed * tried_in[id(w)] / total
                 w.shared["repair"] = elapsed
 
-    def _long_sentence_warnings(self, sentences: Sequence[str]) -> list[str]:
-        budget = self.translator.budget
-        counts = self.translator.engine.count_tokens(list(sentences))
-        n = sum(1 for c in counts if c > budget)
-        if not n:
-            return []
-        return [
-            f"{n} sentence(s) exceeded the translation model's limit of {budget} tokens "
-            "and were translated in parts"
-        ]
+    @staticmethod
+    def _translate_per_record(
+        translator: Translator,
+        todo: Sequence[tuple[_Work, int]],
+        sources: Sequence[str],
+        on_batch: Callable[[int], None],
+    ) -> list[Translated]:
+        """``sources`` (one per ``todo`` item) translated as one group per record, so a
+        record's retranslations do not depend on the other records of the batch."""
+        groups: dict[int, list[int]] = {}
+        for k, (w, _) in enumerate(todo):
+            groups.setdefault(id(w), []).append(k)
+        order = list(groups.values())
+        done = translator.translate_groups(
+            [[sources[k] for k in ks] for ks in order], on_batch=on_batch
+        )
+        out: list[Translated | None] = [None] * len(sources)
+        for ks, group in zip(order, done, strict=True):
+            for k, t in zip(ks, group.sentences, strict=True):
+                out[k] = t
+        return [t for t in out if t is not None]
 
     def _summarize_stage(self, works: list[_Work], hooks: _Hooks) -> None:
         if self.entry.extractive:
@@ -659,12 +684,10 @@ class Pipeline:
             start = time.perf_counter()
             flat = [s for p in pieces for s in p]
             count = hooks.counter("translating summaries", len(flat), "sentences")
-            translated, _ = self.translator.translate(flat, on_batch=count)
+            translated = self.translator.translate_groups(pieces, on_batch=count)
             elapsed = time.perf_counter() - start
-            pos = 0
-            for w, p in zip(todo, pieces, strict=True):
-                w.summary = " ".join(t for t in translated[pos : pos + len(p)] if t)
-                pos += len(p)
+            for w, p, group in zip(todo, pieces, translated, strict=True):
+                w.summary = " ".join(t for t in group.texts if t)
                 w.timings["translate_summary"] = elapsed * len(p) / max(len(flat), 1)
                 w.shared["translate_summary"] = elapsed
 
@@ -850,12 +873,13 @@ class Pipeline:
         self,
         records: Iterable[Any],
         *,
-        batch_size: int = 8,
+        batch_size: int | None = None,
         on_progress: Callable[[int], None] | None = None,
         on_summary: Callable[[int, int], None] | None = None,
         on_event: ProgressCallback | None = None,
     ) -> Iterator[Result]:
-        """Stream results for ``records`` in input order, ``batch_size`` articles at a time.
+        """Stream results for ``records`` in input order, ``batch_size`` articles at a time
+        (``None``: the config's ``batch_size``).
 
         ``records`` is consumed lazily, so generators and files far larger than memory work.
         The callbacks are those of :meth:`process_batch`, per batch. When ``records``
@@ -863,6 +887,8 @@ class Pipeline:
         error is raised.
         """
         _check_batch(records)
+        if batch_size is None:
+            batch_size = self.config.batch_size
         if batch_size < 1:
             raise ConfigError("batch_size must be at least 1")
         self.load()
@@ -921,10 +947,12 @@ class Pipeline:
         ]
         flat = [s for doc in layout for para in doc for s in para]
         count = _Hooks(on_event=on_event).counter("translating", len(flat), "sentences")
-        translated, _ = self.translator.translate(flat, on_batch=count)
-        out, pos = [], 0
-        for doc in layout:
-            paras = []
+        groups = self.translator.translate_groups(
+            [[s for para in doc for s in para] for doc in layout], on_batch=count
+        )
+        out = []
+        for doc, group in zip(layout, groups, strict=True):
+            translated, pos, paras = group.texts, 0, []
             for para in doc:
                 paras.append(translated[pos : pos + len(para)])
                 pos += len(para)

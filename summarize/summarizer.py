@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from summarize.chunking import length_sorted_batches, pack_by_budget, split_to_fit
 from summarize.engines.base import Engine
+from summarize.translate import GENERATE_WINDOW
 from summarize.types import GenerationSettings
 
 #: How many times chunk summaries may be summarised again before giving up on a single pass.
@@ -26,6 +27,11 @@ class Summarizer:
     at sentence boundaries into chunks that fit, the chunks are summarised, and the
     joined chunk summaries are summarised again (map-reduce) until one pass fits.
     Each split is reported in the returned warnings.
+
+    ``across_groups``: batch the passages of several documents together (fewer, fuller
+    model calls, but padding makes a summary depend on the other documents of the call);
+    off (the default), each document is batched on its own, so its summary is a pure
+    function of the document.
     """
 
     def __init__(
@@ -35,29 +41,50 @@ class Summarizer:
         *,
         max_batch_size: int = 8,
         max_batch_tokens: int = 2048,
+        across_groups: bool = False,
     ) -> None:
         self.engine = engine
         self.settings = (settings or GenerationSettings()).merged_over(engine.profile.defaults)
         self.max_batch_size = max_batch_size
         self.max_batch_tokens = max_batch_tokens
+        self.across_groups = across_groups
         self.budget = max(engine.profile.max_input_tokens - 2, 8)
         self.stats = SummaryStats()
 
     def _generate(
-        self, texts: list[str], on_batch: Callable[[int], None] | None = None
+        self,
+        texts: list[str],
+        on_batch: Callable[[int], None] | None = None,
+        groups: Sequence[Sequence[int]] | None = None,
     ) -> list[str]:
+        """One output per text, in length-sorted batches formed within each group of
+        indexes (``None``: one group of all), handed to the engine a window at a time
+        (:meth:`Engine.generate_many`: a batch's outputs are its own)."""
         counts = self.engine.count_tokens(texts)
+        batches: list[list[int]] = []
+        for group in groups if groups is not None else [range(len(texts))]:
+            members = list(group)
+            batches.extend(
+                [members[k] for k in batch]
+                for batch in length_sorted_batches(
+                    [counts[i] for i in members],
+                    max_batch_size=self.max_batch_size,
+                    max_batch_tokens=self.max_batch_tokens,
+                )
+            )
         out: list[str] = [""] * len(texts)
-        for batch in length_sorted_batches(
-            counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
-        ):
-            result = self.engine.generate([texts[i] for i in batch], self.settings)
-            self.stats.calls += 1
-            self.stats.generated_tokens += sum(result.tokens)
-            for i, text in zip(batch, result.texts, strict=True):
-                out[i] = text
-            if on_batch is not None:
-                on_batch(len(batch))
+        for start in range(0, len(batches), GENERATE_WINDOW):
+            window = batches[start : start + GENERATE_WINDOW]
+            results = self.engine.generate_many(
+                [([texts[i] for i in batch], self.settings) for batch in window]
+            )
+            for batch, result in zip(window, results, strict=True):
+                self.stats.calls += 1
+                self.stats.generated_tokens += sum(result.tokens)
+                for i, text in zip(batch, result.texts, strict=True):
+                    out[i] = text
+                if on_batch is not None:
+                    on_batch(len(batch))
         return out
 
     def _split(self, text: str) -> list[str]:
@@ -92,11 +119,21 @@ class Summarizer:
         *,
         on_batch: Callable[[int, int], None] | None = None,
     ) -> list[tuple[str, list[str]]]:
-        """Summarise several documents (each a list of sentences), batching across them.
+        """Summarise several documents (each a list of sentences); model batches span
+        documents only with ``across_groups``.
 
         ``on_batch(done, total)`` is called after every model batch: inputs summarised so
         far and inputs known so far (a reduce round adds its inputs to ``total``).
         """
+        done = total_inputs = 0
+
+        def advance(n: int, added: int = 0) -> None:
+            nonlocal done, total_inputs
+            done += n
+            total_inputs += added
+            if on_batch is not None and n:
+                on_batch(done, total_inputs)
+
         results: list[tuple[str, list[str]]] = [("", []) for _ in documents]
         state: dict[int, list[str]] = {}
         warnings: dict[int, list[str]] = {i: [] for i in range(len(documents))}
@@ -112,18 +149,14 @@ class Summarizer:
                     f"summarised in {len(chunks)} chunks and combined"
                 )
             state[i] = chunks
-        rounds = done = total_inputs = 0
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            if on_batch is not None:
-                on_batch(done, total_inputs)
-
+        rounds = 0
         while state:
             flat = [(i, c) for i, chunks in state.items() for c in chunks]
-            total_inputs += len(flat)
-            outputs = self._generate([c for _, c in flat], advance)
+            advance(0, len(flat))
+            groups: dict[int, list[int]] = {}
+            for k, (i, _) in enumerate(flat):
+                groups.setdefault(0 if self.across_groups else i, []).append(k)
+            outputs = self._generate([c for _, c in flat], advance, list(groups.values()))
             grouped: dict[int, list[str]] = {}
             for (i, _), out in zip(flat, outputs, strict=True):
                 grouped.setdefault(i, []).append(out)

@@ -1,4 +1,18 @@
-"""Sentence-level translation with length-sorted batches and a shared sentence cache."""
+"""Sentence-level translation with length-sorted batches and a cache.
+
+A translation is a pure function of the sentence batch it was generated in (batch
+padding, and CTranslate2's split of a batch, change float and int8 results), so how
+batches are formed decides whether a record depends on its neighbours:
+
+* ``across_groups=False`` (the default, ``batching = "article"``): each group of
+  sentences (one article) is batched on its own, so its batches never depend on which
+  other articles share the call; the cache is keyed on the exact batch, so a hit gives
+  what generating again would.
+* ``across_groups=True`` (``batching = "throughput"``): the groups of one call are
+  batched together (fewer, fuller batches) and repeats are served from a sentence cache;
+  a translation can then depend on the other articles of the call and on the cache's
+  history.
+"""
 
 from __future__ import annotations
 
@@ -14,6 +28,9 @@ from summarize.types import GenerationSettings
 #: translations are rarely more than twice as long as their source in tokens.
 MAX_LENGTH_RATIO = 2.0
 MAX_LENGTH_EXTRA = 10
+#: Model batches handed to the engine at once (its workers run them side by side); a
+#: progress event follows each window.
+GENERATE_WINDOW = 8
 
 
 @dataclass
@@ -27,11 +44,60 @@ class TranslationStats:
     split_sentences: int = 0
 
 
-class Translator:
-    """Translate sentences with one engine.
+@dataclass(frozen=True)
+class _Unit:
+    """What the model gave for one unit (a sentence or a part of a split sentence)."""
 
-    Sentences that repeat (within an article or across articles: boilerplate, quotes)
-    are translated once and served from an LRU cache afterwards.
+    text: str
+    tokens: int
+    truncated: bool
+    score: float | None
+
+
+@dataclass(frozen=True)
+class Translated:
+    """One sentence's translation: the text, whether generation stopped at the token
+    limit, and the engine's mean token log-probability (``None``: none given)."""
+
+    text: str
+    truncated: bool = False
+    confidence: float | None = None
+
+
+@dataclass(frozen=True)
+class TranslatedGroup:
+    """A group's translations, in the order of its sentences, and its warnings."""
+
+    sentences: tuple[Translated, ...]
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def texts(self) -> list[str]:
+        return [t.text for t in self.sentences]
+
+
+_BLANK = Translated("")
+
+
+@dataclass
+class _Plan:
+    """One group's work: the sentences to generate, split into units that fit."""
+
+    todo: list[str]
+    parts_of: dict[str, list[str]]
+    units: list[str]
+    #: sentence -> the warning that it was split
+    warnings: dict[str, str]
+
+    def warnings_for(self, group: Sequence[str]) -> tuple[str, ...]:
+        return tuple(self.warnings[s] for s in dict.fromkeys(group) if s in self.warnings)
+
+
+class Translator:
+    """Translate sentences with one engine (see the module docstring for ``across_groups``).
+
+    Sentences that repeat within a group are translated once. ``cache_size``: sentences
+    kept for repeats across calls (0: no cache).
     """
 
     def __init__(
@@ -43,6 +109,7 @@ class Translator:
         max_batch_tokens: int = 4096,
         cache_size: int = 20_000,
         length_ratio: float | None = MAX_LENGTH_RATIO,
+        across_groups: bool = False,
     ) -> None:
         self.engine = engine
         self.settings = (settings or GenerationSettings()).merged_over(engine.profile.defaults)
@@ -50,24 +117,21 @@ class Translator:
         self.max_batch_tokens = max_batch_tokens
         self.cache_size = cache_size
         self.length_ratio = length_ratio
+        self.across_groups = across_groups
         self.budget = max(engine.profile.max_input_tokens - 2, 8)
-        self._cache: OrderedDict[str, str] = OrderedDict()
-        #: sentences whose generation stopped at the token limit (kept while cached)
-        self._truncated: set[str] = set()
-        #: the engine's mean token log-probability of each cached translation
-        self._confidence: dict[str, float] = {}
+        #: across groups: sentence -> its translation; else: (batch, cap) -> its units
+        self._cache: OrderedDict[object, object] = OrderedDict()
+        self._cached_units = 0  # sentences held by the batch-keyed cache
         self.stats = TranslationStats()
+        #: How units become model batches: ``(token counts, max_batch_size=,
+        #: max_batch_tokens=) -> batches of indexes`` (a public hook: the benchmark's
+        #: ablation swaps in one without the length sorting).
+        self.batcher: Callable[..., list[list[int]]] = length_sorted_batches
 
-    def truncated(self, sentence: str) -> bool:
-        """Whether the translation of ``sentence`` (or of one of its parts) stopped at the
-        token limit, as the engine reported it."""
-        return sentence in self._truncated
-
-    def confidence(self, sentence: str) -> float | None:
-        """The engine's mean log-probability per generated token for the translation of
-        ``sentence`` (token-weighted over the parts of a split sentence); ``None`` when the
-        engine gave none. Uncalibrated: no threshold is implied."""
-        return self._confidence.get(sentence)
+    def clear_cache(self) -> None:
+        """Forget every cached translation (a benchmark's repeated rounds start cold)."""
+        self._cache.clear()
+        self._cached_units = 0
 
     def with_settings(
         self, settings: GenerationSettings, engine: Engine | None = None
@@ -84,62 +148,84 @@ class Translator:
             max_batch_tokens=self.max_batch_tokens,
             cache_size=0,
             length_ratio=self.length_ratio,
+            across_groups=self.across_groups,
         )
 
-    def _cache_get(self, text: str) -> str | None:
-        value = self._cache.get(text)
-        if value is not None:
-            self._cache.move_to_end(text)
-        return value
-
-    def _cache_put(self, text: str, value: str) -> None:
-        if self.cache_size <= 0:
-            return
-        self._cache[text] = value
-        self._cache.move_to_end(text)
-        while len(self._cache) > self.cache_size:
-            old, _ = self._cache.popitem(last=False)
-            self._truncated.discard(old)
-            self._confidence.pop(old, None)
-
+    # -- public entry points ----------------------------------------------------------
     def translate(
         self,
         sentences: Sequence[str],
         *,
         on_batch: Callable[[int], None] | None = None,
     ) -> tuple[list[str], list[str]]:
-        """Translate ``sentences``; returns translations in order and warnings.
+        """Translate ``sentences`` as one group; returns translations in order and warnings."""
+        group = self.translate_groups([sentences], on_batch=on_batch)[0]
+        return group.texts, list(group.warnings)
+
+    def translate_groups(
+        self,
+        groups: Sequence[Sequence[str]],
+        *,
+        on_batch: Callable[[int], None] | None = None,
+    ) -> list[TranslatedGroup]:
+        """Translate each group of sentences (an article's); one result per group.
 
         Sentences over the model's input limit are split by token budget and their
         parts' translations joined (with a warning), never truncated.
         ``on_batch(n)``: first the sentences that need no model call (cached, repeated,
         blank), then the texts of each model batch (parts of split sentences count).
         """
-        warnings: list[str] = []
-        if self.cache_size <= 0:
-            self._truncated.clear()  # nothing cached: only this call's sentences matter
-            self._confidence.clear()
-        self.stats.sentences += len(sentences)
+        self.stats.sentences += sum(len(g) for g in groups)
+        if self.across_groups:
+            return self._translate_across(groups, on_batch)
+        plans = [self._plan(list(dict.fromkeys(s for s in g if s.strip()))) for g in groups]
+        none_needed = sum(len(g) for g in groups) - sum(len(p.todo) for p in plans)
+        if on_batch is not None and none_needed:
+            on_batch(none_needed)  # repeated or blank: already done
+        out = []
+        generated = self._generate_units([p.units for p in plans], on_batch, batch_cache=True)
+        for group, plan, units in zip(groups, plans, generated, strict=True):
+            done = self._assemble(plan, units)
+            out.append(
+                TranslatedGroup(tuple(done.get(s, _BLANK) for s in group), plan.warnings_for(group))
+            )
+        return out
+
+    # -- the two batchings ------------------------------------------------------------
+    def _translate_across(
+        self, groups: Sequence[Sequence[str]], on_batch: Callable[[int], None] | None
+    ) -> list[TranslatedGroup]:
+        """All groups batched together, repeats served from the sentence cache."""
+        flat = [s for g in groups for s in g]
+        known: dict[str, Translated] = {}
         todo: list[str] = []
-        seen: set[str] = set()
-        out: dict[str, str] = {}
-        for s in sentences:
-            if s in seen or s in out or not s.strip():
-                continue
-            hit = self._cache_get(s)
-            if hit is not None:
+        for s in dict.fromkeys(s for s in flat if s.strip()):
+            hit = self._sentence_get(s)
+            if hit is None:
+                todo.append(s)
+            else:
                 self.stats.cache_hits += 1
-                out[s] = hit
-                continue
-            seen.add(s)
-            todo.append(s)
-        if on_batch is not None and len(sentences) > len(todo):
-            on_batch(len(sentences) - len(todo))  # cached, repeated or blank: already done
-        # Split over-long sentences into parts that fit the model.
+                known[s] = hit
+        if on_batch is not None and len(flat) > len(todo):
+            on_batch(len(flat) - len(todo))  # cached, repeated or blank: already done
+        plan = self._plan(todo)
+        (units,) = self._generate_units([plan.units], on_batch, batch_cache=False)
+        done = self._assemble(plan, units)
+        for s, value in done.items():
+            self._sentence_put(s, value)
+        known.update(done)
+        return [
+            TranslatedGroup(tuple(known.get(s, _BLANK) for s in group), plan.warnings_for(group))
+            for group in groups
+        ]
+
+    # -- steps --------------------------------------------------------------------------
+    def _plan(self, todo: list[str]) -> _Plan:
+        """Split over-long sentences of ``todo`` into parts that fit the model."""
         parts_of: dict[str, list[str]] = {}
         units: list[str] = []
-        counts_all = self.engine.count_tokens(todo)
-        for s, c in zip(todo, counts_all, strict=True):
+        warnings: dict[str, str] = {}
+        for s, c in zip(todo, self.engine.count_tokens(todo), strict=True):
             if c > self.budget:
                 parts = split_to_fit(
                     s,
@@ -151,50 +237,119 @@ class Translator:
                 parts_of[s] = parts
                 units.extend(parts)
                 self.stats.split_sentences += 1
-                warnings.append(
+                warnings[s] = (
                     f"a sentence of {c} tokens exceeded the translation model's limit of "
                     f"{self.budget}; it was translated in {len(parts)} parts"
                 )
             else:
                 units.append(s)
-        unit_counts = self.engine.count_tokens(units)
-        generated: dict[str, str] = {}
-        scored: dict[str, tuple[float, int]] = {}  # unit -> (mean log-prob, tokens)
-        cut: set[str] = set()
-        for batch in length_sorted_batches(
-            unit_counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
-        ):
-            texts = [units[i] for i in batch]
-            settings = self.settings
-            if self.length_ratio and settings.max_new_tokens:
-                cap = int(max(unit_counts[i] for i in batch) * self.length_ratio) + MAX_LENGTH_EXTRA
-                if cap < settings.max_new_tokens:
-                    settings = GenerationSettings(**{**settings.__dict__, "max_new_tokens": cap})
-            result = self.engine.generate(texts, settings, scores=True)
-            self.stats.batches += 1
-            self.stats.generated_tokens += sum(result.tokens)
-            for text, translation in zip(texts, result.texts, strict=True):
-                generated[text] = translation
-            for text, score, n in zip(texts, result.scores, result.tokens, strict=False):
-                scored[text] = (score, n)
-            cut.update(t for t, hit in zip(texts, result.truncated, strict=False) if hit)
-            if on_batch is not None:
-                on_batch(len(batch))
-        for s in todo:
-            value = " ".join(generated[p] for p in parts_of[s]) if s in parts_of else generated[s]
-            units_of = parts_of.get(s, [s])
-            if any(p in cut for p in units_of):
-                self._truncated.add(s)
-            else:
-                self._truncated.discard(s)
-            confidence = _weighted_mean([scored[p] for p in units_of if p in scored])
-            if confidence is None or len(units_of) > sum(p in scored for p in units_of):
-                self._confidence.pop(s, None)
-            else:
-                self._confidence[s] = confidence
-            self._cache_put(s, value)
-            out[s] = value
-        return [out.get(s, "") for s in sentences], warnings
+        return _Plan(todo, parts_of, list(dict.fromkeys(units)), warnings)
+
+    def _generate_units(
+        self,
+        groups: Sequence[list[str]],
+        on_batch: Callable[[int], None] | None,
+        *,
+        batch_cache: bool,
+    ) -> list[dict[str, _Unit]]:
+        """Each group's units translated, in length-sorted batches formed within the group
+        (or served whole from the batch-keyed cache when ``batch_cache``). The batches of
+        all groups go to the engine together, a window at a time
+        (:meth:`Engine.generate_many`: several workers may run them at once; each batch's
+        outputs are its own)."""
+        jobs: list[tuple[int, tuple[str, ...], GenerationSettings]] = []
+        for g, units in enumerate(groups):
+            counts = self.engine.count_tokens(units)
+            for batch in self.batcher(
+                counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
+            ):
+                settings = self.settings
+                if self.length_ratio and settings.max_new_tokens:
+                    longest = max(counts[i] for i in batch)
+                    cap = int(longest * self.length_ratio) + MAX_LENGTH_EXTRA
+                    if cap < settings.max_new_tokens:
+                        settings = GenerationSettings(
+                            **{**settings.__dict__, "max_new_tokens": cap}
+                        )
+                jobs.append((g, tuple(units[i] for i in batch), settings))
+        out: list[dict[str, _Unit]] = [{} for _ in groups]
+        for start in range(0, len(jobs), GENERATE_WINDOW):
+            window = jobs[start : start + GENERATE_WINDOW]
+            done: dict[tuple[tuple[str, ...], int | None], tuple[_Unit, ...]] = {}
+            todo: dict[tuple[tuple[str, ...], int | None], GenerationSettings] = {}
+            for _, texts, settings in window:
+                key = (texts, settings.max_new_tokens)
+                cached = self._batch_get(key) if batch_cache else None
+                if cached is not None:
+                    self.stats.cache_hits += len(texts)
+                    done[key] = cached
+                elif key not in done:
+                    todo[key] = settings
+            results = self.engine.generate_many(
+                [(list(key[0]), settings) for key, settings in todo.items()], scores=True
+            )
+            for key, result in zip(todo, results, strict=True):
+                n = len(key[0])
+                self.stats.batches += 1
+                self.stats.generated_tokens += sum(result.tokens)
+                scores = list(result.scores) + [None] * (n - len(result.scores))
+                cut = list(result.truncated) + [False] * (n - len(result.truncated))
+                done[key] = tuple(
+                    _Unit(t, k, bool(c), sc)
+                    for t, k, c, sc in zip(result.texts, result.tokens, cut, scores, strict=True)
+                )
+                if batch_cache:
+                    self._batch_put(key, done[key])
+            for g, texts, settings in window:
+                out[g].update(zip(texts, done[(texts, settings.max_new_tokens)], strict=True))
+                if on_batch is not None:
+                    on_batch(len(texts))
+        return out
+
+    def _assemble(self, plan: _Plan, units: dict[str, _Unit]) -> dict[str, Translated]:
+        """Each sentence of ``plan.todo`` from its units (a split sentence's parts joined)."""
+        done: dict[str, Translated] = {}
+        for s in plan.todo:
+            parts = [units[p] for p in plan.parts_of.get(s, [s])]
+            scored = [(u.score, u.tokens) for u in parts if u.score is not None]
+            done[s] = Translated(
+                " ".join(u.text for u in parts),
+                any(u.truncated for u in parts),
+                _weighted_mean(scored) if len(scored) == len(parts) else None,
+            )
+        return done
+
+    # -- the caches ---------------------------------------------------------------------
+    def _sentence_get(self, text: str) -> Translated | None:
+        value = self._cache.get(text)
+        if value is not None:
+            self._cache.move_to_end(text)
+        return value if isinstance(value, Translated) else None
+
+    def _sentence_put(self, text: str, value: Translated) -> None:
+        if self.cache_size <= 0:
+            return
+        self._cache[text] = value
+        self._cache.move_to_end(text)
+        while len(self._cache) > self.cache_size:
+            self._cache.popitem(last=False)
+
+    def _batch_get(self, key: tuple[tuple[str, ...], int | None]) -> tuple[_Unit, ...] | None:
+        value = self._cache.get(key)
+        if value is not None:
+            self._cache.move_to_end(key)
+        return value if isinstance(value, tuple) else None
+
+    def _batch_put(self, key: tuple[tuple[str, ...], int | None], value: tuple[_Unit, ...]) -> None:
+        if self.cache_size <= 0 or len(value) > self.cache_size:
+            return
+        if key not in self._cache:
+            self._cached_units += len(value)
+        self._cache[key] = value
+        self._cache.move_to_end(key)
+        while self._cached_units > self.cache_size:
+            _, old = self._cache.popitem(last=False)
+            self._cached_units -= len(old)  # type: ignore[arg-type]
 
 
 def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:

@@ -190,11 +190,18 @@ class RunSummary:
     load_time: float
     target: str
     total: int | None = None
+    #: Input files that could not be opened (each is one failed record).
+    unreadable: int = 0
 
     def line(self) -> str:
         """The closing line ``summarize run`` prints."""
+        unreadable = (
+            f" ({self.unreadable} of them unreadable input files, one record each)"
+            if self.unreadable
+            else ""
+        )
         return (
-            f"{self.ok} ok ({self.warned} with warnings), {self.failed} failed, "
+            f"{self.ok} ok ({self.warned} with warnings), {self.failed} failed{unreadable}, "
             f"{self.skipped} skipped as already done; {self.elapsed:.1f}s "
             f"(model load {self.load_time:.1f}s) -> {self.target}"
         )

@@ -31,6 +31,7 @@ from summarize.config import (
     config_fields,
     field_names,
 )
+from summarize.engines.backends import BackendOptions
 from summarize.errors import ConfigError
 from summarize.strategies import STRATEGIES, STRATEGY_TABLE, get_strategy
 from summarize.types import GenerationSettings
@@ -190,7 +191,7 @@ def test_generation_flags_and_threads_reach_the_config() -> None:
     for g in GENERATION_FLAGS:
         for section, key in g.targets:
             assert getattr(getattr(cfg, section), key) == g.minimum + 11, g.flag
-    assert cfg.backend_options == {"intra_threads": cores}
+    assert cfg.backend_options == BackendOptions(threads=cores)
 
 
 def test_threads_for_transformers_are_an_engine_option_not_a_parse_time_import() -> None:

@@ -3,6 +3,7 @@ the CLI, and the benchmark's building blocks (in-process, on the tiny models).""
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import shutil
@@ -509,21 +510,17 @@ def test_bench_workload_variants_do_not_repeat_sentences() -> None:
 
 def test_bench_systems_do_equal_work(tiny_models: dict[str, str]) -> None:
     """The baseline and the fast path generate under the same caps (in-process check)."""
+    from summarize.bench.run import bench_config
     from summarize.bench.workers import Baseline, Fast, SystemSpec
     from summarize.bench.workload import build_workload
 
     records = build_workload(1)
-    common = dict(
-        mt_model=tiny_models["marian"],
-        sum_model=tiny_models["bart"],
-        num_beams=2,
-        max_new_tokens=8,
-        sum_num_beams=2,
-        sum_max_new_tokens=8,
-        sum_min_new_tokens=4,
-    )
-    base = Baseline(SystemSpec(label="a", system="baseline", mode="pipeline", **common))  # type: ignore[arg-type]
-    fast = Fast(SystemSpec(label="b", system="fast", mode="pipeline", **common))  # type: ignore[arg-type]
+    caps = argparse.Namespace(dtype="int8", max_new_tokens=8, summary_max_new_tokens=8)
+    config = bench_config(tiny_models["marian"], tiny_models["bart"], 2, 2, caps)
+    assert config.summary.min_new_tokens == 0 and not config.repair
+    config = config.replace(summary={**config.summary.to_dict(), "min_new_tokens": 4})
+    base = Baseline(SystemSpec(label="a", config=config, fast=False))
+    fast = Fast(SystemSpec(label="b", config=config))
     base.setup()
     fast.setup()
     a, b = base.round(records), fast.round(records)
@@ -532,3 +529,55 @@ def test_bench_systems_do_equal_work(tiny_models: dict[str, str]) -> None:
     assert b["translate_tokens"] <= b["sentences"] * 8
     assert a["summary_calls"] >= 1 and b["summary_calls"] >= 1
     assert 4 <= b["summarize_tokens"] / b["summary_calls"] <= 8
+
+
+# --------------------------------------------------------------------------- CPU ISA
+
+
+def test_bench_reports_the_cpu_isa_beside_the_ratios(tiny_models: dict[str, str]) -> None:
+    """The flags of /proc/cpuinfo grouped into instruction sets, and what CTranslate2
+    itself selects (asked of a child process that loads a converted model)."""
+    from summarize.bench import isa
+
+    cpuinfo = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 fma avx512f avx512_vnni\n\n"
+    present = isa.isa_present(isa.cpu_flags(cpuinfo))
+    assert present == {
+        "AVX2": True,
+        "AVX-512": True,
+        "VNNI": True,
+        "AVX-512 BF16": False,
+        "AMX": False,
+    }
+    assert isa.isa_label(present) == "AVX2 + AVX-512 + VNNI"
+    assert isa.isa_label(isa.isa_present(isa.cpu_flags("flags : sse2 avx2\n"))) == "AVX2"
+    assert isa.cpu_flags("model name : x\n") == frozenset()
+    logs = (
+        "[info] CPU: AuthenticAMD (SSE4.1=true, AVX=true, AVX2=true, AVX512=true)\n"
+        "[info]  - Selected ISA: AVX2\n[info]  - Use Intel MKL: false\n"
+        "[info]  - GEMM_S8 backend: DNNL (packed: false, u8s8 preferred: true)\n"
+        "onednn_verbose,info,cpu,isa:Intel AVX-512 with Intel DL Boost\n"
+    )
+    parsed = isa.parse_ct2_logs(logs)
+    assert parsed["ct2_isa"] == "AVX2" and parsed["mkl"] == "false"
+    assert parsed["onednn_isa"] == "Intel AVX-512 with Intel DL Boost"
+    line = isa.describe({"label": "AVX2 + AVX-512"}, parsed)
+    assert line == (
+        "CPU ISA: AVX2 + AVX-512; CTranslate2 kernels AVX2, int8 GEMM DNNL "
+        "(Intel AVX-512 with Intel DL Boost)"
+    )
+    # The real thing, on this host.
+    engine = load_engine(tiny_models["marian"], backend="ctranslate2", device="cpu", dtype="int8")
+    found = isa.ct2_dispatch(engine.model_dir)  # type: ignore[attr-defined]
+    assert found.get("ct2_isa") and found.get("compute_type") == "int8_float32"
+    assert isa.ct2_dispatch(None) == {}
+    assert isa.host_isa()["label"]
+
+
+def test_bench_report_warns_when_the_machine_was_loaded() -> None:
+    from summarize.bench.report import _load_warning
+
+    quiet = {"machine": {"cores": 2}, "load_before": [0.5, 1, 1], "load_after": [1.9, 1, 1]}
+    assert _load_warning(quiet) == []
+    busy = {**quiet, "load_after": [9.5, 8, 7]}
+    assert "load average up to 9.5 on 2 cores" in _load_warning(busy)[0]
+    assert _load_warning({"machine": {"cores": 2}}) == []

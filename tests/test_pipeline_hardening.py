@@ -83,12 +83,16 @@ def test_empty_summary_for_non_empty_input_is_a_record_error(tiny_models):
         mt_model=tiny_models["marian"],
         translation=GenerationSettings(max_new_tokens=4, num_beams=1),
     ).load()
-    real = pipe.translator.translate
+    real = pipe.translator.translate_groups
 
-    def empty(texts, **kwargs):
-        out, warnings = real(texts, **kwargs)
-        return ["" for _ in out], warnings
+    def empty(groups, **kwargs):
+        from dataclasses import replace
 
-    pipe.translator.translate = empty  # a model whose tokenizer decodes to nothing
+        return [
+            replace(g, sentences=tuple(replace(t, text="") for t in g.sentences))
+            for g in real(groups, **kwargs)
+        ]
+
+    pipe.translator.translate_groups = empty  # a model whose tokenizer decodes to nothing
     (result,) = pipe.process_batch([ARTICLE])
     assert result.error and "empty summary" in result.error

@@ -114,3 +114,39 @@ def test_a_plain_run_neither_joins_another_instance_nor_hangs(
     finally:
         ray.shutdown()
     assert time.monotonic() - started < 60
+
+
+def test_sigterm_during_a_ray_run_is_interrupted_and_exit_130(
+    tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    import json
+    import signal
+
+    base = "Pemerintah kota mengumumkan rencana baru untuk transportasi umum pada hari Senin."
+    rows = [{"id": f"a{i}", "text": f"{base} Berita nomor {i}."} for i in range(40)]
+    src = tmp_path / "in.jsonl"
+    src.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    cmd = [sys.executable, "-m", "summarize", "run", str(src), "-o", str(out), "--engine", "ray"]
+    cmd += ["-s", "extract-translate", "--mt-model", tiny_models["marian"], "--num-beams", "1"]
+    cmd += ["--max-translation-length", "48", "-b", "1", "--rows-per-file", "1", "--no-progress"]
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 300
+        while not list(out.glob("part-*")):  # the Ray pipeline is running
+            assert proc.poll() is None, proc.stderr.read().decode() if proc.stderr else ""
+            assert time.monotonic() < deadline, "no part file within 300 s"
+            time.sleep(0.2)
+        proc.send_signal(signal.SIGTERM)
+        _, err = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+    text = err.decode()
+    assert proc.returncode == 130, text
+    assert text.strip().splitlines()[-1].startswith("Interrupted: "), text
+    assert "Traceback" not in text
+    done = len(list(out.glob("part-*")))
+    assert 0 < done < 40  # stopped mid-run; the complete part files stay

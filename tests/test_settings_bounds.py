@@ -174,7 +174,7 @@ def test_demo_config_refuses_bad_values_in_code() -> None:
         {"article_batch_wait_s": math.inf},
         {"queue_size": 0},
         {"keep_outputs_s": -1},
-        {"batch_size": 1.5},
+        {"article_batch_size": 1.5},
     ]:
         with pytest.raises(ConfigError):
             DemoConfig(**bad)

@@ -3,7 +3,8 @@
 ``--stories`` runs :mod:`summarize.bench.stories` (story grouping), ``--extraction``
 runs :mod:`summarize.bench.extraction` (main-text extraction), ``--text-worst-case``
 the worst-case text preparation benchmark (:mod:`summarize.bench.textcase`) and
-``--demo-load`` the demo under concurrent users (:mod:`summarize.bench.demo_load`)
+``--demo-load`` the demo under concurrent users (:mod:`summarize.bench.demo_load`) and
+``--batching`` per-article against cross-article batching (:mod:`summarize.bench.batching`)
 instead; the remaining arguments go to them.
 """
 
@@ -27,6 +28,10 @@ if __name__ == "__main__":
         from summarize.bench.demo_load import main as demo_main
 
         sys.exit(demo_main([a for a in args if a != "--demo-load"]))
+    if "--batching" in args:
+        from summarize.bench.batching import main as batching_main
+
+        sys.exit(batching_main([a for a in args if a != "--batching"]))
     from summarize.bench.run import main
 
     sys.exit(main())

@@ -21,6 +21,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from summarize.config import DEFAULT_BATCH_SIZE
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
@@ -152,7 +154,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     p.add_argument("--users", type=int, default=20)
     p.add_argument("--requests", type=int, default=3, help="article requests per user")
-    p.add_argument("--batch-size", type=int, default=8, help="article_batch_size when batched")
+    p.add_argument(
+        "--batch-size",
+        type=int,
+        default=DEFAULT_BATCH_SIZE,
+        help="article_batch_size when batched",
+    )
     p.add_argument(
         "--max-new-tokens",
         type=int,

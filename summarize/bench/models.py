@@ -210,7 +210,7 @@ def marian_config(tok: Any) -> dict[str, Any]:
     """Helsinki-NLP/opus-mt-id-en's config (real dimensions)."""
     from summarize.testing import tiny
 
-    cfg = tiny._marian_config(tok)
+    cfg = tiny.marian_config(tok)
     cfg.update(
         d_model=512,
         encoder_layers=6,
@@ -247,7 +247,7 @@ def bart_config(tok: Any) -> dict[str, Any]:
     """sshleifer/distilbart-cnn-12-6's config (real dimensions)."""
     from summarize.testing import tiny
 
-    cfg = tiny._bart_config(tok)
+    cfg = tiny.bart_config(tok)
     cfg.update(
         d_model=1024,
         encoder_layers=12,

@@ -9,6 +9,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from summarize.bench.isa import describe
+
 
 def ratio(a: Any, b: Any) -> float | None:
     if not a or not b:
@@ -28,21 +30,44 @@ def _fmt(value: Any, unit: str = "") -> str:
     return text + unit
 
 
-def markdown(report: dict[str, Any]) -> str:
+def _load_warning(report: dict[str, Any]) -> list[str]:
+    """A warning when other processes kept the CPUs busy: the baseline's OpenMP threads
+    spin while they wait for a core, so its times (and the ratios) then measure the load."""
+    cores = report["machine"].get("cores") or 1
+    loads = [x[0] for x in (report.get("load_before"), report.get("load_after")) if x]
+    if not loads or max(loads) <= cores:
+        return []
+    return [
+        f"**Warning**: load average up to {max(loads):.1f} on {cores} cores: other processes "
+        "shared the CPUs, so these ratios measure that load as much as the code.",
+        "",
+    ]
+
+
+def _header(report: dict[str, Any]) -> list[str]:
     m = report["machine"]
     cfg = report["config"]
-    lines = [
+    return [
         f"Machine: {m['cpu']}, {m['cores']} cores, {m['memory_gb']} GB; "
         f"torch {m['versions'].get('torch')}, transformers {m['versions'].get('transformers')}, "
         f"ctranslate2 {m['versions'].get('ctranslate2')}. Load average before/after: "
         f"{report.get('load_before')} / {report.get('load_after')}.",
         "",
+        f"{describe(m.get('isa', {}), m.get('ct2', {}))} (every ratio below is for this ISA).",
+        "",
+        *_load_warning(report),
         f"Workload: {cfg['articles']} articles ({cfg['sentences']} sentences + titles), "
         f"translation beams {cfg['num_beams']}, max_new_tokens {cfg['max_new_tokens']}; "
         f"summary beams {cfg['sum_num_beams']}, max_new_tokens {cfg['sum_max_new_tokens']}, "
         f"min_new_tokens {cfg['sum_min_new_tokens']}; models: {cfg['models']}; "
         f"fast path dtype {cfg['dtype']}.",
         "",
+    ]
+
+
+def _main_table(report: dict[str, Any]) -> list[str]:
+    """(a) the transformers baseline against (b) the fast path."""
+    lines = [
         "| | (a) transformers baseline | (b) fast path | (b)/(a) |",
         "| --- | ---: | ---: | ---: |",
     ]
@@ -101,8 +126,13 @@ def markdown(report: dict[str, Any]) -> str:
         " s",
         r=ratio(a["first_result_s"], b["first_result_s"]),
     )
+    return lines
+
+
+def _footer(report: dict[str, Any]) -> list[str]:
+    cfg, tr, pl = report["config"], report["translation_only"], report["pipeline"]
     prep = report.get("prepare", {})
-    lines += [
+    return [
         "",
         "(b)/(a) for rates and memory, (a)/(b) for times. Median per-round speed-up: "
         f"translation {_fmt(tr.get('median_round_speedup'), '×')}, pipeline "
@@ -112,66 +142,89 @@ def markdown(report: dict[str, Any]) -> str:
         f"{_fmt(prep.get('sum_seconds'), ' s')} (converted: {prep.get('mt_converted')}/"
         f"{prep.get('sum_converted')}). Whole benchmark: {_fmt(report.get('elapsed_s'), ' s')}.",
     ]
+
+
+def _ablation_lines(ab: dict[str, Any]) -> list[str]:
+    base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
+    full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
+    total_gain = (full / base_rate) if full and base_rate else None
+    lines = [
+        "",
+        "Translation only, whole workload per round, one change at a time:",
+        "",
+        "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in ab.items():
+        speedup = s.get("speedup_of_all_on")
+        share = (
+            f"{math.log(speedup) / math.log(total_gain):.0%}"
+            if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
+            else "-"
+        )
+        lines.append(
+            f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
+            f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |"
+        )
+    return lines
+
+
+def _cache_lines(report: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    for name, s in report["cache_repeats"].items():
+        lines.append(
+            f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
+            f"{_fmt(s['wall_s'], ' s')} |"
+        )
+    return lines
+
+
+def _variant_lines(report: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "| fast pipeline variant | articles/min | first result | wall | "
+        "vs streaming (median per round) | peak RSS |",
+        "| --- | ---: | ---: | ---: | ---: | ---: |",
+    ]
+    for name, s in report["pipeline_variants"].items():
+        lines.append(
+            f"| {name} | {_fmt(s['articles_per_min'])} | "
+            f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
+            f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
+            f"{_fmt(s.get('peak_rss_mb'), ' MB')} |"
+        )
+    return lines
+
+
+def _drift_lines(report: dict[str, Any]) -> list[str]:
+    lines = [
+        "",
+        "| output agreement | beams | token agreement | common prefix | identical |",
+        "| --- | ---: | ---: | ---: | ---: |",
+    ]
+    for beams, comps in report["drift"].items():
+        for name, s in comps.items():
+            lines.append(
+                f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
+                f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |"
+            )
+    return lines
+
+
+def markdown(report: dict[str, Any]) -> str:
+    lines = _header(report) + _main_table(report) + _footer(report)
     if "ablations" in report:
-        ab = report["ablations"]
-        base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
-        full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
-        total_gain = (full / base_rate) if full and base_rate else None
-        lines += [
-            "",
-            "Translation only, whole workload per round, one change at a time:",
-            "",
-            "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |",
-            "| --- | ---: | ---: | ---: | ---: |",
-        ]
-        for name, s in ab.items():
-            speedup = s.get("speedup_of_all_on")
-            share = (
-                f"{math.log(speedup) / math.log(total_gain):.0%}"
-                if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
-                else "-"
-            )
-            lines.append(
-                f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
-                f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |"
-            )
+        lines += _ablation_lines(report["ablations"])
     if "cache_repeats" in report:
-        lines += [
-            "",
-            "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-        for name, s in report["cache_repeats"].items():
-            lines.append(
-                f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
-                f"{_fmt(s['wall_s'], ' s')} |"
-            )
+        lines += _cache_lines(report)
     if "pipeline_variants" in report:
-        lines += [
-            "",
-            "| fast pipeline variant | articles/min | first result | wall | "
-            "vs streaming (median per round) | peak RSS |",
-            "| --- | ---: | ---: | ---: | ---: | ---: |",
-        ]
-        for name, s in report["pipeline_variants"].items():
-            lines.append(
-                f"| {name} | {_fmt(s['articles_per_min'])} | "
-                f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
-                f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
-                f"{_fmt(s.get('peak_rss_mb'), ' MB')} |"
-            )
+        lines += _variant_lines(report)
     if "drift" in report:
-        lines += [
-            "",
-            "| output agreement | beams | token agreement | common prefix | identical |",
-            "| --- | ---: | ---: | ---: | ---: |",
-        ]
-        for beams, comps in report["drift"].items():
-            for name, s in comps.items():
-                lines.append(
-                    f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
-                    f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |"
-                )
+        lines += _drift_lines(report)
     return "\n".join(lines) + "\n"
 
 

@@ -32,9 +32,11 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+from summarize.bench.isa import ct2_dispatch, describe, host_isa
 from summarize.bench.report import ratio, write_report
-from summarize.bench.workers import SystemSpec, spec_dict, worker_main
+from summarize.bench.workers import SystemSpec, worker_main
 from summarize.bench.workload import build_workload
+from summarize.config import PipelineConfig
 
 logger = logging.getLogger("summarize.bench")
 
@@ -50,7 +52,7 @@ class Worker:
         ctx = multiprocessing.get_context("spawn")
         self.spec = spec
         self.conn, child = ctx.Pipe()
-        self.proc = ctx.Process(target=worker_main, args=(child, spec_dict(spec)), daemon=True)
+        self.proc = ctx.Process(target=worker_main, args=(child, spec), daemon=True)
         self.proc.start()
         child.close()
 
@@ -111,6 +113,7 @@ def machine_info() -> dict[str, Any]:
         "cpu": model,
         "cores": cores,
         "memory_gb": mem_gb,
+        "isa": host_isa(),
         "versions": versions,
         "platform": platform.platform(),
     }
@@ -208,8 +211,8 @@ def part_translation(
 ) -> dict[str, Any]:
     """Translation alone: processes that hold only the translator, same sentences."""
     specs = [
-        replace(base, mode="translate", label="baseline-translate"),
-        replace(fast, mode="translate", label="fast-translate"),
+        replace(base, translate_only=True, label="baseline-translate"),
+        replace(fast, translate_only=True, label="fast-translate"),
     ]
     res = run_interleaved(specs, _rounds(records, round_size))
     out: dict[str, Any] = {}
@@ -282,27 +285,21 @@ def part_ablations(
     separately); the variants take turns within each round. Reported: median tokens/s
     and the median over rounds of (all on / variant).
     """
-    t = replace(fast, mode="translate", fresh_cache=True)
+    t = replace(fast, translate_only=True, fresh_cache=True)
     reference = "fast (all on)"
     variants = [
         replace(t, label=reference),
-        replace(t, label="no int8 (ct2 float32)", dtype="float32"),
+        replace(t, label="no int8 (ct2 float32)").with_config(dtype="float32"),
         replace(t, label="no length sorting", sort_batches=False),
-        replace(
-            t,
-            label="threads intra=cores, inter=1",
-            backend_options={"intra_threads": fast_cores(), "inter_threads": 1},
+        replace(t, label="threads intra=cores, inter=1").with_config(
+            backend_options={"threads": fast_cores(), "inter_threads": 1}
         ),
         replace(t, label="max_batch_size 8", max_batch_size=8),
         replace(t, label="max_batch_size 32 (old default)", max_batch_size=32),
-        replace(
-            t,
-            label="transformers backend (fp32)",
-            backend="transformers",
-            dtype="float32",
-            backend_options={},
+        replace(t, label="transformers backend (fp32)").with_config(
+            backend="transformers", dtype="float32", backend_options={}
         ),
-        replace(base, mode="translate", label="baseline (plain transformers)"),
+        replace(base, translate_only=True, label="baseline (plain transformers)"),
     ]
     res = run_interleaved(variants, [records] * repeats)
     ref_rounds = res[reference]["rounds"]
@@ -326,10 +323,10 @@ def part_cache_repeats(
 ) -> dict[str, Any]:
     """The sentence cache on verbatim repeated articles (the best case for it)."""
     records = build_workload(articles, seeds_dir, exact=True)
-    t = replace(fast, mode="translate")
+    t = replace(fast, translate_only=True)
     variants = [
         replace(t, label="cache on (verbatim repeats)"),
-        replace(t, label="cache off (verbatim repeats)", cache_size=0),
+        replace(t, label="cache off (verbatim repeats)").with_config(cache_size=0),
     ]
     res = run_interleaved(variants, _rounds(records, round_size))
     return {s.label: summarize_rounds(res[s.label]["rounds"], len(records)) for s in variants}
@@ -342,13 +339,11 @@ def part_pipeline_variants(
     streaming = replace(fast, label="translate-summarize, streaming")
     variants = [
         streaming,
-        replace(fast, label="extract-translate (lead-3)", strategy="extract-translate"),
-        replace(
-            fast,
-            label="threads intra=cores, inter=1",
-            backend_options={"intra_threads": fast_cores(), "inter_threads": 1},
+        replace(fast, label="extract-translate (lead-3)").with_config(strategy="extract-translate"),
+        replace(fast, label="threads intra=cores, inter=1").with_config(
+            backend_options={"threads": fast_cores(), "inter_threads": 1}
         ),
-        replace(fast, label="no int8 (ct2 float32)", dtype="float32"),
+        replace(fast, label="no int8 (ct2 float32)").with_config(dtype="float32"),
     ]
     res = run_interleaved(variants, _rounds(records, round_size))
     one = replace(fast, label="translate-summarize, one batch")
@@ -397,12 +392,14 @@ def part_drift(
 
     flat = [s for r in records for s in prepare_article(r["text"]).sentences][:sentences]
     systems = {
-        "transformers float32": replace(base, mode="translate", label="drift-hf"),
-        "ct2 float32": replace(fast, mode="translate", label="drift-f32", dtype="float32"),
-        "ct2 int8": replace(fast, mode="translate", label="drift-int8", dtype=fast.dtype),
+        "transformers float32": replace(base, translate_only=True, label="drift-hf"),
+        "ct2 float32": replace(fast, translate_only=True, label="drift-f32").with_config(
+            dtype="float32"
+        ),
+        "ct2 int8": replace(fast, translate_only=True, label="drift-int8"),
     }
     out: dict[str, Any] = {}
-    for beams in (1, base.num_beams):
+    for beams in (1, base.config.translation.num_beams):
         tokens = {}
         for name, spec in systems.items():
             w = Worker(spec)
@@ -422,6 +419,33 @@ def part_drift(
             ),
         }
     return out
+
+
+def bench_config(
+    mt_model: str, sum_model: str, mt_beams: int, sum_beams: int, args: Any
+) -> PipelineConfig:
+    """The measured pipeline: CTranslate2 at ``args.dtype`` on the CPU, the given beams
+    and output caps; the baseline takes its models and decoding settings."""
+    from summarize.types import GenerationSettings
+
+    return PipelineConfig(
+        mt_model=mt_model,
+        sum_model=sum_model,
+        backend="ctranslate2",
+        device="cpu",
+        dtype=args.dtype,
+        translation=GenerationSettings(num_beams=mt_beams, max_new_tokens=args.max_new_tokens),
+        summary=GenerationSettings(
+            num_beams=sum_beams,
+            max_new_tokens=args.summary_max_new_tokens,
+            min_new_tokens=min(56, max(args.summary_max_new_tokens - 8, 0)),
+            no_repeat_ngram_size=3,
+            length_penalty=2.0,
+        ),
+        # the baseline loop has no repair step: both sides do the same work (random
+        # weights would flag, and so retranslate, nearly every sentence)
+        repair=False,
+    )
 
 
 def fast_cores() -> int:
@@ -485,6 +509,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--seeds-dir", help="seed articles (default: the repository's seeds/)")
     p.add_argument("--output-dir", default="bench/results", help="default: bench/results")
     p.add_argument("--dtype", default="int8", help="fast path dtype (default int8)")
+    p.add_argument(
+        "--vmap",
+        help="fast path: decode with this vocabulary map (summarize models vmap; opt-in, "
+        "it changes outputs)",
+    )
     p.add_argument("-q", "--quiet", action="store_true")
     p.add_argument(
         "--scale",
@@ -517,38 +546,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     }
 
     t0 = time.perf_counter()
-    # Models are built in a child process: Linux carries a process's peak RSS over to
-    # the processes it spawns, so this parent must never hold a model itself.
-    logger.info("building the benchmark models (first run only)")
-    if args.tiny:
-        from summarize.engines.ct2 import cache_root
-
-        tiny_dir = (
-            args.models_dir or os.environ.get("SUMMARIZE_TINY_DIR") or str(cache_root() / "tiny")
-        )
-        paths = _in_subprocess("summarize.testing:build_tiny_models", tiny_dir, ["marian", "bart"])
-        mt_model, sum_model, mt_beams, sum_beams = paths["marian"], paths["bart"], 2, 2
-    else:
-        paths = _in_subprocess(
-            "summarize.bench.models:ensure_bench_models",
-            Path(args.models_dir) if args.models_dir else None,
-        )
-        mt_model, sum_model = paths["opus-mt-id-en"], paths["distilbart-cnn-12-6"]
-        mt_beams, sum_beams = 6, 4
+    mt_model, sum_model, mt_beams, sum_beams = _bench_models(args)
     report["build_models_s"] = round(time.perf_counter() - t0, 1)
 
     records = build_workload(args.articles, args.seeds_dir)
-    common = dict(
-        mt_model=mt_model,
-        sum_model=sum_model,
-        num_beams=mt_beams,
-        max_new_tokens=args.max_new_tokens,
-        sum_num_beams=sum_beams,
-        sum_max_new_tokens=args.summary_max_new_tokens,
-        sum_min_new_tokens=min(56, max(args.summary_max_new_tokens - 8, 0)),
-    )
-    base = SystemSpec(label="baseline", system="baseline", mode="pipeline", **common)  # type: ignore[arg-type]
-    fast = SystemSpec(label="fast", system="fast", mode="pipeline", dtype=args.dtype, **common)  # type: ignore[arg-type]
+    config = bench_config(mt_model, sum_model, mt_beams, sum_beams, args)
+    if args.vmap:  # the fast side only: the baseline takes models and decoding settings
+        options = {**config.backend_options.to_dict(), "vmap": args.vmap}
+        config = config.replace(backend_options=options)
+    base = SystemSpec(label="baseline", config=config, fast=False)
+    fast = SystemSpec(label="fast", config=config)
 
     from summarize.text import prepare_article
 
@@ -560,25 +567,73 @@ def main(argv: Sequence[str] | None = None) -> int:
         "max_new_tokens": args.max_new_tokens,
         "sum_num_beams": sum_beams,
         "sum_max_new_tokens": args.summary_max_new_tokens,
-        "sum_min_new_tokens": common["sum_min_new_tokens"],
+        "sum_min_new_tokens": config.summary.min_new_tokens,
         "round_size": args.round_size,
         "dtype": args.dtype,
+        "vmap": args.vmap,
         "models": "tiny" if args.tiny else "bench (real dimensions)",
         "mt_model": mt_model,
         "sum_model": sum_model,
     }
 
+    report["prepare"] = _prepare_models(fast)
+    # What CTranslate2 runs on this CPU (its kernels' ISA, the GEMM backend), beside the ratios.
+    report["machine"]["ct2"] = ct2_dispatch(report["prepare"].get("mt_dir"))
+    _run_parts(report, args, base, fast, records)
+    report["load_after"] = load_average()
+    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+    report["targets"] = targets = _targets(report)
+    out_dir = Path(args.output_dir)
+    table = write_report(report, out_dir)
+    print(table)
+    print(f"targets: {json.dumps(targets)}")
+    print(f"total {report['elapsed_s']}s; results in {out_dir}/latest.json and latest.md")
+    return 0
+
+
+def _bench_models(args: Any) -> tuple[str, str, int, int]:
+    """The models (paths) and their beams: tiny random ones, or the bench models of real
+    dimensions. Built in a child process: Linux carries a process's peak RSS over to
+    the processes it spawns, so this parent must never hold a model itself."""
+    logger.info("building the benchmark models (first run only)")
+    if args.tiny:
+        from summarize.engines.ct2 import cache_root
+
+        tiny_dir = (
+            args.models_dir or os.environ.get("SUMMARIZE_TINY_DIR") or str(cache_root() / "tiny")
+        )
+        paths = _in_subprocess("summarize.testing:build_tiny_models", tiny_dir, ["marian", "bart"])
+        return paths["marian"], paths["bart"], 2, 2
+    paths = _in_subprocess(
+        "summarize.bench.models:ensure_bench_models",
+        Path(args.models_dir) if args.models_dir else None,
+    )
+    return paths["opus-mt-id-en"], paths["distilbart-cnn-12-6"], 6, 4
+
+
+def _prepare_models(fast: SystemSpec) -> dict[str, Any]:
+    """Convert the fast path's models once, in a worker, so the measured loads are cached."""
     logger.info("converting the fast path's models (first use only)")
     w = Worker(replace(fast, label="prepare"))
     try:
         t0 = time.perf_counter()
-        report["prepare"] = w.call("prepare")
-        report["prepare"]["total_s"] = round(time.perf_counter() - t0, 1)
+        prepared: dict[str, Any] = w.call("prepare")
+        prepared["total_s"] = round(time.perf_counter() - t0, 1)
         w.finish()
     finally:
         if w.proc.is_alive():
             w.proc.kill()
+    return prepared
 
+
+def _run_parts(
+    report: dict[str, Any],
+    args: Any,
+    base: SystemSpec,
+    fast: SystemSpec,
+    records: list[dict[str, Any]],
+) -> None:
+    """The measured parts, into ``report``."""
     logger.info("translation only, %d articles", len(records))
     report["translation_only"] = part_translation(base, fast, records, args.round_size)
     logger.info("whole pipeline, %d articles", len(records))
@@ -594,10 +649,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         logger.info("int8 drift")
         report["drift"] = part_drift(base, fast, records, args.drift_sentences)
 
-    report["load_after"] = load_average()
-    report["elapsed_s"] = round(time.perf_counter() - started, 1)
+
+def _targets(report: dict[str, Any]) -> dict[str, Any]:
+    """The speed-up and memory targets, as measured."""
     tr, pl = report["translation_only"], report["pipeline"]
-    targets = {
+    m = report["machine"]
+    return {
+        "isa": describe(m.get("isa", {}), m.get("ct2", {})),
         "translation tokens/s >= 4x": {
             "total": ratio(
                 tr["fast"]["translate_tokens_per_s"], tr["baseline"]["translate_tokens_per_s"]
@@ -612,13 +670,6 @@ def main(argv: Sequence[str] | None = None) -> int:
             "median_round": pl.get("median_round_speedup"),
         },
     }
-    report["targets"] = targets
-    out_dir = Path(args.output_dir)
-    table = write_report(report, out_dir)
-    print(table)
-    print(f"targets: {json.dumps(targets)}")
-    print(f"total {report['elapsed_s']}s; results in {out_dir}/latest.json and latest.md")
-    return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

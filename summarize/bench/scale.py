@@ -155,7 +155,7 @@ class ActorWatch:
 
 
 def _config(spec: dict[str, Any]) -> Any:
-    from summarize.config import PipelineConfig
+    from summarize.config import PipelineConfig, backend_options
     from summarize.types import GenerationSettings
 
     return PipelineConfig(
@@ -166,7 +166,7 @@ def _config(spec: dict[str, Any]) -> Any:
         full_translation=True if spec["strategy"] == TRANSLATION_ONLY_STRATEGY else None,
         translation=GenerationSettings(**spec["settings"]),
         summary=GenerationSettings(**spec["settings"]),
-        backend_options=spec.get("backend_options") or {},
+        backend_options=backend_options(spec.get("backend_options")),
         # No sentence cache: repeated runs over one input would measure the cache.
         cache_size=0,
     )

@@ -208,7 +208,7 @@ def _pipeline_patterns() -> list[str]:
     return list(PIPELINE_PATTERNS)
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(
         prog="python -m summarize.bench --text-worst-case",
         description="Time prepare_article on hostile patterns at two sizes.",
@@ -247,16 +247,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         help="time the whole-text checks (summary trust flags, numbers and names kept) "
         "on their own patterns instead of prepare_article",
     )
+    return p
+
+
+def _run_pipeline(p: argparse.ArgumentParser, args: argparse.Namespace) -> int:
+    """``--pipeline``: the patterns through the whole ``summarize run``."""
+    from summarize.bench import textpipeline
+
+    wrong = [n for n in args.pattern or () if n not in textpipeline.PIPELINE_PATTERNS]
+    if wrong:
+        p.error(f"{', '.join(wrong)}: not a --pipeline pattern")
+    sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
+    textpipeline.run(sizes, args.pattern, args.repeat or 1, mt_model=args.mt_model)
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    p = _parser()
     args = p.parse_args(argv)
     if args.pipeline:
-        from summarize.bench import textpipeline
-
-        wrong = [n for n in args.pattern or () if n not in textpipeline.PIPELINE_PATTERNS]
-        if wrong:
-            p.error(f"{', '.join(wrong)}: not a --pipeline pattern")
-        sizes = [int(s) for s in args.sizes.split(",") if s.strip()]
-        textpipeline.run(sizes, args.pattern, args.repeat or 1, mt_model=args.mt_model)
-        return 0
+        return _run_pipeline(p, args)
     args.repeat = args.repeat or 5
     table = CHECK_PATTERNS if args.checks else PATTERNS
     wrong = [name for name in args.pattern or () if name not in table]

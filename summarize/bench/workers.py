@@ -11,45 +11,62 @@ from other processes on a shared machine hits both alike.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import resource
 import sys
 import time
 import traceback
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
+from summarize.config import PipelineConfig
 
-@dataclass
+
+@dataclass(frozen=True)
 class SystemSpec:
-    """What one worker runs."""
+    """What one worker runs.
+
+    ``config`` is the pipeline's: the fast path runs it as it is (on the CPU); the
+    plain transformers baseline (``fast=False``) takes its models and its decoding
+    settings. ``translate_only``: translation alone (no summariser is loaded).
+    ``batch_size``/``sum_batch_size``: the baseline's fixed batches, in input order.
+    The fast path's ablations: ``sort_batches`` off (translation batches in input
+    order), ``max_batch_size`` (sentences per translation batch), ``fresh_cache`` (empty
+    the sentence cache before every round, for repeated rounds).
+    """
 
     label: str
-    system: str  # "baseline" (plain transformers) | "fast" (the project's Pipeline)
-    mode: str  # "pipeline" (translate + summarise) | "translate" (translation only)
-    mt_model: str
-    sum_model: str | None = None
-    num_beams: int = 6
-    max_new_tokens: int = 64
-    sum_num_beams: int = 4
-    sum_max_new_tokens: int = 64
-    sum_min_new_tokens: int = 56
-    no_repeat_ngram_size: int = 3
-    length_penalty: float = 2.0
-    # baseline: fixed batch sizes, input order
+    config: PipelineConfig
+    fast: bool = True
+    translate_only: bool = False
     batch_size: int = 16
     sum_batch_size: int = 8
-    # fast path
-    strategy: str = "translate-summarize"
-    backend: str = "ctranslate2"
-    dtype: str = "int8"
-    backend_options: dict[str, Any] = field(default_factory=dict)
-    cache_size: int = 20_000
     sort_batches: bool = True
     max_batch_size: int | None = None
-    max_batch_tokens: int = 4096
-    fresh_cache: bool = False  # empty the sentence cache before every round (repeated rounds)
+    fresh_cache: bool = False
     env: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def system(self) -> str:
+        """The report's name of this system."""
+        return "fast" if self.fast else "baseline"
+
+    def with_config(self, **changes: Any) -> SystemSpec:
+        """A copy whose pipeline settings have ``changes`` (validated)."""
+        return dataclasses.replace(self, config=self.config.replace(**changes))
+
+    def run_config(self) -> PipelineConfig:
+        """The configuration the fast path runs: on the CPU; translation only when
+        ``translate_only`` (the whole article translated, no summariser)."""
+        from summarize.strategies import TRANSLATION_ONLY_STRATEGY
+
+        config = self.config.replace(device="cpu")
+        if self.translate_only:
+            config = config.replace(
+                strategy=TRANSLATION_ONLY_STRATEGY, sum_model=None, full_translation=True
+            )
+        return config
 
 
 def peak_rss_mb() -> float:
@@ -103,10 +120,11 @@ class Baseline:
             return tok, model, time.perf_counter() - start
 
         out: dict[str, Any] = {}
-        self.mt_tok, self.mt, out["load_mt_s"] = load(self.spec.mt_model)
-        if self.spec.mode == "pipeline":
-            assert self.spec.sum_model is not None, "pipeline mode needs a summariser"
-            self.sm_tok, self.sm, out["load_sum_s"] = load(self.spec.sum_model)
+        config = self.spec.config
+        self.mt_tok, self.mt, out["load_mt_s"] = load(config.resolved_mt_model)
+        if not self.spec.translate_only:
+            assert config.sum_model is not None, "the whole pipeline needs a summariser"
+            self.sm_tok, self.sm, out["load_sum_s"] = load(config.sum_model)
         out["threads"] = torch.get_num_threads()
         return out
 
@@ -128,13 +146,14 @@ class Baseline:
         outs: list[str] = []
         tokens = 0
         bs = self.spec.batch_size
+        settings = self.spec.config.translation
         for i in range(0, len(sentences), bs):
             texts, n = self._generate(
                 self.mt,
                 self.mt_tok,
                 sentences[i : i + bs],
-                num_beams=self.spec.num_beams,
-                max_new_tokens=self.spec.max_new_tokens,
+                num_beams=settings.num_beams,
+                max_new_tokens=settings.max_new_tokens,
                 do_sample=False,
             )
             outs.extend(texts)
@@ -142,19 +161,19 @@ class Baseline:
         return outs, tokens
 
     def _sum_generate(self, texts: list[str]) -> tuple[list[str], int, int]:
-        s = self.spec
+        size, settings = self.spec.sum_batch_size, self.spec.config.summary
         outs: list[str] = []
         tokens = calls = 0
-        for i in range(0, len(texts), s.sum_batch_size):
+        for i in range(0, len(texts), size):
             got, n = self._generate(
                 self.sm,
                 self.sm_tok,
-                texts[i : i + s.sum_batch_size],
-                num_beams=s.sum_num_beams,
-                max_new_tokens=s.sum_max_new_tokens,
-                min_new_tokens=s.sum_min_new_tokens,
-                no_repeat_ngram_size=s.no_repeat_ngram_size,
-                length_penalty=s.length_penalty,
+                texts[i : i + size],
+                num_beams=settings.num_beams,
+                max_new_tokens=settings.max_new_tokens,
+                min_new_tokens=settings.min_new_tokens,
+                no_repeat_ngram_size=settings.no_repeat_ngram_size,
+                length_penalty=settings.length_penalty,
                 do_sample=False,
             )
             outs.extend(got)
@@ -213,7 +232,7 @@ class Baseline:
         translated, tr_tokens = self.translate(flat)
         translate_s = time.perf_counter() - t0
         out = {"translate_s": translate_s, "translate_tokens": tr_tokens, "sentences": len(flat)}
-        if self.spec.mode == "pipeline":
+        if not self.spec.translate_only:
             docs, pos = [], 0
             for a, n in zip(articles, needs, strict=True):
                 docs.append(translated[pos : pos + len(a.sentences)])
@@ -261,41 +280,10 @@ class Fast:
         self.spec = spec
 
     def setup(self) -> dict[str, Any]:
-        from summarize.config import PipelineConfig
         from summarize.pipeline import Pipeline
-        from summarize.strategies import TRANSLATION_ONLY_STRATEGY, get_strategy
-        from summarize.types import GenerationSettings
 
         s = self.spec
-        if not s.sort_batches:
-            import summarize.translate as translate_module
-
-            translate_module.length_sorted_batches = _input_order_batches  # type: ignore[assignment]
-        strategy = s.strategy if s.mode == "pipeline" else TRANSLATION_ONLY_STRATEGY
-        config = PipelineConfig(
-            strategy=strategy,
-            mt_model=s.mt_model,
-            sum_model=s.sum_model if get_strategy(strategy).needs_summarizer else None,
-            backend=s.backend,
-            device="cpu",
-            dtype=s.dtype,
-            translation=GenerationSettings(num_beams=s.num_beams, max_new_tokens=s.max_new_tokens),
-            summary=GenerationSettings(
-                num_beams=s.sum_num_beams,
-                max_new_tokens=s.sum_max_new_tokens,
-                min_new_tokens=s.sum_min_new_tokens,
-                no_repeat_ngram_size=s.no_repeat_ngram_size,
-                length_penalty=s.length_penalty,
-            ),
-            full_translation=None if s.mode == "pipeline" else True,
-            cache_size=s.cache_size,
-            max_batch_tokens=s.max_batch_tokens,
-            backend_options=s.backend_options,
-            # the baseline loop has no repair step: both sides do the same work (random
-            # weights would flag, and so retranslate, nearly every sentence)
-            repair=False,
-        )
-        self.pipe = Pipeline(config)
+        self.pipe = Pipeline(s.run_config())
         out: dict[str, Any] = {}
         start = time.perf_counter()
         translator = self.pipe.translator  # loads the model(s) of this strategy
@@ -305,6 +293,8 @@ class Fast:
             out["load_sum_s"] = float(getattr(self.pipe.summarizer.engine, "load_seconds", 0.0))
         # The comparison uses one fixed output cap on both sides: no ratio-based cap.
         translator.length_ratio = None
+        if not s.sort_batches:
+            translator.batcher = _input_order_batches
         if s.max_batch_size:
             translator.max_batch_size = s.max_batch_size
         engine = translator.engine
@@ -319,39 +309,45 @@ class Fast:
         start = time.perf_counter()
         translator = self.pipe.translator
         if self.spec.fresh_cache:
-            translator._cache.clear()
+            translator.clear_cache()
         tr0 = translator.stats.generated_tokens
         hits0 = translator.stats.cache_hits
-        out: dict[str, Any] = {}
-        if self.spec.mode == "translate":
-            from summarize.text import prepare_article
-
-            articles = [prepare_article(r["text"], title=r.get("title")) for r in records]
-            flat = [s for a in articles for s in a.sentences + ([a.title] if a.title else [])]
-            t0 = time.perf_counter()
-            translator.translate(flat)
-            out.update(translate_s=time.perf_counter() - t0, sentences=len(flat))
-        else:
-            sm = self.pipe.summarizer if self.pipe.needs_summarizer else None
-            sm0 = (sm.stats.generated_tokens, sm.stats.calls) if sm else (0, 0)
-            results = self.pipe.process_batch(records)
-            errors = [r.error for r in results if r.error]
-            if errors:
-                raise RuntimeError(f"fast path failed on a record: {errors[0]}")
-            out.update(
-                translate_s=sum(r.timings.get("translate", 0.0) for r in results),
-                sentences=sum(len(r.alignment) for r in results),
-                empty_summaries=sum(1 for r in results if not r.summary),
-            )
-            if sm is not None:
-                out.update(
-                    summarize_s=sum(r.timings.get("summarize", 0.0) for r in results),
-                    summarize_tokens=sm.stats.generated_tokens - sm0[0],
-                    summary_calls=sm.stats.calls - sm0[1],
-                )
+        run = self._translate if self.spec.translate_only else self._pipeline
+        out = run(records)
         out["translate_tokens"] = translator.stats.generated_tokens - tr0
         out["cache_hits"] = translator.stats.cache_hits - hits0
         out["wall_s"] = time.perf_counter() - start
+        return out
+
+    def _translate(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        """Translation alone: every sentence (and title) of the round in one call."""
+        from summarize.text import prepare_article
+
+        articles = [prepare_article(r["text"], title=r.get("title")) for r in records]
+        flat = [s for a in articles for s in a.sentences + ([a.title] if a.title else [])]
+        t0 = time.perf_counter()
+        self.pipe.translator.translate(flat)
+        return {"translate_s": time.perf_counter() - t0, "sentences": len(flat)}
+
+    def _pipeline(self, records: list[dict[str, Any]]) -> dict[str, Any]:
+        """The whole pipeline over the round's records, as one batch."""
+        sm = self.pipe.summarizer if self.pipe.needs_summarizer else None
+        sm0 = (sm.stats.generated_tokens, sm.stats.calls) if sm else (0, 0)
+        results = self.pipe.process_batch(records)
+        errors = [r.error for r in results if r.error]
+        if errors:
+            raise RuntimeError(f"fast path failed on a record: {errors[0]}")
+        out: dict[str, Any] = {
+            "translate_s": sum(r.timings.get("translate", 0.0) for r in results),
+            "sentences": sum(len(r.alignment) for r in results),
+            "empty_summaries": sum(1 for r in results if not r.summary),
+        }
+        if sm is not None:
+            out.update(
+                summarize_s=sum(r.timings.get("summarize", 0.0) for r in results),
+                summarize_tokens=sm.stats.generated_tokens - sm0[0],
+                summary_calls=sm.stats.calls - sm0[1],
+            )
         return out
 
 
@@ -362,33 +358,33 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
     """Output token ids per sentence (for the int8 drift and the equivalence check)."""
     from summarize.types import GenerationSettings
 
-    settings = GenerationSettings(num_beams=num_beams, max_new_tokens=spec.max_new_tokens)
+    config = spec.run_config()
+    max_new_tokens = config.translation.max_new_tokens
+    settings = GenerationSettings(num_beams=num_beams, max_new_tokens=max_new_tokens)
     out: list[list[int]] = []
-    if spec.system == "baseline":
+    if not spec.fast:
         import torch
         import transformers
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()
-        tok = AutoTokenizer.from_pretrained(spec.mt_model)
-        model = AutoModelForSeq2SeqLM.from_pretrained(spec.mt_model, dtype=torch.float32).eval()
+        tok = AutoTokenizer.from_pretrained(config.resolved_mt_model)
+        model = AutoModelForSeq2SeqLM.from_pretrained(
+            config.resolved_mt_model, dtype=torch.float32
+        ).eval()
         with torch.inference_mode():
             for i in range(0, len(sentences), spec.batch_size):
                 enc = tok(sentences[i : i + spec.batch_size], return_tensors="pt", padding=True)
                 gen = model.generate(
-                    **enc, num_beams=num_beams, max_new_tokens=spec.max_new_tokens, do_sample=False
+                    **enc, num_beams=num_beams, max_new_tokens=max_new_tokens, do_sample=False
                 )
                 for row in gen[:, 1:].tolist():
                     while row and row[-1] == tok.pad_token_id:
                         row.pop()
                     out.append(row)
         return out
-    from summarize.engines.factory import load_engine
-
-    engine: Any = load_engine(
-        spec.mt_model, backend="ctranslate2", device="cpu", dtype=spec.dtype, **spec.backend_options
-    )
+    engine = _engine(config, config.resolved_mt_model)
     for i in range(0, len(sentences), spec.batch_size):
         for tokens in engine.generate_tokens(sentences[i : i + spec.batch_size], settings):
             out.append(engine.token_ids(tokens))
@@ -398,9 +394,22 @@ def output_tokens(spec: SystemSpec, sentences: list[str], num_beams: int) -> lis
 # --------------------------------------------------------------------------- process
 
 
-def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
-    """Entry point of a worker process."""
-    spec = SystemSpec(**spec_dict)
+def _engine(config: PipelineConfig, model: str) -> Any:
+    """The engine of ``model`` as ``config``'s pipeline would load it."""
+    from summarize.engines.backends import get_backend
+    from summarize.engines.factory import load_engine
+
+    return load_engine(
+        model,
+        backend=config.backend,
+        device=config.device,
+        dtype=config.dtype,
+        **get_backend(config.backend).engine_options(config.backend_options),
+    )
+
+
+def worker_main(conn: Any, spec: SystemSpec) -> None:
+    """Entry point of a worker process (``spec`` arrives pickled)."""
     os.environ.update(spec.env)
     import logging
     import warnings
@@ -412,7 +421,7 @@ def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
         while True:
             command, payload = conn.recv()
             if command == "setup":
-                runner = Baseline(spec) if spec.system == "baseline" else Fast(spec)
+                runner = Fast(spec) if spec.fast else Baseline(spec)
                 info = runner.setup()
                 info["rss_after_load_mb"] = peak_rss_mb()
                 conn.send(("ok", info))
@@ -436,19 +445,14 @@ def worker_main(conn: Any, spec_dict: dict[str, Any]) -> None:
 
 def prepare(spec: SystemSpec) -> dict[str, Any]:
     """Convert the fast path's models (first use) so workers measure cached loads."""
-    from summarize.engines.factory import load_engine
-
+    config = spec.run_config()
     out: dict[str, Any] = {}
-    for role, model in (("mt", spec.mt_model), ("sum", spec.sum_model)):
+    for role, model in (("mt", config.resolved_mt_model), ("sum", config.sum_model)):
         if not model:
             continue
         start = time.perf_counter()
-        engine: Any = load_engine(model, backend="ctranslate2", device="cpu", dtype=spec.dtype)
+        engine = _engine(config.replace(backend_options={}), model)
         out[f"{role}_seconds"] = round(time.perf_counter() - start, 2)
         out[f"{role}_converted"] = bool(getattr(engine, "converted", False))
         out[f"{role}_dir"] = str(getattr(engine, "model_dir", ""))
     return out
-
-
-def spec_dict(spec: SystemSpec) -> dict[str, Any]:
-    return asdict(spec)

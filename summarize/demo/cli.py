@@ -60,6 +60,7 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     defaults=DEFAULT_PIPELINE,
     help_for={
         "strategy": "Strategy preselected on the page.",
+        "batch_size": "Articles per pipeline batch in the Batch tab and digests.",
         "max_chars": "Refuse articles longer than this many characters.",
         "max_length": "Maximum summary length in tokens for the 'medium' preset.",
     },
@@ -71,14 +72,6 @@ def _opt(*names: str, env: str, **kwargs: Any) -> Any:
     default=DemoConfig.concurrency,
     show_default=True,
     help="Requests processed at the same time (the rest wait in the queue).",
-)
-@_opt(
-    "--batch-size",
-    env="BATCH_SIZE",
-    type=click.IntRange(1),
-    default=DemoConfig.batch_size,
-    show_default=True,
-    help="Articles per batch in the Batch tab.",
 )
 @_opt(
     "--article-batch-size",
@@ -132,7 +125,6 @@ def demo_command(
     host: str,
     port: int,
     concurrency: int,
-    batch_size: int,
     article_batch_size: int,
     article_batch_wait: float,
     fixed_models: bool,
@@ -152,7 +144,6 @@ def demo_command(
         port=port,
         pipeline=pipeline_config(pop_pipeline_options(options), base=DEFAULT_PIPELINE),
         concurrency=concurrency,
-        batch_size=batch_size,
         article_batch_size=article_batch_size,
         article_batch_wait_s=article_batch_wait,
         fixed_models=fixed_models,

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from summarize.config import NumberRange, PipelineConfig, field_names
+from summarize.config import DEFAULT_BATCH_SIZE, NumberRange, PipelineConfig, field_names
 from summarize.errors import ConfigError
 from summarize.types import GenerationSettings
 
@@ -54,7 +54,6 @@ DEMO_RANGES: dict[str, NumberRange] = {
     "port": NumberRange(1, 65535),
     "concurrency": NumberRange(1, 1024),
     "queue_size": NumberRange(1, 1_000_000),
-    "batch_size": NumberRange(1, 1024),
     "article_batch_size": NumberRange(1, 1024),
     "article_batch_wait_s": NumberRange(0, 60),
     "max_batch_records": NumberRange(1, 1_000_000),
@@ -65,7 +64,6 @@ _OPTION_NAMES = {
     "host": "--host (SUMMARIZE_HOST)",
     "port": "--port (SUMMARIZE_PORT)",
     "concurrency": "--concurrency (SUMMARIZE_CONCURRENCY)",
-    "batch_size": "--batch-size (SUMMARIZE_BATCH_SIZE)",
     "article_batch_size": "--article-batch-size (SUMMARIZE_ARTICLE_BATCH_SIZE)",
     "article_batch_wait_s": "--article-batch-wait (SUMMARIZE_ARTICLE_BATCH_WAIT)",
 }
@@ -120,10 +118,9 @@ class DemoConfig:
     pipeline: PipelineConfig = field(default_factory=lambda: DEFAULT_PIPELINE)
     concurrency: int = 1
     queue_size: int | None = 64
-    batch_size: int = 4
     #: concurrent article requests (same models and length) run as one pipeline batch of
     #: at most this many; 1 runs them one at a time
-    article_batch_size: int = 8
+    article_batch_size: int = DEFAULT_BATCH_SIZE
     #: seconds a free worker waits for more concurrent requests before it starts a batch
     #: that is not full (requests let in together arrive milliseconds apart)
     article_batch_wait_s: float = 0.1

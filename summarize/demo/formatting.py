@@ -209,18 +209,9 @@ def marked_summary(result: Result) -> str:
     return marked(result.summary, spans) if spans else ""
 
 
-def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
-    """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
+def _preservation_rows(metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """Numbers/dates and names kept by the summary (and the translation)."""
     rows: list[tuple[str, str]] = []
-    comp = metrics.get("compression")
-    if comp:
-        rows.append(
-            (
-                "Compression",
-                f"{comp['ratio']:.1f}× ({comp['source_words']:,} source words → "
-                f"{comp['summary_words']:,} summary words)",
-            )
-        )
     summ = metrics.get("summary_preservation", {})
     trans = metrics.get("translation_preservation") or {}
     for key, label, noun in (
@@ -237,39 +228,67 @@ def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
         if trans.get(key):
             value += f"; translation {_kept(trans[key], noun)}"
         rows.append((label, value))
+    return rows
+
+
+def _about_rows(result: Result, metrics: dict[str, Any]) -> list[tuple[str, str]]:
+    """The "About this result" rows: compression, what was kept, time, models, strategy."""
+    rows: list[tuple[str, str]] = []
+    comp = metrics.get("compression")
+    if comp:
+        rows.append(
+            (
+                "Compression",
+                f"{comp['ratio']:.1f}× ({comp['source_words']:,} source words → "
+                f"{comp['summary_words']:,} summary words)",
+            )
+        )
+    rows += _preservation_rows(metrics)
     timing = _timing(result.timings)
     if timing:
         rows.append(("Time", timing))
-    models = []
-    for role, desc in (result.models or {}).items():
-        if isinstance(desc, dict):
-            models.append(
-                f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})"
-            )
+    models = [
+        f"{role} `{desc.get('model')}` ({desc.get('family')}, {desc.get('device')})"
+        for role, desc in (result.models or {}).items()
+        if isinstance(desc, dict)
+    ]
     if models:
         rows.append(("Models", "; ".join(models)))
     rows.append(("Strategy", f"`{result.strategy}`"))
-    lines = ["#### About this result", ""]
-    lines.extend(f"- **{k}:** {v}" for k, v in rows)
-    if result.flag_counts:
-        lines += ["", "#### Check these", ""]
-        counts = ", ".join(f"{code} {n}" for code, n in sorted(result.flag_counts.items()))
-        flagged = sum(1 for a in result.alignment if a.flags)
+    return rows
+
+
+def _check_lines(result: Result) -> list[str]:
+    """The "Check these" section: flag counts, summary flags, the marked summary."""
+    if not result.flag_counts:
+        return []
+    counts = ", ".join(f"{code} {n}" for code, n in sorted(result.flag_counts.items()))
+    flagged = sum(1 for a in result.alignment if a.flags)
+    lines = [
+        "",
+        "#### Check these",
+        "",
+        f"- {FLAG_MARK} **Flags:** {counts} ({flagged} of {len(result.alignment)} "
+        "sentences; the table's last column says why)",
+    ]
+    lines += [
+        f"- {FLAG_MARK} **Summary {f.code}:** {escape_markdown(f.message)}" for f in result.flags
+    ]
+    marked = marked_summary(result)
+    if marked:
         lines.append(
-            f"- {FLAG_MARK} **Flags:** {counts} ({flagged} of {len(result.alignment)} "
-            "sentences; the table's last column says why)"
+            f'- **Summary, unsupported parts marked:** <span id="summary-marked">{marked}</span>'
         )
-        for f in result.flags:
-            lines.append(f"- {FLAG_MARK} **Summary {f.code}:** {escape_markdown(f.message)}")
-        marked = marked_summary(result)
-        if marked:
-            lines.append(
-                f'- **Summary, unsupported parts marked:** <span id="summary-marked">{marked}</span>'
-            )
+    return lines
+
+
+def info_markdown(result: Result, metrics: dict[str, Any]) -> str:
+    """The info panel: compression, numbers/names kept, time per stage, models, warnings."""
+    lines = ["#### About this result", ""]
+    lines.extend(f"- **{k}:** {v}" for k, v in _about_rows(result, metrics))
+    lines += _check_lines(result)
     if result.warnings:
-        lines.append("")
-        lines.append("#### Warnings")
-        lines.append("")
+        lines += ["", "#### Warnings", ""]
         lines.extend(f"- ⚠ {escape_markdown(w)}" for w in result.warnings)
     return "\n".join(lines)
 

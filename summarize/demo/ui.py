@@ -20,6 +20,7 @@ from summarize.demo.formatting import ALIGNMENT_HEADERS, BATCH_HEADERS, FLAGS_NO
 from summarize.demo.service import DemoService
 from summarize.demo.uploads import ARTICLE_SUFFIXES, BATCH_SUFFIXES, EVAL_SUFFIXES
 from summarize.errors import SummarizeError
+from summarize.evaluation.tasks import TASKS
 
 log = logging.getLogger("summarize.demo")
 
@@ -128,15 +129,12 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
     examples, example_labels = _seed_examples(config)
     suites = service.suites()
     mt_choices = list(
-        dict.fromkeys(
-            [service.default_mt_model()]
-            + [m.model_id for m in registry.MODELS.values() if m.task == "translation"]
-        )
+        dict.fromkeys([service.default_mt_model()] + registry.models_for(registry.TRANSLATION))
     )
 
     def sum_choices(strategy: str) -> list[str]:
         want = get_strategy(strategy).summarizer_task
-        known = [m.model_id for m in registry.MODELS.values() if m.task == want]
+        known = registry.models_for(want) if want else []
         return list(dict.fromkeys([service.default_sum_model(strategy), *known]))
 
     # ------------------------------------------------------------------ handlers
@@ -453,7 +451,7 @@ def build_demo(config: DemoConfig | None = None, service: DemoService | None = N
                         )
                     with gr.Column(scale=1, min_width=240):
                         eval_task = gr.Radio(
-                            ["auto", "summarization", "translation"],
+                            ["auto", *TASKS],
                             value="auto",
                             label="Task of an uploaded file",
                         )

@@ -6,7 +6,8 @@
 
 Stages: Ray Data read tasks parse the inputs (:mod:`.sources`, the local reader's ids and
 records); a CPU stage cleans and splits; an actor pool runs the models; writer tasks
-write Parquet or JSONL part files atomically (:mod:`.output`). Ray is an optional extra
+write Parquet or JSONL part files atomically (:mod:`.output`), on a local disk or an
+object store (``s3://``, ``gs://``, ``abfs://``, ``hdfs://``: :mod:`summarize.storage`). Ray is an optional extra
 (``pip install 'summarize[ray]'``) and is imported only when a run starts.
 """
 

@@ -10,15 +10,16 @@ import os
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
-from summarize.config import PipelineConfig
+from summarize import storage
+from summarize.config import DEFAULT_BATCH_SIZE, PipelineConfig
 from summarize.distributed import output
 from summarize.errors import (
     BackendNotInstalledError,
     ClusterUnavailableError,
     ConfigError,
+    OutputError,
     SummarizeError,
 )
 from summarize.types import RunSummary
@@ -45,6 +46,9 @@ class RayOptions:
     actors would otherwise leave no CPU for the cleaning stage). ``batch_size``: articles
     per model call. ``rows_per_file``: records per output part file (the most a killed run
     can lose per file in flight). ``output_format``: ``parquet`` or ``jsonl``.
+    ``shared_path``: local input and output paths are on a filesystem every node of the
+    cluster mounts at the same path (without it, a cluster of more than one node refuses
+    local paths: a worker would read and write its own disk).
     """
 
     address: str | None = None
@@ -52,9 +56,10 @@ class RayOptions:
     timeout: float = 60.0
     num_gpus_per_actor: float = 0.0
     cpus_per_actor: float | None = None
-    batch_size: int = 8
+    batch_size: int = DEFAULT_BATCH_SIZE
     rows_per_file: int = 256
     output_format: str = "parquet"
+    shared_path: bool = False
 
     def __post_init__(self) -> None:
         if self.actors < 1:
@@ -185,8 +190,53 @@ def _init_ray(ray: Any, address: str | None, timeout: float = 60.0) -> bool:
         "log_to_driver": False,
         "logging_level": logging.WARNING,
     }
+    import signal
+    import threading
+
+    in_main = threading.current_thread() is threading.main_thread()
+    previous = signal.getsignal(signal.SIGTERM) if in_main else None
     ray.init(**kwargs)
+    if in_main and previous is not None:
+        # ray.init makes SIGTERM sys.exit(15); keep ours (Interrupted, exit 130).
+        signal.signal(signal.SIGTERM, previous)
     return True
+
+
+#: How a multi-node cluster is told that local paths are shared (the CLI's flag).
+SHARED_PATH_FLAG = "--shared-path"
+
+
+def alive_nodes(ray: Any) -> int:
+    """How many nodes of the connected cluster are alive."""
+    return sum(1 for node in ray.nodes() if node.get("Alive"))
+
+
+def check_paths_reachable(
+    ray: Any, paths: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str], shared: bool
+) -> None:
+    """On a cluster of more than one node, refuse local input and output paths (each
+    node would read and write its own disk: records lost without a word) unless
+    ``shared`` says every node mounts them at the same path. Called before any model
+    work."""
+    local = [str(p) for p in [*paths, outdir] if not storage.is_remote(p)]
+    if not local or shared:
+        return
+    nodes = alive_nodes(ray)
+    if nodes > 1:
+        raise ConfigError(
+            f"the Ray cluster has {nodes} nodes and {local[0]} is a local path the other "
+            "nodes may not see: put the inputs and -o on object storage (s3://, gs://, "
+            f"abfs://, hdfs://), or pass {SHARED_PATH_FLAG} if every node mounts it at the "
+            "same path"
+        )
+
+
+def _check_inputs_exist(paths: Sequence[str | os.PathLike[str]]) -> None:
+    for p in paths:
+        found = storage.local_path(p)
+        exists = found.exists() if found is not None else storage.resolve(p).exists()
+        if not exists:
+            raise ConfigError(f"no such file or directory: {p}")
 
 
 def _quiet_ray_data() -> None:
@@ -217,32 +267,37 @@ def run(
 ) -> RunSummary:
     """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
 
+    ``paths`` and ``outdir`` are local paths or filesystem URIs (``s3://``, ``gs://``,
+    ``abfs://``, ``hdfs://``, ``file://``; :mod:`summarize.storage`). On a cluster of
+    more than one node, local paths need ``options.shared_path``. Every run is
+    reconciled (:func:`reconcile`): a record or part file unaccounted for is
+    :class:`~summarize.errors.OutputError`.
+
     ``config`` is a :class:`~summarize.config.PipelineConfig` (or its ``to_dict`` form). With ``resume``, ids already in ``outdir`` are skipped. Model problems raise
     domain errors; per-record problems are rows with ``error`` set.
     """
     ray = _require_ray()
     options = options or RayOptions()
     cfg = _as_config(config)
-    out = Path(outdir).absolute()
+    out = storage.resolve(outdir)  # a local path is made absolute
     output.check_outdir(out, resume=resume)
-    output.check_writable(out)  # exit 4 now, not a RayTaskError after the whole run
-    output.remove_unfinished(out)
-    done = output.completed_ids(out) if resume else set()
     _check_local_models(cfg)
-    for p in paths:
-        if not Path(p).exists():
-            raise ConfigError(f"no such file or directory: {p}")
+    _check_inputs_exist(paths)
 
     start = time.perf_counter()
-    from summarize.distributed.prepare import needs_preparation, prepare_models
-
-    if needs_preparation(cfg):
-        device = cfg.device if options.num_gpus_per_actor else "cpu"
-        cfg = prepare_models(cfg, device=device)
-    load_time = time.perf_counter() - start
-
     started = _init_ray(ray, options.address, options.timeout)
     try:
+        check_paths_reachable(ray, paths, outdir, options.shared_path)
+        output.check_writable(out)  # exit 4 now, not a RayTaskError after the whole run
+        output.remove_unfinished(out)
+        done = output.completed_ids(out) if resume else set()
+        from summarize.distributed.prepare import needs_preparation, prepare_models
+
+        prepared = time.perf_counter()
+        if needs_preparation(cfg):
+            device = cfg.device if options.num_gpus_per_actor else "cpu"
+            cfg = prepare_models(cfg, device=device)
+        load_time = time.perf_counter() - prepared
         summary = _execute(
             ray, paths, out, cfg, options, done, progress, on_batch, start, load_time
         )
@@ -259,7 +314,9 @@ def run(
 
 
 def _group_stories(
-    out: Path, paths: Sequence[str | os.PathLike[str]], on_note: Callable[[str], None] | None
+    out: storage.Location,
+    paths: Sequence[str | os.PathLike[str]],
+    on_note: Callable[[str], None] | None,
 ) -> None:
     """``story``/``duplicate_of`` as the local engine sets them (one pass in the driver)."""
     from summarize.distributed.grouping import assign_stories
@@ -298,7 +355,7 @@ def _actor_cpus(ray: Any, options: RayOptions) -> float:
 def _execute(
     ray: Any,
     paths: Sequence[str | os.PathLike[str]],
-    out: Path,
+    out: storage.Location,
     cfg: PipelineConfig,
     options: RayOptions,
     done: set[str],
@@ -318,7 +375,10 @@ def _execute(
     _quiet_ray_data()
     str_paths = [str(p) for p in paths]
     actor_cpus = _actor_cpus(ray, options)
-    total = int(ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum("n"))
+    sums = ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum(
+        ["n", "unreadable"]
+    )
+    total, unreadable = int(sums["sum(n)"]), int(sums["sum(unreadable)"])
     # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
     ds = ray.data.read_datasource(
         RecordsDatasource(str_paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
@@ -344,16 +404,21 @@ def _execute(
         write_stage,
         batch_format="pyarrow",
         batch_size=options.rows_per_file,
-        fn_kwargs={"outdir": str(out), "fmt": options.output_format},
+        fn_kwargs={"outdir": out, "fmt": options.output_format},
         num_cpus=_STAGE_CPUS / 4,
     )
     counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
+    reported: dict[str, int] = {}  # part file a writer wrote -> its records
+    seen: set[str] = set()
     with tqdm(
         total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
     ) as bar:
         for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
             rows = batch.to_pylist()
             for row in rows:
+                seen.add(str(row["id"]))
+                if row["part"]:
+                    reported[row["part"]] = reported.get(row["part"], 0) + 1
                 if row["skip"]:
                     counts["skipped"] += 1
                 elif row["failed"]:
@@ -364,6 +429,7 @@ def _execute(
             bar.update(len(rows))
             if on_batch is not None:
                 on_batch(len(rows))
+    reconcile(out, paths, total, counts, reported, seen)
     return RunSummary(
         total=total,
         ok=counts["ok"],
@@ -372,5 +438,52 @@ def _execute(
         warned=counts["warned"],
         elapsed=time.perf_counter() - start,
         load_time=load_time,
-        target=str(out),
+        target=out.uri,
+        unreadable=unreadable,
     )
+
+
+def _some(names: Sequence[str], limit: int = 5) -> str:
+    shown = ", ".join(repr(n) for n in names[:limit])
+    return shown + (f" and {len(names) - limit} more" if len(names) > limit else "")
+
+
+def reconcile(
+    out: storage.Location,
+    paths: Sequence[str | os.PathLike[str]],
+    total: int,
+    counts: Mapping[str, int],
+    reported: Mapping[str, int],
+    seen: set[str],
+) -> None:
+    """No silent loss: every record read is ok, failed or skipped, and every part file a
+    writer reported is at OUTDIR with the records it reported. Raises
+    :class:`OutputError` naming the records or files that do not add up."""
+    accounted = counts["ok"] + counts["failed"] + counts["skipped"]
+    problems = []
+    if accounted != total:
+        from summarize.io import iter_ids
+
+        missing = [rid for rid in iter_ids(paths) if rid not in seen]
+        problems.append(
+            f"{total} records read but {accounted} accounted for ({counts['ok']} ok + "
+            f"{counts['failed']} failed + {counts['skipped']} skipped)"
+            + (f"; missing: {_some(missing)}" if missing else "")
+        )
+    present = {part.name for part in output.part_files(out)}
+    lost = sorted(name for name in reported if name not in present)
+    if lost:
+        problems.append(
+            f"{len(lost)} part file(s) reported written are not in {out.uri}: {_some(lost)} "
+            "(a worker wrote where the driver cannot see: use object storage, or "
+            f"{SHARED_PATH_FLAG} only on a filesystem every node shares)"
+        )
+    short = sorted(
+        name
+        for name, rows in reported.items()
+        if name in present and output.part_rows(out.child(name)) != rows
+    )
+    if short:
+        problems.append(f"part file(s) in {out.uri} without all their records: {_some(short)}")
+    if problems:
+        raise OutputError("the run does not add up: " + "; ".join(problems))

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from summarize import storage
 from summarize.distributed import output
+from summarize.storage import Location
 from summarize.stories import Signature, StoryIndex, signatures
 
 __all__ = ["StoryPass", "assign_stories", "stories_path"]
@@ -34,15 +36,25 @@ class StoryPass:
     articles: int
     stories: int
     rewritten: int
-    merged_path: Path | None
+    merged_path: Path | str | None
 
 
-def stories_path(outdir: str | os.PathLike[str]) -> Path:
-    """``OUTDIR.stories.json``, beside the directory (the local engine's rule)."""
-    return Path(f"{Path(outdir)}.stories.json")
+def stories_path(outdir: str | os.PathLike[str] | Location) -> Path | str:
+    """``OUTDIR.stories.json``, beside the directory (the local engine's rule): a
+    ``Path`` for a local OUTDIR, the URI for one on object storage."""
+    where = _stories_location(outdir)
+    return where.uri if storage.is_remote(where.uri) else Path(where.uri)
 
 
-def _signatures(outdir: str | os.PathLike[str]) -> dict[str, Signature]:
+def _stories_location(outdir: str | os.PathLike[str] | Location) -> Location:
+    if isinstance(outdir, Location):
+        return outdir.sibling(".stories.json")
+    if storage.is_remote(outdir):
+        return storage.resolve(f"{str(outdir).rstrip('/')}.stories.json")
+    return storage.resolve(f"{Path(outdir)}.stories.json")
+
+
+def _signatures(outdir: str | os.PathLike[str] | Location) -> dict[str, Signature]:
     """The signature of every successful record's source in ``outdir``."""
     found: dict[str, Signature] = {}
     ids: list[str] = []
@@ -64,7 +76,7 @@ def _signatures(outdir: str | os.PathLike[str]) -> dict[str, Signature]:
     return found
 
 
-def assign_stories(outdir: str | os.PathLike[str], order: Iterable[str]) -> StoryPass:
+def assign_stories(outdir: str | os.PathLike[str] | Location, order: Iterable[str]) -> StoryPass:
     """Group ``outdir``'s records into stories in ``order`` (ids; records not in it come
     after, in part-file order) and write the assignments into the part files."""
     sigs = _signatures(outdir)
@@ -85,9 +97,8 @@ def assign_stories(outdir: str | os.PathLike[str], order: Iterable[str]) -> Stor
     if moved:
         merged_path = stories_path(outdir)
         final = {a.id: a.story for a in index.assignments()}
-        merged_path.write_text(
-            json.dumps(final, ensure_ascii=False, indent=0) + "\n", encoding="utf-8"
-        )
+        text = json.dumps(final, ensure_ascii=False, indent=0) + "\n"
+        _stories_location(outdir).write_atomic(text.encode("utf-8"))
     return StoryPass(len(written), len(index.stories()), rewritten, merged_path)
 
 

@@ -41,9 +41,10 @@ _ERRORS: dict[str, type[SummarizeError]] = {
 
 def needs_preparation(config: PipelineConfig) -> bool:
     """Whether the driver has work to do: a hub model to fetch or a model to convert."""
+    from summarize.engines.backends import get_backend
     from summarize.models.hub import local_model_dir
 
-    if config.backend == "ctranslate2":
+    if get_backend(config.backend).converts:
         return True
     models = [config.resolved_mt_model, config.resolved_sum_model]
     return any(m and local_model_dir(m) is None for m in models)

@@ -2,8 +2,10 @@
 Ray's read tasks on the cluster (the driver only lists the files).
 
 :class:`RecordsDatasource` is a Ray Data file datasource over the exact file list of
-:func:`summarize.io.input_files` (so hidden files are skipped the same way, and
-``_name.txt`` is read, which Ray's own directory listing would skip). Each file goes
+:func:`summarize.io.plan_files` (so hidden files are skipped the same way, and
+``_name.txt`` is read, which Ray's own directory listing would skip), local or on one
+object store (the :mod:`pyarrow.fs` filesystem of :mod:`summarize.storage`, which
+travels to the read tasks). Each file goes
 through :func:`summarize.io.iter_file_records`, the local engine's reader, so ids,
 ``path`` fields and per-record errors are the same. Rows are ``{"id": str, "record":
 bytes}``: the record dict pickled, because it may hold bytes (a text file's content) and
@@ -22,14 +24,12 @@ import pyarrow as pa
 from ray.data.datasource import FileBasedDatasource
 
 from summarize import io as sio
+from summarize.errors import ConfigError
+from summarize.storage import UriPath, describe_error
 
 RECORD_SCHEMA = pa.schema([pa.field("id", pa.string()), pa.field("record", pa.binary())])
-COUNT_SCHEMA = pa.schema([pa.field("n", pa.int64())])
-
-
-def _display_roots(paths: Sequence[str | os.PathLike[str]]) -> list[tuple[str, str, bool]]:
-    """(absolute root, the root as the user wrote it, is a directory) for each input."""
-    return [(os.path.abspath(p), str(Path(p)), Path(p).is_dir()) for p in paths]
+#: Records of one file, and whether it could not be opened (then it is one error record).
+COUNT_SCHEMA = pa.schema([pa.field("n", pa.int64()), pa.field("unreadable", pa.int64())])
 
 
 class _Unreadable:
@@ -56,30 +56,37 @@ class RecordsDatasource(FileBasedDatasource):  # type: ignore[misc]
         rows_per_block: int = 64,
         count_only: bool = False,
     ):
-        files = [str(p.resolve()) for p in sio.input_files(paths)]
-        if not files:
-            from summarize.errors import ConfigError
-
+        plan: list[tuple[Any, str | None]] = list(sio.plan_files(paths))
+        if not plan:
             raise ConfigError(f"no input files in {', '.join(str(p) for p in paths)}")
-        super().__init__(files)
-        self._roots = _display_roots(paths)
-        # article files' ids depend on the whole input (same names in two folders)
-        self._text_ids = sio.text_file_id_map(paths)
+        remote = [f for f, _ in plan if isinstance(f, UriPath)]
+        filesystem = None
+        if remote:
+            kinds = {type(f.location.fs).__name__ for f in remote}
+            if len(remote) != len(plan) or len(kinds) > 1:
+                raise ConfigError(
+                    "--engine ray reads the inputs of one run from one filesystem: give "
+                    "local paths or URIs of one store, not both"
+                )
+            filesystem = remote[0].location.fs
+        # file as Ray names it -> (the file as the local reader names it, article id)
+        self._files: dict[str, tuple[Any, str | None]] = {}
+        keys = []
+        for f, file_id in plan:
+            key = f.location.path if isinstance(f, UriPath) else os.path.realpath(f)
+            self._files[key] = (f, file_id)
+            keys.append(key)
+        super().__init__(keys, filesystem=filesystem)
         self._count_only = count_only
         # Blocks are what Ray hands from stage to stage: about one model batch each, so
         # that every actor of the pool gets work even from a single input file.
         self._rows_per_block = max(rows_per_block, 1)
 
-    def _display(self, path: str) -> Path:
-        """The path as the local reader names it (relative inputs stay relative)."""
-        resolved = os.path.realpath(path)
-        for root, shown, is_dir in self._roots:
-            real_root = os.path.realpath(root)
-            if not is_dir and resolved == real_root:
-                return Path(shown)
-            if is_dir and resolved.startswith(real_root.rstrip(os.sep) + os.sep):
-                return Path(shown) / os.path.relpath(resolved, real_root)
-        return Path(path)
+    def _shown(self, path: str) -> tuple[Any, str | None]:
+        """The file as the local reader names it (relative inputs stay relative, remote
+        ones are their URI) and its article id."""
+        found = self._files.get(path) or self._files.get(os.path.realpath(path))
+        return found if found is not None else (Path(path), None)
 
     def _open_input_source(self, filesystem: Any, path: str, **open_args: Any) -> Any:
         try:
@@ -92,25 +99,24 @@ class RecordsDatasource(FileBasedDatasource):  # type: ignore[misc]
     def _read_stream(self, f: Any, path: str) -> Iterator[Any]:
         import io
 
-        shown = self._display(path)
-        file_id = self._text_ids.get(os.path.realpath(path))
+        shown, file_id = self._shown(path)
         if isinstance(f, _Unreadable):
+            if self._count_only:
+                yield pa.Table.from_pydict({"n": [1], "unreadable": [1]}, schema=COUNT_SCHEMA)
+                return
             records: Iterator[dict[str, Any]] = iter(
                 [
                     {
                         "id": file_id or sio.row_record_id(shown, "?"),
-                        "_error": f"cannot read {shown}: {f.exc.strerror or f.exc}",
+                        "_error": f"cannot read {shown}: {describe_error(f.exc)}",
                     }
                 ]
             )
-            if self._count_only:
-                yield pa.Table.from_pydict({"n": [1]}, schema=COUNT_SCHEMA)
-                return
         else:
             fh: Any = f if shown.suffix.lower() in sio.PARQUET_SUFFIXES else io.BufferedReader(f)
             if self._count_only:
                 n = sio.count_file_records(shown, fh)
-                yield pa.Table.from_pydict({"n": [n]}, schema=COUNT_SCHEMA)
+                yield pa.Table.from_pydict({"n": [n], "unreadable": [0]}, schema=COUNT_SCHEMA)
                 return
             records = sio.iter_file_records(shown, fh, file_id=file_id)
         ids: list[str] = []

@@ -7,8 +7,9 @@
    cache the driver filled) and translates/summarises (``Pipeline.finish_batch``).
    A bad record becomes a row with ``error`` set, never a failed job.
 3. :func:`write_stage` (I/O tasks): one part file per batch, written atomically
-   (:func:`summarize.distributed.output.write_part`); returns one small row per record
-   for the driver's progress and counts.
+   (:func:`summarize.distributed.output.write_part`), on a local disk or an object
+   store; returns one small row per record for the driver's progress, counts and
+   reconciliation (which part file holds it).
 
 Between stages, a prepared article travels pickled in a binary column (it is a Python
 object graph: the cleaned paragraphs, metadata, warnings).
@@ -26,7 +27,7 @@ from summarize.distributed import output
 
 WORK_COLUMNS = ("id", "skip", "work")
 RESULT_COLUMNS = ("id", "skip", "result")
-DONE_COLUMNS = ("id", "skip", "failed", "warned")
+DONE_COLUMNS = ("id", "skip", "failed", "warned", "part")
 
 
 def make_pipeline(config: PipelineConfig) -> Any:
@@ -38,11 +39,12 @@ def make_pipeline(config: PipelineConfig) -> Any:
 
 def actor_config(config: PipelineConfig, threads: int | None) -> PipelineConfig:
     """``config`` with its models capped at ``threads`` CPU threads (unless it sets its
-    own): one CTranslate2 worker of ``threads`` threads, or torch's thread count."""
-    if not threads or config.backend != "ctranslate2":
-        return config
-    options = {"inter_threads": 1, "intra_threads": threads, **dict(config.backend_options)}
-    return config.replace(backend_options=options)
+    own), as the backend table decides (:meth:`Backend.for_cores`); the engines apply
+    them when they load."""
+    from summarize.engines.backends import get_backend
+
+    options = get_backend(config.backend).for_cores(config.backend_options, threads)
+    return config if options == config.backend_options else config.replace(backend_options=options)
 
 
 def _table(columns: dict[str, list[Any]], types: dict[str, Any]) -> Any:
@@ -81,10 +83,6 @@ class ModelStage:
     """
 
     def __init__(self, config: PipelineConfig, threads: int | None = None) -> None:
-        if threads and config.backend != "ctranslate2":
-            import torch
-
-            torch.set_num_threads(threads)
         self.pipeline = make_pipeline(actor_config(config, threads)).load()
 
     def __call__(self, batch: Any) -> Any:
@@ -118,15 +116,19 @@ class ModelStage:
         )
 
 
-def write_stage(batch: Any, outdir: str, fmt: str) -> Any:
-    """Write one part file; one row per record back (``failed``/``warned`` for the counts)."""
+def write_stage(batch: Any, outdir: Any, fmt: str) -> Any:
+    """Write one part file into ``outdir`` (a :class:`~summarize.storage.Location` or a
+    path); one row per record back: ``failed``/``warned`` for the counts, and ``part``,
+    the part file that holds it (empty for a skipped record), which the driver checks is
+    visible at OUTDIR once the run ends."""
     import pyarrow as pa
 
     ids = [str(i) for i in batch.column("id").to_pylist()]
     skips = batch.column("skip").to_pylist()
     lines = batch.column("result").to_pylist()
     written = [line for line, skip in zip(lines, skips, strict=True) if not skip]
-    output.write_part(outdir, written, fmt)
+    part = output.write_part(outdir, written, fmt)
+    name = part.name if part is not None else ""
     failed: list[bool] = []
     warned: list[bool] = []
     for line, skip in zip(lines, skips, strict=True):
@@ -134,6 +136,18 @@ def write_stage(batch: Any, outdir: str, fmt: str) -> Any:
         failed.append(bool(record.get("error")))
         warned.append(bool(record.get("warnings")) and not record.get("error"))
     return _table(
-        {"id": ids, "skip": skips, "failed": failed, "warned": warned},
-        {"id": pa.string(), "skip": pa.bool_(), "failed": pa.bool_(), "warned": pa.bool_()},
+        {
+            "id": ids,
+            "skip": skips,
+            "failed": failed,
+            "warned": warned,
+            "part": ["" if skip else name for skip in skips],
+        },
+        {
+            "id": pa.string(),
+            "skip": pa.bool_(),
+            "failed": pa.bool_(),
+            "warned": pa.bool_(),
+            "part": pa.string(),
+        },
     )

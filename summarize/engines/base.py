@@ -58,6 +58,13 @@ class Engine(Protocol):
         defaults. ``scores=True`` asks for :attr:`GenerationBatch.scores`."""
         ...
 
+    def generate_many(
+        self, jobs: Sequence[tuple[Sequence[str], GenerationSettings]], *, scores: bool = False
+    ) -> list[GenerationBatch]:
+        """:meth:`generate` for each ``(texts, settings)`` job, each job its own batch (as
+        if generated alone); an engine with several workers may run them at once."""
+        ...
+
     def describe(self) -> dict[str, Any]:
         """Model id, revision, backend, device, dtype: for signatures and result records."""
         ...
@@ -105,6 +112,14 @@ class TokenizerMethods:
 
     def tokenize(self, text: str) -> list[str]:
         return list(self.tokenizer.tokenize(text))
+
+    def generate_many(
+        self, jobs: Sequence[tuple[Sequence[str], GenerationSettings]], *, scores: bool = False
+    ) -> list[GenerationBatch]:
+        """One :meth:`Engine.generate` call per job, in turn (engines with several
+        workers run them at once instead)."""
+        generate = self.generate  # type: ignore[attr-defined]
+        return [generate(texts, settings, scores=scores) for texts, settings in jobs]
 
     def detokenize(self, pieces: Sequence[str]) -> str:
         return str(self.tokenizer.convert_tokens_to_string(list(pieces))).strip()

@@ -11,11 +11,13 @@ import threading
 from pathlib import Path
 from typing import Any
 
+from summarize.engines.backends import BACKENDS, DEFAULT_BACKEND, get_backend
 from summarize.engines.base import Engine
-from summarize.errors import BackendNotInstalledError, ConfigError
+from summarize.errors import ConfigError
 from summarize.models.hub import local_model_dir
 
-BACKENDS = ("transformers", "ctranslate2")
+__all__ = ["BACKENDS", "DEVICES", "DTYPES", "clear_cache", "load_engine", "resolve_device"]
+
 DEVICES = ("auto", "cpu", "cuda")
 DTYPES = ("auto", "float32", "float16", "bfloat16", "int8", "int8_float16", "int8_float32")
 
@@ -23,34 +25,21 @@ _LOCK = threading.Lock()
 _ENGINES: dict[tuple[Any, ...], Engine] = {}
 
 
-def _cuda_available(backend: str) -> bool:
-    """Whether a CUDA GPU is usable, asked of the backend itself (CTranslate2 without torch)."""
-    if backend == "ctranslate2":
-        try:
-            import ctranslate2
-
-            return bool(ctranslate2.get_cuda_device_count() > 0)
-        except ImportError:  # not installed: said clearly when the engine is built
-            pass
-    import torch
-
-    return bool(torch.cuda.is_available())
-
-
-def resolve_device(device: str, backend: str = "transformers") -> str:
+def resolve_device(device: str, backend: str = DEFAULT_BACKEND) -> str:
     if device not in DEVICES and not device.startswith("cuda:"):
         raise ConfigError(f"unknown device '{device}' (use one of {', '.join(DEVICES)})")
+    entry = get_backend(backend)
     if device != "auto":
-        if device.startswith("cuda") and not _cuda_available(backend):
+        if device.startswith("cuda") and not entry.cuda_available():
             raise ConfigError("device 'cuda' requested but no CUDA GPU is available")
         return device
-    return "cuda" if _cuda_available(backend) else "cpu"
+    return "cuda" if entry.cuda_available() else "cpu"
 
 
 def load_engine(
     model_id: str,
     *,
-    backend: str = "transformers",
+    backend: str = DEFAULT_BACKEND,
     device: str = "auto",
     dtype: str = "auto",
     revision: str | None = None,
@@ -65,8 +54,7 @@ def load_engine(
     """
     if not model_id or not str(model_id).strip():
         raise ConfigError("empty model id")
-    if backend not in BACKENDS:
-        raise ConfigError(f"unknown backend '{backend}' (use one of {', '.join(BACKENDS)})")
+    get_backend(backend)  # a ConfigError for an unknown one
     if dtype not in DTYPES:
         raise ConfigError(f"unknown dtype '{dtype}' (use one of {', '.join(DTYPES)})")
     local = local_model_dir(model_id)
@@ -113,12 +101,7 @@ def _check_source(model_id: str, local: Path | None, revision: str | None) -> No
 def require_backend(backend: str) -> None:
     """:class:`BackendNotInstalledError` when ``backend``'s package is not installed
     (checked without importing it)."""
-    import importlib.util
-
-    if backend == "ctranslate2" and importlib.util.find_spec("ctranslate2") is None:
-        raise BackendNotInstalledError(
-            "the ctranslate2 backend needs the 'ctranslate2' package: pip install 'summarize[fast]'"
-        )
+    get_backend(backend).require()
 
 
 def _build(
@@ -131,25 +114,7 @@ def _build(
     prompts_dir: str | None,
     options: dict[str, Any],
 ) -> Engine:
-    if backend == "ctranslate2":
-        require_backend(backend)
-        from summarize.engines.ct2 import CTranslate2Engine
-
-        return CTranslate2Engine.load(
-            model_id,
-            local_dir=local,
-            device=device,
-            dtype=dtype,
-            revision=revision,
-            prompts_dir=prompts_dir,
-            **options,
-        )
-    from summarize.engines.hf import OPTIONS, TransformersEngine
-
-    unknown = sorted(set(options) - set(OPTIONS))
-    if unknown:
-        raise ConfigError(f"unknown options for the transformers backend: {unknown}")
-    return TransformersEngine.load(
+    engine: Engine = get_backend(backend).load(
         model_id,
         local_dir=local,
         device=device,
@@ -158,6 +123,7 @@ def _build(
         prompts_dir=prompts_dir,
         **options,
     )
+    return engine
 
 
 def clear_cache() -> None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 import html
 import json
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -142,6 +142,84 @@ def _in_group(item: AnnotatedItem, group: str) -> bool:
     return group == "all" or (item.index % 2 == 0) == (group == "even")
 
 
+Case = tuple[Any, tuple[Any, ...]]  # an annotated item and the flags raised on it
+
+
+def _span_hits(rows: list[Case]) -> list[bool]:
+    """For each located fact error of a flagged sentence: whether a flag overlaps it."""
+    hits = []
+    for it, flags in rows:
+        if not flags:
+            continue
+        for e in it.fact_errors:
+            where = _locate(it, e.get("span", ""))
+            if where is not None:
+                hits.append(_overlaps(where, flags))
+    return hits
+
+
+def _category_rates(
+    rows: list[Case], g: str, rate: Callable[[list[bool]], Rate], cat_any: Any, cat_own: Any
+) -> None:
+    """Per error category, in group ``g``: recall of any flag, and of the category's own
+    flag codes (fact categories)."""
+    for cat in cat_any:
+        with_cat = [(it, flags) for it, flags in rows if it.major_in(cat)]
+        cat_any[cat][g] = rate([bool(flags) for _, flags in with_cat])
+        if cat in FACT_CODES:
+            cat_own[cat][g] = rate(
+                [any(f.code in FACT_CODES[cat] for f in flags) for _, flags in with_cat]
+            )
+
+
+def _group_rates(
+    rows: list[Case], rate: Callable[[list[bool]], Rate]
+) -> tuple[Rate, Rate, Rate, Rate]:
+    """Precision, recall (fact errors), recall (any major error) and false-flag rate."""
+    return (
+        rate([it.major for it, flags in rows if flags]),
+        rate([bool(flags) for it, flags in rows if it.fact_errors]),
+        rate([bool(flags) for it, flags in rows if it.major]),
+        rate([bool(flags) for it, flags in rows if not it.major]),
+    )
+
+
+def _flag_counts(cases: list[Case]) -> dict[str, int]:
+    """Sentences flagged, per flag code."""
+    counts: dict[str, int] = {}
+    for _, flags in cases:
+        for code in dict.fromkeys(f.code for f in flags):
+            counts[code] = counts.get(code, 0) + 1
+    return counts
+
+
+def _failures(checks: tuple[tuple[str, Rate, float, bool], ...]) -> list[str]:
+    """The targets missed: ``(label, rate, target, target is an upper bound)``."""
+    return [
+        f"{label} {r.value:.3f} {'>' if upper else '<'} {target}"
+        for label, r, target, upper in checks
+        if r.n and (r.value > target if upper else r.value < target)
+    ]
+
+
+def _annotated_signature(path: Path, items: int, resamples: int, seed: int) -> dict[str, Any]:
+    from summarize.evaluation.datasets import sha256_files
+    from summarize.evaluation.runner import _version, environment
+    from summarize.evaluation.stats import bootstrap_signature
+
+    return {
+        "signature": (
+            f"trust-annotated|rules:{rules_fingerprint()}|wordfreq:{_version('wordfreq')}|"
+            + bootstrap_signature(resamples, seed)
+        ),
+        "file": str(path),
+        "sha256": sha256_files([path]),
+        "sentences": items,
+        "versions": {**environment(), "wordfreq": _version("wordfreq")},
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+    }
+
+
 def run_annotated(
     path: Path,
     *,
@@ -151,9 +229,6 @@ def run_annotated(
 ) -> AnnotatedReport:
     """Run :func:`summarize.quality.check_translation` on every annotated sentence and
     score the flags against the annotations."""
-    from summarize.evaluation.datasets import sha256_files
-    from summarize.evaluation.runner import _version, environment
-    from summarize.evaluation.stats import bootstrap_signature
     from summarize.quality import check_translation
 
     t0 = time.perf_counter()
@@ -168,52 +243,17 @@ def run_annotated(
     cat_own: dict[str, dict[str, Rate]] = {c: {} for c in FACT_CODES}
     for g in GROUPS:
         rows = [(it, flags) for it, flags in cases if _in_group(it, g)]
-        precision[g] = rate([it.major for it, flags in rows if flags])
-        recall[g] = rate([bool(flags) for it, flags in rows if it.fact_errors])
-        recall_major[g] = rate([bool(flags) for it, flags in rows if it.major])
-        false_flags[g] = rate([bool(flags) for it, flags in rows if not it.major])
-        for cat in cat_any:
-            with_cat = [(it, flags) for it, flags in rows if it.major_in(cat)]
-            cat_any[cat][g] = rate([bool(flags) for _, flags in with_cat])
-            if cat in FACT_CODES:
-                cat_own[cat][g] = rate(
-                    [any(f.code in FACT_CODES[cat] for f in flags) for _, flags in with_cat]
-                )
-        hits = []
-        for it, flags in rows:
-            if not flags:
-                continue
-            for e in it.fact_errors:
-                where = _locate(it, e.get("span", ""))
-                if where is not None:
-                    hits.append(_overlaps(where, flags))
-        overlap[g] = rate(hits)
-
-    counts: dict[str, int] = {}
-    for _, flags in cases:
-        for code in dict.fromkeys(f.code for f in flags):
-            counts[code] = counts.get(code, 0) + 1
-    failures = []
-    checks = (
-        ("precision", precision["all"], TARGETS["precision"], False),
-        ("recall", recall["all"], TARGETS["recall"], False),
-        ("untranslated recall", cat_any["untranslated"]["all"], TARGETS["untranslated"], False),
-        ("false-flag rate", false_flags["all"], TARGETS["false_flags"], True),
+        precision[g], recall[g], recall_major[g], false_flags[g] = _group_rates(rows, rate)
+        _category_rates(rows, g, rate, cat_any, cat_own)
+        overlap[g] = rate(_span_hits(rows))
+    failures = _failures(
+        (
+            ("precision", precision["all"], TARGETS["precision"], False),
+            ("recall", recall["all"], TARGETS["recall"], False),
+            ("untranslated recall", cat_any["untranslated"]["all"], TARGETS["untranslated"], False),
+            ("false-flag rate", false_flags["all"], TARGETS["false_flags"], True),
+        )
     )
-    for label, r, target, upper in checks:
-        if r.n and (r.value > target if upper else r.value < target):
-            failures.append(f"{label} {r.value:.3f} {'>' if upper else '<'} {target}")
-    signature = {
-        "signature": (
-            f"trust-annotated|rules:{rules_fingerprint()}|wordfreq:{_version('wordfreq')}|"
-            + bootstrap_signature(resamples, seed)
-        ),
-        "file": str(path),
-        "sha256": sha256_files([path]),
-        "sentences": len(items),
-        "versions": {**environment(), "wordfreq": _version("wordfreq")},
-        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
-    }
     report = AnnotatedReport(
         path=path,
         items=len(items),
@@ -224,8 +264,8 @@ def run_annotated(
         category_any=cat_any,
         category_own=cat_own,
         span_overlap=overlap,
-        flag_counts=counts,
-        signature=signature,
+        flag_counts=_flag_counts(cases),
+        signature=_annotated_signature(path, len(items), resamples, seed),
         failures=tuple(failures),
         seconds=time.perf_counter() - t0,
         cases=tuple(cases),

@@ -13,6 +13,7 @@ import click
 from summarize.cli_common import pipeline_options, pipeline_overrides, pop_pipeline_options
 from summarize.cli_errors import ErrorHandlingCommand, fail_with
 from summarize.errors import SummarizeError
+from summarize.evaluation.tasks import TASKS
 
 EPILOG = """\b
 Examples:
@@ -101,10 +102,9 @@ def _list_suites() -> str:
     },
     show_defaults=False,
 )
-@click.option("--batch-size", type=click.IntRange(min=1), help="Pipeline batch size.")
 @click.option(
     "--task",
-    type=click.Choice(["summarization", "translation"]),
+    type=click.Choice(list(TASKS)),
     help="Task of a pairs FILE (default: guessed from lengths).",
 )
 @click.option(
@@ -135,7 +135,6 @@ def eval_command(
     seed: int | None,
     resamples: int | None,
     metrics: tuple[str, ...],
-    batch_size: int | None,
     task: str | None,
     rouge_tokenizer: str | None,
     rouge_stemmer: bool | None,
@@ -158,33 +157,19 @@ def eval_command(
     if not target:
         raise click.UsageError("give a SUITE name, a suite .toml, or a data FILE (see --list)")
     from summarize.evaluation.runner import run_suite
-    from summarize.evaluation.suite import load_target, slug
+    from summarize.evaluation.suite import slug
     from summarize.evaluation.trust import trust_command
 
     started = time.perf_counter()
     if annotated is not None:
-        if target != "trust":
-            raise click.UsageError("--annotated goes with the target `trust`")
-        from summarize.evaluation.annotated import annotated_command
-
-        try:
-            annotated_command(annotated, seed=seed, resamples=resamples, output_dir=output_dir)
-        except SummarizeError as exc:
-            fail_with(exc)
+        _annotated(target, annotated, seed, resamples, output_dir)
         return
     try:
         if trust_command(
             target, limit=limit, seed=seed, resamples=resamples, output_dir=output_dir
         ):
             return  # a detector benchmark (eval/trust.toml): no systems to run
-        suite = load_target(target, task=task)
-        rouge_changes = {
-            k: v
-            for k, v in {"tokenizer": rouge_tokenizer, "stemmer": rouge_stemmer}.items()
-            if v is not None
-        }
-        if rouge_changes:
-            suite = dataclasses.replace(suite, rouge={**suite.rouge, **rouge_changes})
+        suite = _suite(target, task, rouge_tokenizer, rouge_stemmer)
         out_dir = output_dir or Path("results") / "eval" / slug(suite.name)
         report = run_suite(
             suite,
@@ -194,15 +179,41 @@ def eval_command(
             seed=seed,
             resamples=resamples,
             metrics=list(metrics) or None,
-            overrides={
-                **pipeline_overrides(pop_pipeline_options(options)),
-                "batch_size": batch_size,
-            },
+            overrides=pipeline_overrides(pop_pipeline_options(options)),
             progress=not quiet and sys.stderr.isatty(),
             plot=not no_plot,
         )
     except SummarizeError as exc:
         fail_with(exc)
+    _print_report(report, started)
+
+
+def _annotated(
+    target: str, annotated: Path, seed: int | None, resamples: int | None, output_dir: Path | None
+) -> None:
+    """``eval trust --annotated FILE``: the detectors against human annotations."""
+    if target != "trust":
+        raise click.UsageError("--annotated goes with the target `trust`")
+    from summarize.evaluation.annotated import annotated_command
+
+    try:
+        annotated_command(annotated, seed=seed, resamples=resamples, output_dir=output_dir)
+    except SummarizeError as exc:
+        fail_with(exc)
+
+
+def _suite(target: str, task: str | None, tokenizer: str | None, stemmer: bool | None) -> Any:
+    """The suite of ``target`` with the command line's ROUGE settings."""
+    from summarize.evaluation.suite import load_target
+
+    suite = load_target(target, task=task)
+    changes = {
+        k: v for k, v in {"tokenizer": tokenizer, "stemmer": stemmer}.items() if v is not None
+    }
+    return dataclasses.replace(suite, rouge={**suite.rouge, **changes}) if changes else suite
+
+
+def _print_report(report: Any, started: float) -> None:
     from summarize.evaluation.report import render_table
 
     click.echo(f"{report.suite.name} ({report.suite.task})")

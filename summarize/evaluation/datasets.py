@@ -224,36 +224,49 @@ def detokenize(tokens: Sequence[str], quote_state: dict[str, bool] | None = None
     out: list[str] = []
     glue_next = False
     for i, tok in enumerate(toks):
-        attach = glue_next
-        glue_next = False
-        if tok in _AMBIGUOUS_QUOTES:
-            opening = not state.get(tok, False)
-            state[tok] = opening
-            if opening:
-                glue_next = True
-            else:
-                attach = True
-        elif tok == "/":
-            attach = glue_next = True
-        elif tok == "-":
-            nxt = toks[i + 1] if i + 1 < len(toks) else ""
-            prev = toks[i - 1] if i > 0 else ""
-            if (
-                nxt[:1].isalnum()
-                and (nxt[:1].islower() or nxt[:1].isdigit())
-                and prev[-1:].isalnum()
-            ):
-                attach = glue_next = True
-        elif tok in _NO_SPACE_BEFORE or tok.startswith("'s"):
-            attach = True
-        elif tok.startswith("-") and tok[1:].isalpha() and tok[1:].islower():
-            attach = True  # enclitic: "nature -nya" -> "nature-nya"
-        if tok in _NO_SPACE_AFTER:
-            glue_next = True
-        if out and not attach:
+        prev = toks[i - 1] if i > 0 else ""
+        nxt = toks[i + 1] if i + 1 < len(toks) else ""
+        attach, glue = _glue(tok, prev, nxt, state)
+        if out and not (attach or glue_next):
             out.append(" ")
         out.append(tok)
+        glue_next = glue or tok in _NO_SPACE_AFTER
     return "".join(out)
+
+
+def _glue(tok: str, prev: str, nxt: str, state: dict[str, bool]) -> tuple[bool, bool]:
+    """Whether ``tok`` attaches to the token before it, and the one after it to ``tok``
+    (:func:`detokenize`'s rules; ``state`` tracks open straight quotes)."""
+    if tok in _AMBIGUOUS_QUOTES:
+        opening = not state.get(tok, False)
+        state[tok] = opening
+        return not opening, opening
+    if tok == "/":
+        return True, True
+    if tok == "-":
+        c = nxt[:1]
+        glued = c.isalnum() and (c.islower() or c.isdigit()) and prev[-1:].isalnum()
+        return glued, glued
+    if tok in _NO_SPACE_BEFORE or tok.startswith("'s"):
+        return True, False
+    # enclitic: "nature -nya" -> "nature-nya"
+    return tok.startswith("-") and tok[1:].isalpha() and tok[1:].islower(), False
+
+
+def _indosum_paragraphs(
+    paragraphs: Sequence[Sequence[Sequence[str]]], gold: Sequence[Sequence[Any]]
+) -> tuple[list[list[str]], list[bool]]:
+    """Each paragraph's detokenised sentences (empty ones dropped) and the gold
+    extractive labels of the sentences kept."""
+    para_sents: list[list[str]] = []
+    labels: list[bool] = []
+    for p_idx, para in enumerate(paragraphs):
+        state: dict[str, bool] = {}
+        sents = [detokenize(s, state) for s in para]
+        para_sents.append([s for s in sents if s])
+        if p_idx < len(gold):
+            labels.extend(bool(x) for x, s in zip(gold[p_idx], sents, strict=False) if s)
+    return para_sents, labels
 
 
 def _indosum_record(obj: dict[str, Any], line_no: int, path: Path) -> EvalItem:
@@ -262,15 +275,7 @@ def _indosum_record(obj: dict[str, Any], line_no: int, path: Path) -> EvalItem:
         summary = obj["summary"]
     except KeyError as exc:
         raise MalformedRecordError(f"{path}:{line_no}: IndoSum record lacks {exc}") from exc
-    para_sents: list[list[str]] = []
-    labels: list[bool] = []
-    gold = obj.get("gold_labels") or []
-    for p_idx, para in enumerate(paragraphs):
-        state: dict[str, bool] = {}
-        sents = [detokenize(s, state) for s in para]
-        para_sents.append([s for s in sents if s])
-        if p_idx < len(gold):
-            labels.extend(bool(x) for x, s in zip(gold[p_idx], sents, strict=False) if s)
+    para_sents, labels = _indosum_paragraphs(paragraphs, obj.get("gold_labels") or [])
     summary_state: dict[str, bool] = {}
     summary_sents = [s for s in (detokenize(x, summary_state) for x in summary) if s]
     sentences = tuple(s for para in para_sents for s in para)
@@ -365,6 +370,16 @@ def _read_pairs_rows(p: Path) -> list[dict[str, Any]]:
     raise ConfigError(f"{p}: unsupported pairs format {suffix!r}; use .jsonl or .csv")
 
 
+def _system_columns(first: dict[str, Any], fields: tuple[str, str]) -> list[str]:
+    """The system output columns of a pairs file: the first row's text (or empty)
+    columns that are neither metadata nor the source/reference fields."""
+    return [
+        k
+        for k, v in first.items()
+        if k and k not in METADATA_COLUMNS and k not in fields and (isinstance(v, str) or v is None)
+    ]
+
+
 def load_pairs(
     path: str | Path,
     *,
@@ -385,20 +400,12 @@ def load_pairs(
         rows = rows[:limit]
     items: list[EvalItem] = []
     systems: dict[str, list[str]] = {}
-    system_columns: list[str] = []
+    fields = (source_field, reference_field)
+    system_columns = _system_columns(rows[0], fields) if rows else []
     for i, row in enumerate(rows):
-        for col in (source_field, reference_field):
+        for col in fields:
             if col not in row or not isinstance(row[col], str):
                 raise MalformedRecordError(f"{p}: record {i + 1} lacks a text field {col!r}")
-        if i == 0:
-            system_columns = [
-                k
-                for k, v in row.items()
-                if k
-                and k not in METADATA_COLUMNS
-                and k not in (source_field, reference_field)
-                and (isinstance(v, str) or v is None)
-            ]
         for col in system_columns:
             value = row.get(col)
             if value is not None and not isinstance(value, str):
@@ -418,6 +425,24 @@ def load_pairs(
             )
         )
     return items, systems
+
+
+def _joined_on_id(
+    p: Path, rows: list[dict[str, Any]], col: str, items: Sequence[EvalItem]
+) -> list[str] | None:
+    """Predictions joined on ``id`` when every row has one and every item is found;
+    ``None`` when the ids do not match any item (the file is then read by order)."""
+    if not all("id" in r for r in rows):
+        return None
+    by_id = {str(r["id"]): r.get(col) or "" for r in rows}
+    missing = [it.id for it in items if it.id not in by_id]
+    if not missing:
+        return [str(by_id[it.id]) for it in items]
+    if len(missing) < len(items):
+        raise MalformedRecordError(
+            f"{p}: no prediction for {len(missing)} item(s), e.g. id {missing[0]!r}"
+        )
+    return None
 
 
 def load_predictions(
@@ -444,15 +469,9 @@ def load_predictions(
         raise ConfigError(
             f"{p}: no prediction column (looked for {column or ', '.join(candidates)})"
         )
-    if all("id" in r for r in rows):
-        by_id = {str(r["id"]): r.get(col) or "" for r in rows}
-        missing = [it.id for it in items if it.id not in by_id]
-        if not missing:
-            return [str(by_id[it.id]) for it in items]
-        if len(missing) < len(items):
-            raise MalformedRecordError(
-                f"{p}: no prediction for {len(missing)} item(s), e.g. id {missing[0]!r}"
-            )
+    joined = _joined_on_id(p, rows, col, items)
+    if joined is not None:
+        return joined
     if len(rows) < len(items):
         raise MalformedRecordError(f"{p}: {len(rows)} predictions for {len(items)} items")
     return [str(r.get(col) or "") for r in rows[: len(items)]]

@@ -10,6 +10,7 @@ from typing import Any
 
 from summarize.evaluation.metrics import metric_label
 from summarize.evaluation.results import RESULTS_VERSION, EvalReport, results_dict
+from summarize.evaluation.systems import describe_system
 from summarize.text.markdown import escape_markdown
 
 __all__ = [
@@ -59,56 +60,18 @@ def render_table(report: EvalReport) -> str:
     return "\n".join(lines)
 
 
-def _describe_system(desc: dict[str, Any]) -> str:
-    kind = desc.get("type", "")
-    if kind == "baseline":
-        bits = [f"method `{desc.get('method')}`"]
-        if "k" in desc:
-            bits.append(f"k={desc['k']}")
-        if "implementation" in desc:
-            bits.append(f"`{desc['implementation']}`")
-        return "baseline: " + ", ".join(bits)
-    if kind == "outputs":
-        where = desc.get("path") or f"column `{desc.get('column')}`"
-        extra = f" (sha256 `{desc['sha256'][:12]}`)" if desc.get("sha256") else ""
-        return f"precomputed outputs: {where}{extra}"
-    if kind == "pipeline":
-        models = desc.get("models") or {}
-        parts = [f"strategy `{desc.get('strategy', desc.get('requested', {}).get('strategy'))}`"]
-        for role, info in models.items():
-            if isinstance(info, dict):
-                mid = info.get("model_id") or info.get("id") or info.get("model")
-                rev = info.get("revision")
-                backend = info.get("backend")
-                parts.append(
-                    f"{role}: `{mid}`"
-                    + (f"@{rev}" if rev else "")
-                    + (f" ({backend})" if backend else "")
-                )
-            else:
-                parts.append(f"{role}: `{info}`")
-        settings = desc.get("settings")
-        if settings:
-            parts.append(f"settings `{json.dumps(settings, sort_keys=True)}`")
-        return "pipeline: " + "; ".join(parts)
-    return json.dumps(desc, sort_keys=True)
-
-
-def render_markdown(report: EvalReport) -> str:
-    """The content of ``report.md``."""
+def _header_lines(report: EvalReport) -> list[str]:
     sig = report.signature
-    suite = sig["suite"]
-    ds = sig["dataset"]
-    boot = sig["bootstrap"]
+    suite, ds, boot = sig["suite"], sig["dataset"], sig["bootstrap"]
     lines = [f"# Evaluation: {report.suite.name}", ""]
     if suite.get("description"):
         lines += [suite["description"].strip(), ""]
     files = ", ".join(f"`{f}`" for f in ds.get("files", []))
-    lines += [
+    limit = f" (limit {ds['limit']})" if ds.get("limit") is not None else ""
+    return lines + [
         f"- Task: **{report.suite.task}**",
-        f"- Data: `{ds['loader']}` loader on {files} - **{ds['items']} items**"
-        + (f" (limit {ds['limit']})" if ds.get("limit") is not None else "")
-        + f", sha256 `{ds['sha256']}`",
+        f"- Data: `{ds['loader']}` loader on {files} - **{ds['items']} items**{limit}"
+        f", sha256 `{ds['sha256']}`",
         f"- Suite file: `{suite['path']}`"
         if suite.get("path")
         else "- Suite: ad hoc (from a data file)",
@@ -116,14 +79,15 @@ def render_markdown(report: EvalReport) -> str:
         f"seed {boot['seed']} (`{boot['signature']}`)",
         f"- Run: {sig['created']}, {report.seconds:.1f} s",
         "",
-        "## Scores",
-        "",
     ]
+
+
+def _score_lines(report: EvalReport) -> list[str]:
     header, rows = _table_rows(report)
+    lines = ["## Scores", ""]
     lines.append("| " + " | ".join(escape_markdown(h) for h in header) + " |")
     lines.append("|" + "|".join(["---"] + ["---:"] * (len(header) - 1)) + "|")
-    for r in rows:
-        lines.append("| " + " | ".join(escape_markdown(c) for c in r) + " |")
+    lines += ["| " + " | ".join(escape_markdown(c) for c in r) + " |" for r in rows]
     lines += [
         "",
         "Each cell is `score [low, high]`. ROUGE is F1 x 100 (mean over items); BLEU and "
@@ -141,67 +105,96 @@ def render_markdown(report: EvalReport) -> str:
                 f" | {s.details.get('recall', float('nan')):.2f} | {s.score:.2f} |"
             )
         lines.append("")
-    if report.comparisons:
-        base = report.comparisons[0].baseline
-        lines += [
-            f"## Paired bootstrap vs `{base}`",
-            "",
-            f"Two-sided paired bootstrap test (sacrebleu's paired-bs; `{boot['paired_test']}`). "
-            "`wins` is the share of resamples in which the system beats the baseline "
-            f"(Koehn 2004). The smallest possible p-value is 1/({boot['resamples']}+1).",
-            "",
-            "| system | metric | delta | p-value | wins |",
-            "|---|---|---:|---:|---:|",
-        ]
-        for c in report.comparisons:
-            lines.append(
-                f"| {c.system} | {metric_label(c.metric)} | {c.delta:+.2f} | {c.p_value:.4f} | "
-                f"{100 * c.win_rate:.1f}% |"
-            )
-        lines.append("")
-    lines += ["## Metric settings and signatures", ""]
+    return lines
+
+
+def _comparison_lines(report: EvalReport) -> list[str]:
+    if not report.comparisons:
+        return []
+    boot = report.signature["bootstrap"]
+    base = report.comparisons[0].baseline
+    lines = [
+        f"## Paired bootstrap vs `{base}`",
+        "",
+        f"Two-sided paired bootstrap test (sacrebleu's paired-bs; `{boot['paired_test']}`). "
+        "`wins` is the share of resamples in which the system beats the baseline "
+        f"(Koehn 2004). The smallest possible p-value is 1/({boot['resamples']}+1).",
+        "",
+        "| system | metric | delta | p-value | wins |",
+        "|---|---|---:|---:|---:|",
+    ]
+    for c in report.comparisons:
+        lines.append(
+            f"| {c.system} | {metric_label(c.metric)} | {c.delta:+.2f} | {c.p_value:.4f} | "
+            f"{100 * c.win_rate:.1f}% |"
+        )
+    return [*lines, ""]
+
+
+#: How report.md describes ROUGE's tokenizers and rougeLsum sentence splits.
+_ROUGE_TOKENIZERS = {
+    "unicode": "unicode (NFC, lowercase, letters and digits of any script, hyphenated words "
+    "kept whole)",
+}
+_ROUGE_DEFAULT_TOKENIZER = (
+    "rouge-score default (lowercase, every non [a-z0-9] character becomes a space)"
+)
+_ROUGE_LSUM = {
+    "newline-or-split": "sentences at newlines; a text without newlines is split with "
+    "summarize.text.split_sentences",
+    "newline": "sentences at newlines only (rouge-score's convention)",
+    "split": "sentences from summarize.text.split_sentences",
+}
+
+
+def _settings_lines(report: EvalReport) -> list[str]:
+    sig = report.signature
+    lines = ["## Metric settings and signatures", ""]
     rouge = sig.get("rouge", {})
     if any(m.startswith("rouge") for m in report.metrics):
-        tok = rouge.get("tokenizer")
-        tok_text = (
-            "unicode (NFC, lowercase, letters and digits of any script, hyphenated words kept whole)"
-            if tok == "unicode"
-            else "rouge-score default (lowercase, every non [a-z0-9] character becomes a space)"
-        )
-        lsum = rouge.get("lsum")
-        lsum_text = {
-            "newline-or-split": "sentences at newlines; a text without newlines is split with "
-            "summarize.text.split_sentences",
-            "newline": "sentences at newlines only (rouge-score's convention)",
-            "split": "sentences from summarize.text.split_sentences",
-        }.get(str(lsum), str(lsum))
+        lsum = str(rouge.get("lsum"))
         lines += [
             f"- ROUGE: `{rouge.get('signature')}`",
-            f"  - tokenizer: {tok_text}",
+            "  - tokenizer: "
+            + _ROUGE_TOKENIZERS.get(str(rouge.get("tokenizer")), _ROUGE_DEFAULT_TOKENIZER),
             f"  - stemmer: {rouge.get('stemmer')} (language `{rouge.get('lang')}`)",
-            f"  - rougeLsum: {lsum_text}",
+            f"  - rougeLsum: {_ROUGE_LSUM.get(lsum, lsum)}",
         ]
     for metric, signature in sig.get("metrics", {}).items():
         if not metric.startswith("rouge"):
             lines.append(f"- {metric_label(metric)}: `{signature}`")
-    lines += ["", "## Systems", ""]
+    return lines
+
+
+def _system_lines(report: EvalReport) -> list[str]:
+    lines = ["", "## Systems", ""]
     for run in report.systems:
         extra = f"; {run.error_count} failed items" if run.error_count else ""
         lines.append(
-            f"- **{run.name}** - {_describe_system(run.description)} "
+            f"- **{run.name}** - {describe_system(run.description)} "
             f"(output language `{run.output_language}`, {run.seconds:.1f} s{extra})"
         )
     lines.append("")
     if report.notes:
         lines += ["## Notes", ""] + [f"- {n}" for n in report.notes] + [""]
-    versions = sig.get("versions", {})
-    lines += [
+    versions = report.signature.get("versions", {})
+    return lines + [
         "## Environment",
         "",
         ", ".join(f"{k} {v}" for k, v in versions.items() if v and k != "platform"),
         "",
     ]
-    return "\n".join(lines)
+
+
+def render_markdown(report: EvalReport) -> str:
+    """The content of ``report.md``."""
+    return "\n".join(
+        _header_lines(report)
+        + _score_lines(report)
+        + _comparison_lines(report)
+        + _settings_lines(report)
+        + _system_lines(report)
+    )
 
 
 # ---------------------------------------------------------------------------- plot
@@ -227,6 +220,83 @@ def _plot_label(metric: str) -> str:
     return _PLOT_LABELS.get(metric, metric_label(metric))
 
 
+def _plot_scales(report: EvalReport) -> dict[str, list[str]]:
+    """The metrics with a score to plot, by scale (one panel per scale)."""
+    systems = report.system_names()
+    scales: dict[str, list[str]] = {}
+    for m in report.metrics:
+        cells = [report.score(s, m) for s in systems]
+        if any(c.score is not None and not c.skipped for c in cells):
+            scales.setdefault(cells[0].scale, []).append(m)
+    return scales
+
+
+def _annotate(ax: Any, pos: Any, vals: Any, highs: Any) -> None:
+    """Each bar's value above its CI."""
+    import numpy as np
+
+    for p, v, h in zip(pos, vals, highs, strict=True):
+        if not np.isnan(v):
+            ax.annotate(
+                f"{v:.1f}",
+                (p, h if not np.isnan(h) else v),
+                xytext=(0, 2),
+                textcoords="offset points",
+                ha="center",
+                va="bottom",
+                fontsize=7,
+            )
+
+
+def _bars(ax: Any, report: EvalReport, metrics: list[str], i: int, color: Any) -> tuple[Any, float]:
+    """System ``i``'s bars over ``metrics`` with CI error bars; the bars and the top."""
+    import numpy as np
+
+    systems = report.system_names()
+    bar_w = 0.8 / len(systems)
+    cells = [report.score(systems[i], m) for m in metrics]
+
+    def column(name: str) -> Any:
+        values = [getattr(c, name) for c in cells]
+        return np.array([np.nan if v is None else v for v in values], dtype=float)
+
+    vals, lows, highs = column("score"), column("low"), column("high")
+    err = np.clip(np.vstack([np.nan_to_num(vals - lows), np.nan_to_num(highs - vals)]), 0, None)
+    pos = np.arange(len(metrics)) - 0.4 + bar_w * (i + 0.5)
+    bars = ax.bar(
+        pos,
+        np.nan_to_num(vals),
+        bar_w * 0.92,
+        yerr=err,
+        capsize=3,
+        color=color,
+        label=systems[i],
+        error_kw={"elinewidth": 1},
+    )
+    if len(systems) * len(metrics) <= 24:
+        _annotate(ax, pos, vals, highs)
+    return bars, float(np.nanmax(np.where(np.isnan(highs), vals, highs)))
+
+
+def _style_axis(ax: Any, metrics: list[str], scale: str, top: float, first: bool) -> None:
+    from matplotlib.ticker import FuncFormatter
+
+    labels = [_plot_label(m) for m in metrics]
+    rotate = sum(len(lb) for lb in labels) > 9 * len(labels) or len(labels) > 6
+    ax.set_xticks(range(len(metrics)))
+    ax.set_xticklabels(
+        labels, fontsize=9, rotation=30 if rotate else 0, ha="right" if rotate else "center"
+    )
+    ax.set_ylabel(_SCALE_TITLES.get(scale, scale))
+    ax.set_xlabel("metric")
+    headroom = 1.35 if first else 1.15  # room for the legend
+    ax.set_ylim(0, top * headroom if top > 0 else 1)
+    if scale == "percent":  # no tick labels above 100 in the legend's headroom
+        ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _pos: "" if v > 100.5 else f"{v:g}"))
+    ax.grid(axis="y", alpha=0.3)
+    ax.set_axisbelow(True)
+
+
 def plot_scores(report: EvalReport, path: Path) -> Path | None:
     """Grouped bars (one group per metric, one bar per system) with 95% CI error bars.
     Returns ``None`` when there is nothing to plot."""
@@ -234,15 +304,9 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
-    import numpy as np
-    from matplotlib.ticker import FuncFormatter
 
     systems = report.system_names()
-    scales: dict[str, list[str]] = {}
-    for m in report.metrics:
-        cells = [report.score(s, m) for s in systems]
-        if any(c.score is not None and not c.skipped for c in cells):
-            scales.setdefault(cells[0].scale, []).append(m)
+    scales = _plot_scales(report)
     if not scales or not systems:
         return None
     order = [s for s in ("percent", "words", "ratio") if s in scales]
@@ -258,64 +322,16 @@ def plot_scores(report: EvalReport, path: Path) -> Path | None:
         layout="constrained",
     )
     colors = [plt.get_cmap("tab10")(i) for i in range(10)]
-    bar_w = 0.8 / len(systems)
     handles = []
     for ax, scale in zip(axes[0], order, strict=True):
-        metrics = scales[scale]
-        x = np.arange(len(metrics))
-        top = 0.0
-        for i, system in enumerate(systems):
-            cells = [report.score(system, m) for m in metrics]
-            vals = np.array(
-                [c.score if c.score is not None else np.nan for c in cells], dtype=float
-            )
-            lows = np.array([c.low if c.low is not None else np.nan for c in cells], dtype=float)
-            highs = np.array([c.high if c.high is not None else np.nan for c in cells], dtype=float)
-            err = np.vstack([np.nan_to_num(vals - lows), np.nan_to_num(highs - vals)])
-            err = np.clip(err, 0, None)
-            pos = x - 0.4 + bar_w * (i + 0.5)
-            bars = ax.bar(
-                pos,
-                np.nan_to_num(vals),
-                bar_w * 0.92,
-                yerr=err,
-                capsize=3,
-                color=colors[i % len(colors)],
-                label=system,
-                error_kw={"elinewidth": 1},
-            )
-            if scale == order[0]:
-                handles.append(bars)
-            if len(systems) * len(metrics) <= 24:
-                for p, v, h in zip(pos, vals, highs, strict=True):
-                    if not np.isnan(v):
-                        y = h if not np.isnan(h) else v
-                        ax.annotate(
-                            f"{v:.1f}",
-                            (p, y),
-                            xytext=(0, 2),
-                            textcoords="offset points",
-                            ha="center",
-                            va="bottom",
-                            fontsize=7,
-                        )
-            top = max(top, float(np.nanmax(np.where(np.isnan(highs), vals, highs))))
-        labels = [_plot_label(m) for m in metrics]
-        rotate = sum(len(lb) for lb in labels) > 9 * len(labels) or len(labels) > 6
-        ax.set_xticks(x)
-        ax.set_xticklabels(
-            labels, fontsize=9, rotation=30 if rotate else 0, ha="right" if rotate else "center"
-        )
-        ax.set_ylabel(_SCALE_TITLES.get(scale, scale))
-        ax.set_xlabel("metric")
-        headroom = 1.35 if scale == order[0] else 1.15  # room for the legend
-        ax.set_ylim(0, top * headroom if top > 0 else 1)
-        if scale == "percent":  # no tick labels above 100 in the legend's headroom
-            ax.yaxis.set_major_formatter(
-                FuncFormatter(lambda v, _pos: "" if v > 100.5 else f"{v:g}")
-            )
-        ax.grid(axis="y", alpha=0.3)
-        ax.set_axisbelow(True)
+        drawn = [
+            _bars(ax, report, scales[scale], i, colors[i % len(colors)])
+            for i in range(len(systems))
+        ]
+        if scale == order[0]:
+            handles = [bars for bars, _ in drawn]
+        top = max(0.0, *(t for _, t in drawn))  # a NaN top (nothing drawn) never wins
+        _style_axis(ax, scales[scale], scale, top, scale == order[0])
     boot = report.signature["bootstrap"]
     fig.suptitle(
         f"{report.suite.name}: {len(report.items)} items, 95% bootstrap CI "

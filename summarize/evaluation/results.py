@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from summarize.evaluation.systems import SystemRun
+
 if TYPE_CHECKING:  # pragma: no cover - types only: numpy loads with the suite's statistics
     from summarize.evaluation.datasets import EvalItem
     from summarize.evaluation.suite import Suite
@@ -111,24 +113,6 @@ class Comparison:
     delta: float
     p_value: float
     win_rate: float
-
-
-@dataclass(frozen=True)
-class SystemRun:
-    """A system's predictions and how they were produced."""
-
-    name: str
-    type: str
-    description: dict[str, Any]
-    predictions: tuple[str, ...]
-    output_language: str
-    seconds: float = 0.0
-    errors: tuple[str | None, ...] = ()
-    intermediate: tuple[str, ...] | None = None  # e.g. the full translation of a pipeline
-
-    @property
-    def error_count(self) -> int:
-        return sum(1 for e in self.errors if e)
 
 
 @dataclass(frozen=True)

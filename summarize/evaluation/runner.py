@@ -11,9 +11,10 @@ from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-from summarize.config import PipelineConfig, field_names, merge_settings
-from summarize.errors import ConfigError, SummarizeError
-from summarize.evaluation.datasets import EvalItem, load_predictions, sha256_files
+from summarize.config import field_names
+from summarize.engines.backends import BACKEND_TABLE
+from summarize.errors import ConfigError
+from summarize.evaluation.datasets import EvalItem, sha256_files
 from summarize.evaluation.metrics import (
     MetricConfig,
     MetricOutput,
@@ -30,8 +31,14 @@ from summarize.evaluation.stats import (
     percentile_interval,
     resample_counts,
 )
-from summarize.evaluation.suite import Suite, SystemSpec
-from summarize.strategies import TRANSLATION_ONLY_STRATEGY
+from summarize.evaluation.suite import Suite
+from summarize.evaluation.systems import (
+    RunContext,
+    SystemSpec,
+    get_system_kind,
+    is_configurable,
+    pipeline_config,
+)
 
 __all__ = [
     "OVERRIDE_KEYS",
@@ -47,8 +54,8 @@ __all__ = [
 ]
 
 #: CLI/API overrides applied to every ``pipeline`` system: any pipeline setting
-#: (:class:`~summarize.config.PipelineConfig`), plus the batch size.
-OVERRIDE_KEYS = (*field_names(), "batch_size")
+#: (:class:`~summarize.config.PipelineConfig`, the batch size included).
+OVERRIDE_KEYS = field_names()
 
 
 # ------------------------------------------------------------------------ versions
@@ -72,165 +79,20 @@ def environment() -> dict[str, Any]:
         "python": platform.python_version(),
         "platform": platform.platform(),
         "torch": _version("torch"),
-        "transformers": _version("transformers"),
         "rouge-score": _version("rouge-score"),
         "sacrebleu": _version("sacrebleu"),
         "numpy": _version("numpy"),
-        "ctranslate2": _version("ctranslate2"),
+        **{b.package: _version(b.package) for b in BACKEND_TABLE.values()},
     }
 
 
 # ------------------------------------------------------------------------- systems
 
 
-def _baseline_run(spec: SystemSpec, items: Sequence[EvalItem], suite: Suite) -> SystemRun:
-    from summarize.evaluation.baselines import baseline_description, baseline_predictions
-
-    start = time.perf_counter()
-    method = str(spec.params.get("baseline", spec.name))
-    predictions = baseline_predictions(method, items)
-    return SystemRun(
-        name=spec.name,
-        type="baseline",
-        description=baseline_description(method),
-        predictions=tuple(predictions),
-        output_language=str(spec.params.get("language", suite.source_language)),
-        seconds=time.perf_counter() - start,
-    )
-
-
-def _outputs_run(
-    spec: SystemSpec, items: Sequence[EvalItem], suite: Suite, inline: Mapping[str, list[str]]
-) -> SystemRun:
-    start = time.perf_counter()
-    if "path" in spec.params:
-        predictions = load_predictions(spec.params["path"], items, column=spec.params.get("column"))
-        desc: dict[str, Any] = {"type": "outputs", "path": spec.params["path"]}
-        try:
-            desc["sha256"] = sha256_files([spec.params["path"]])
-        except OSError:  # pragma: no cover
-            pass
-    else:
-        column = str(spec.params.get("column", spec.name))
-        if column not in inline:
-            raise ConfigError(f"system {spec.name!r}: the data file has no column {column!r}")
-        predictions = inline[column][: len(items)]
-        desc = {"type": "outputs", "column": column}
-    if "description" in spec.params:
-        desc["about"] = spec.params["description"]
-    return SystemRun(
-        name=spec.name,
-        type="outputs",
-        description=desc,
-        predictions=tuple(predictions),
-        output_language=str(spec.params.get("language", suite.reference_language)),
-        seconds=time.perf_counter() - start,
-    )
-
-
-def pipeline_config(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> PipelineConfig:
-    """The :class:`PipelineConfig` of a pipeline system: its table's pipeline settings
-    (and its ``options`` table), then ``overrides`` (nested tables merge key by key)."""
-    settings: dict[str, Any] = {k: spec.params[k] for k in field_names() if k in spec.params}
-    settings.update(spec.params.get("options", {}))
-    if task == "translation":
-        # sentence-level MT needs no summariser: don't load one
-        settings.setdefault("strategy", TRANSLATION_ONLY_STRATEGY)
-    changes = {k: v for k, v in overrides.items() if k in field_names() and v is not None}
-    settings = merge_settings(settings, changes)
-    try:
-        return PipelineConfig.from_dict(settings)
-    except ConfigError as exc:
-        section = next((k for k in ("translation", "summary") if str(exc).startswith(k)), None)
-        what = f"bad [{section}] settings" if section else "invalid pipeline settings"
-        raise ConfigError(f"system {spec.name!r}: {what} ({exc})") from exc
-
-
 def pipeline_kwargs(spec: SystemSpec, task: str, overrides: Mapping[str, Any]) -> dict[str, Any]:
     """``Pipeline(**kwargs)`` arguments of a pipeline system (its validated config's fields)."""
     config = pipeline_config(spec, task, overrides)
     return {name: getattr(config, name) for name in field_names()}
-
-
-def _pipeline_run(
-    spec: SystemSpec,
-    items: Sequence[EvalItem],
-    suite: Suite,
-    overrides: Mapping[str, Any],
-    progress: bool,
-    label: str | None = None,
-) -> SystemRun:
-    from summarize.pipeline import Pipeline
-    from summarize.progress import StageBar
-
-    kwargs = pipeline_kwargs(spec, suite.task, overrides)
-    requested = PipelineConfig(**kwargs).to_dict()
-    batch_size = int(overrides.get("batch_size") or spec.params.get("batch_size", 8))
-    pipe = Pipeline(**kwargs)
-    start = time.perf_counter()
-    errors: list[str | None] = []
-    intermediate: list[str] | None = None
-    # per item, with the stage of the model call under way in the postfix
-    with StageBar(
-        len(items), unit="item", desc=label or spec.name, enabled=progress, leave=False
-    ) as bar:
-        bar.stage("loading models")
-        pipe.load()
-        if suite.task == "translation":
-            predictions: list[str] = []
-            for i in range(0, len(items), batch_size):
-                chunk = [it.source for it in items[i : i + batch_size]]
-                predictions.extend(pipe.translate_texts(chunk, on_event=bar.event))
-                bar.update(len(chunk))
-            errors = [None] * len(predictions)
-        else:
-            records = ({"id": it.id, "text": it.source} for it in items)
-            predictions, intermediate = [], []
-            for result in pipe.run(records, batch_size=batch_size, on_event=bar.event):
-                predictions.append(result.summary or "")
-                intermediate.append(result.translation or "")
-                errors.append(result.error)
-                bar.update(1)
-    seconds = time.perf_counter() - start
-    if len(predictions) != len(items):
-        raise ConfigError(
-            f"system {spec.name!r} returned {len(predictions)} outputs for {len(items)} items"
-        )
-    description: dict[str, Any] = {"type": "pipeline", "requested": requested}
-    try:
-        description.update(pipe.describe())
-    except SummarizeError:
-        raise
-    except Exception as exc:  # describe() is informative only
-        description["describe_error"] = repr(exc)
-    description["batch_size"] = batch_size
-    return SystemRun(
-        name=spec.name,
-        type="pipeline",
-        description=_jsonable(description),
-        predictions=tuple(predictions),
-        output_language=str(spec.params.get("language", "en")),
-        seconds=seconds,
-        errors=tuple(errors),
-        intermediate=tuple(intermediate) if intermediate and any(intermediate) else None,
-    )
-
-
-def _jsonable(value: Any) -> Any:
-    import dataclasses
-
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        to_dict = getattr(value, "to_dict", None)
-        return _jsonable(to_dict() if callable(to_dict) else dataclasses.asdict(value))
-    if isinstance(value, Mapping):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, (str, int, float, bool)):
-        return value
-    return repr(value)
 
 
 def run_system(
@@ -245,13 +107,13 @@ def run_system(
 ) -> SystemRun:
     """Predictions of one system for ``items`` (``label``: the progress bar's, e.g.
     ``system 2/3 opus-mt``)."""
-    if spec.type == "baseline":
-        return _baseline_run(spec, items, suite)
-    if spec.type == "outputs":
-        return _outputs_run(spec, items, suite, inline_outputs or {})
-    if spec.type == "pipeline":
-        return _pipeline_run(spec, items, suite, overrides or {}, progress, label)
-    raise ConfigError(f"unknown system type {spec.type!r}")
+    context = RunContext(
+        overrides=overrides or {},
+        inline_outputs=inline_outputs or {},
+        progress=progress,
+        label=label,
+    )
+    return get_system_kind(spec.type).run(spec, items, suite, context)
 
 
 # -------------------------------------------------------------------------- scoring
@@ -388,7 +250,7 @@ def _select_systems(
             )
         specs = [s for s in specs if s.name in wanted]
         specs.sort(key=lambda s: wanted.index(s.name))
-    if overrides and not any(s.type == "pipeline" for s in specs):
+    if overrides and not any(is_configurable(s) for s in specs):
         model_keys = [k for k in overrides if k in ("mt_model", "sum_model")]
         if model_keys:
             raise ConfigError(
@@ -438,7 +300,7 @@ def _run_systems(
             progress=progress,
             label=f"system {number}/{len(specs)} {spec.name}",
         )
-        if spec.type == "pipeline":
+        if is_configurable(spec):
             run = _name_overridden(run, spec, overrides, notes)
         if run.error_count:
             notes.append(
@@ -466,6 +328,39 @@ def _name_overridden(
     return run
 
 
+def _run_outputs(
+    run: SystemRun, items: Sequence[EvalItem], suite: Suite, progress: bool
+) -> dict[str, MetricOutput]:
+    """One run's metric outputs. Novel n-grams and compression of a run that kept its
+    intermediate English translation compare the summary with that translation."""
+    references = [it.reference for it in items]
+    config = metric_config(suite, run.output_language)
+    outs = compute_metrics(
+        suite.metrics,
+        list(run.predictions),
+        references,
+        [it.source for it in items],
+        config,
+        progress=progress,
+    )
+    ngram_metrics = [m for m in suite.metrics if m.startswith("novel-") or m == "compression"]
+    if run.intermediate is not None and ngram_metrics:
+        alt = compute_metrics(
+            ngram_metrics, list(run.predictions), references, list(run.intermediate), config
+        )
+        for name, value in alt.items():
+            outs[name] = replace(value, details={**value.details, "source": "translation"})
+    return outs
+
+
+def _cell(system: str, out: MetricOutput, counts: Any | None, empty: bool) -> ScoreEntry:
+    """One score cell, with its bootstrap CI when the metric resamples."""
+    smp = None
+    if out.ok and counts is not None and out.stats is not None and out.aggregate:
+        smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
+    return _entry(system, replace(out, score=None) if empty else out, smp)
+
+
 def _score_runs(
     runs: Sequence[SystemRun], items: Sequence[EvalItem], suite: Suite, progress: bool
 ) -> tuple[dict[str, dict[str, MetricOutput]], list[ScoreEntry], Any | None]:
@@ -473,32 +368,11 @@ def _score_runs(
     counts shared by the CIs and the paired tests."""
     n = len(items)
     counts = resample_counts(n, suite.resamples, suite.seed) if n else None
-    references = [it.reference for it in items]
-    sources = [it.source for it in items]
     outputs: dict[str, dict[str, MetricOutput]] = {}
     scores: list[ScoreEntry] = []
     for run in runs:
-        config = metric_config(suite, run.output_language)
-        outs = compute_metrics(
-            suite.metrics, list(run.predictions), references, sources, config, progress=progress
-        )
-        ngram_metrics = [m for m in suite.metrics if m.startswith("novel-") or m == "compression"]
-        if run.intermediate is not None and ngram_metrics:
-            # compare an English summary with the English translation of the article
-            alt = compute_metrics(
-                ngram_metrics, list(run.predictions), references, list(run.intermediate), config
-            )
-            for name, value in alt.items():
-                outs[name] = replace(value, details={**value.details, "source": "translation"})
-        outputs[run.name] = outs
-        for name in suite.metrics:
-            out = outs[name]
-            smp = None
-            if out.ok and counts is not None and out.stats is not None and out.aggregate:
-                smp = bootstrap_scores(out.stats, out.aggregate, counts=counts)
-            if n == 0:
-                out = replace(out, score=None)
-            scores.append(_entry(run.name, out, smp))
+        outs = outputs[run.name] = _run_outputs(run, items, suite, progress)
+        scores += [_cell(run.name, outs[name], counts, n == 0) for name in suite.metrics]
     return outputs, scores, counts
 
 

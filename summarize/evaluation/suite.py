@@ -63,11 +63,29 @@ from summarize.evaluation.datasets import (
     load_pairs,
     normalise_loader_name,
 )
-from summarize.evaluation.metrics import default_metrics, expand_metrics
+from summarize.evaluation.metrics import expand_metrics
 from summarize.evaluation.stats import DEFAULT_RESAMPLES, DEFAULT_SEED
+from summarize.evaluation.systems import (
+    BASELINE,
+    OUTPUTS,
+    SYSTEM_TYPES,
+    SystemSpec,
+    parse_system,
+)
+from summarize.evaluation.tasks import SUMMARIZATION, TASKS, get_task, guess_task
 
-TASKS = ("summarization", "translation")
-SYSTEM_TYPES = ("baseline", "pipeline", "outputs")
+__all__ = [
+    "SYSTEM_TYPES",
+    "TASKS",
+    "DatasetSpec",
+    "Suite",
+    "SystemSpec",
+    "list_suites",
+    "load_suite",
+    "load_target",
+    "parse_suite",
+    "suite_for_file",
+]
 
 
 def repo_root() -> Path:
@@ -183,16 +201,6 @@ class DatasetSpec:
 
 
 @dataclass(frozen=True)
-class SystemSpec:
-    """One system: ``type`` is ``baseline``, ``pipeline`` or ``outputs``; ``params`` holds
-    the rest of its table (model ids, generation settings, output file...)."""
-
-    name: str
-    type: str
-    params: dict[str, Any] = field(default_factory=dict)
-
-
-@dataclass(frozen=True)
 class Suite:
     name: str
     task: str
@@ -221,50 +229,8 @@ def _require(table: dict[str, Any], key: str, where: str) -> Any:
     return table[key]
 
 
-def _parse_system(raw: Any, index: int, where: str, base_dir: Path) -> SystemSpec:
-    if not isinstance(raw, dict):
-        raise ConfigError(f"{where}: systems[{index}] must be a table")
-    params = dict(raw)
-    kind = str(params.pop("type", "baseline"))
-    if kind not in SYSTEM_TYPES:
-        raise ConfigError(
-            f"{where}: systems[{index}] has unknown type {kind!r}; use {', '.join(SYSTEM_TYPES)}"
-        )
-    name = params.pop("name", None)
-    if kind == "baseline":
-        from summarize.evaluation.baselines import is_baseline
-
-        method = str(params.get("baseline", name or ""))
-        if not is_baseline(method):
-            raise ConfigError(
-                f"{where}: unknown baseline {method!r}; use lead-K, textrank-K, copy-source "
-                "or gold-extractive"
-            )
-        params["baseline"] = method
-        name = name or method
-    elif kind == "pipeline":
-        name = name or str(params.get("mt_model") or params.get("sum_model") or "pipeline")
-        for key in ("translation", "summary", "options"):
-            if key in params and not isinstance(params[key], dict):
-                raise ConfigError(f"{where}: systems[{index}].{key} must be a table")
-    elif kind == "outputs":
-        if "path" in params:
-            params["path"] = str(resolve_path(params["path"], base_dir))
-        elif "column" not in params:
-            raise ConfigError(f"{where}: outputs system {name!r} needs 'path' or 'column'")
-        name = name or Path(str(params.get("path", params.get("column")))).stem
-    return SystemSpec(name=str(name), type=kind, params=params)
-
-
-def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
-    """Build a :class:`Suite` from parsed TOML; paths resolve against ``path``'s folder."""
-    where = str(path) if path else "suite"
-    base_dir = path.parent if path else Path.cwd()
-    name = str(data.get("name") or (path.stem if path else "suite"))
-    task = str(_require(data, "task", where))
-    if task not in TASKS:
-        raise ConfigError(f"{where}: task must be one of {', '.join(TASKS)}, got {task!r}")
-    ds = _require(data, "dataset", where)
+def _parse_dataset(ds: Any, where: str, base_dir: Path) -> DatasetSpec:
+    """The ``[dataset]`` table: its loader, the loader's paths and its other options."""
     if not isinstance(ds, dict):
         raise ConfigError(f"{where}: [dataset] must be a table")
     ds = dict(ds)
@@ -282,35 +248,57 @@ def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
     templates = {k: str(_require(ds, k, f"{where} [dataset]")) for k in path_args}
     paths = {k: resolve_data_path(v, data_name, base_dir) for k, v in templates.items()}
     options = {k: v for k, v in ds.items() if k not in path_args}
-    systems_raw = data.get("systems", [])
-    if not isinstance(systems_raw, list) or not systems_raw:
+    return DatasetSpec(
+        loader=loader, paths=paths, options=options, templates=templates, data=data_name
+    )
+
+
+def _parse_systems(raw: Any, where: str, base_dir: Path) -> tuple[SystemSpec, ...]:
+    """The ``[[systems]]`` tables, each checked by its kind; names must be unique."""
+    if not isinstance(raw, list) or not raw:
         raise ConfigError(f"{where}: define at least one [[systems]] table")
-    systems = tuple(_parse_system(s, i, where, base_dir) for i, s in enumerate(systems_raw))
+
+    def resolve(template: str) -> str:
+        return str(resolve_path(template, base_dir))
+
+    systems = tuple(parse_system(s, i, where, resolve) for i, s in enumerate(raw))
     names = [s.name for s in systems]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         raise ConfigError(f"{where}: duplicate system names: {', '.join(dupes)}")
-    metrics = expand_metrics(data.get("metrics") or default_metrics(task))
+    return systems
+
+
+def _sizes(data: dict[str, Any], where: str) -> tuple[int | None, int]:
+    """The suite's ``limit`` (items) and ``resamples``, checked."""
     limit = data.get("limit")
     if limit is not None and (not isinstance(limit, int) or limit < 0):
         raise ConfigError(f"{where}: limit must be a non-negative integer")
     resamples = int(data.get("resamples", DEFAULT_RESAMPLES))
     if resamples < 1:
         raise ConfigError(f"{where}: resamples must be >= 1")
-    default_ref_lang = "en" if task == "translation" else "id"
+    return limit, resamples
+
+
+def parse_suite(data: dict[str, Any], *, path: Path | None = None) -> Suite:
+    """Build a :class:`Suite` from parsed TOML; paths resolve against ``path``'s folder."""
+    where = str(path) if path else "suite"
+    base_dir = path.parent if path else Path.cwd()
+    task = get_task(str(_require(data, "task", where)), where)
+    dataset = _parse_dataset(_require(data, "dataset", where), where, base_dir)
+    systems = _parse_systems(data.get("systems", []), where, base_dir)
+    limit, resamples = _sizes(data, where)
     return Suite(
-        name=name,
-        task=task,
-        dataset=DatasetSpec(
-            loader=loader, paths=paths, options=options, templates=templates, data=data_name
-        ),
+        name=str(data.get("name") or (path.stem if path else "suite")),
+        task=task.name,
+        dataset=dataset,
         systems=systems,
-        metrics=metrics,
+        metrics=expand_metrics(data.get("metrics") or task.metrics),
         limit=limit,
         resamples=resamples,
         seed=int(data.get("seed", DEFAULT_SEED)),
         source_language=str(data.get("source_language", "id")),
-        reference_language=str(data.get("reference_language", default_ref_lang)),
+        reference_language=str(data.get("reference_language", task.reference_language)),
         rouge=dict(data.get("rouge", {})),
         bleu=dict(data.get("bleu", {})),
         chrf=dict(data.get("chrf", {})),
@@ -364,13 +352,6 @@ def load_suite(name_or_path: str | Path) -> Suite:
     return parse_suite(_load_toml(path), path=path.resolve())
 
 
-def _guess_task(items: Sequence[EvalItem]) -> str:
-    """Summarisation when references are much shorter than sources, else translation."""
-    src = sum(len(it.source.split()) for it in items)
-    ref = sum(len(it.reference.split()) for it in items)
-    return "summarization" if ref and src / ref >= 2.0 else "translation"
-
-
 def suite_for_file(
     path: str | Path,
     *,
@@ -389,17 +370,15 @@ def suite_for_file(
     if not p.is_file():
         raise ConfigError(f"file not found: {p}")
     if is_indosum_file(p):
+        summarization = get_task(SUMMARIZATION)
         return Suite(
             name=p.stem,
-            task="summarization",
+            task=summarization.name,
             dataset=DatasetSpec("indosum", {"path": p}, templates={"path": str(p)}),
-            systems=(
-                SystemSpec("lead-3", "baseline", {"baseline": "lead-3"}),
-                SystemSpec("textrank-3", "baseline", {"baseline": "textrank-3"}),
-            ),
-            metrics=default_metrics("summarization"),
+            systems=_baselines(summarization.baselines),
+            metrics=summarization.metrics,
             limit=limit,
-            reference_language="id",
+            reference_language=summarization.reference_language,
             description=f"IndoSum-format file {p.name}: extractive baselines",
             path=None,
         )
@@ -410,27 +389,30 @@ def suite_for_file(
     items, outputs = load_pairs(p, limit=limit)
     notes: list[str] = []
     if task is None:
-        task = _guess_task(items)
-        notes.append(f"task guessed from the source/reference length ratio: {task}")
-    if task not in TASKS:
-        raise ConfigError(f"task must be one of {', '.join(TASKS)}, got {task!r}")
-    if outputs:
-        systems = tuple(SystemSpec(col, "outputs", {"column": col}) for col in outputs)
+        entry = guess_task([it.source for it in items], [it.reference for it in items])
+        notes.append(f"task guessed from the source/reference length ratio: {entry.name}")
     else:
-        names = ("lead-3", "textrank-3") if task == "summarization" else ("copy-source",)
-        systems = tuple(SystemSpec(n, "baseline", {"baseline": n}) for n in names)
+        entry = get_task(task)
+    if outputs:
+        systems = tuple(SystemSpec(col, OUTPUTS, {"column": col}) for col in outputs)
+    else:
+        systems = _baselines(entry.baselines)
         notes.append("no system columns in the file: scoring baselines only")
     return Suite(
         name=p.stem,
-        task=task,
+        task=entry.name,
         dataset=DatasetSpec("pairs", {"path": p}, templates={"path": str(p)}),
         systems=systems,
-        metrics=default_metrics(task),
+        metrics=entry.metrics,
         limit=limit,
         reference_language="en",
         description=f"pairs file {p.name}",
         notes=tuple(notes),
     )
+
+
+def _baselines(names: Sequence[str]) -> tuple[SystemSpec, ...]:
+    return tuple(SystemSpec(n, BASELINE, {"baseline": n}) for n in names)
 
 
 def load_target(target: str | Path, *, task: str | None = None) -> Suite:

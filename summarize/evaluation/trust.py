@@ -98,18 +98,22 @@ def _fault_number(src: str, en: str, rng: random.Random) -> tuple[str, str] | No
     if rng.random() < 0.5:
         new = en[: m.start()].rstrip() + " " + en[m.end() :].lstrip()
         return new.strip(), f"dropped {text!r}"
+    changed = _other_number(text, rng)
+    return en[: m.start()] + changed + en[m.end() :], f"{text!r} -> {changed!r}"
+
+
+def _other_number(text: str, rng: random.Random) -> str:
+    """A different number: one digit changed (no new leading zero), or another English
+    number word."""
     if text[0].isdigit():
         digits = [i for i, c in enumerate(text) if c.isdigit()]
         i = rng.choice(digits)
         d = str((int(text[i]) + rng.randint(1, 8)) % 10)
         if i == 0 and d == "0" and len(digits) > 1:
             d = "9"
-        changed = text[:i] + d + text[i + 1 :]
-    else:
-        words = [w for w in NUMBER_WORDS if w.isascii() and w != text.lower()]
-        english = [w for w in words if w in _ENGLISH_NUMBER_WORDS]
-        changed = rng.choice(english)
-    return en[: m.start()] + changed + en[m.end() :], f"{text!r} -> {changed!r}"
+        return text[:i] + d + text[i + 1 :]
+    words = [w for w in NUMBER_WORDS if w.isascii() and w != text.lower()]
+    return rng.choice([w for w in words if w in _ENGLISH_NUMBER_WORDS])
 
 
 #: capitalised words that are not names of people, places or organisations
@@ -392,62 +396,59 @@ def rules_fingerprint() -> str:
     return h.hexdigest()[:12]
 
 
-def run_trust(
-    suite: TrustSuite,
-    *,
-    limit: int | None = None,
-    seed: int | None = None,
-    resamples: int | None = None,
-    output_dir: Path | None = None,
-) -> TrustReport:
-    """Make the cases, run :func:`summarize.quality.check_translation` on each and score."""
-    from summarize.evaluation.datasets import sha256_files
-    from summarize.evaluation.runner import environment
-    from summarize.evaluation.stats import bootstrap_signature
+Scored = tuple[Case, tuple[str, ...]]  # a case and the flag codes raised on it
 
-    t0 = time.perf_counter()
-    seed = suite.seed if seed is None else seed
-    resamples = suite.resamples if resamples is None else resamples
-    datasets = load_datasets(suite, limit)
-    scored: list[tuple[Case, tuple[str, ...]]] = []
+
+def _score_cases(datasets: Sequence[Any], seed: int) -> list[Scored]:
+    """Every case of every data set with the codes :func:`check_translation` raised."""
+    scored: list[Scored] = []
     for ds in datasets:
         for case in make_cases(ds.name, ds.pairs, seed):
-            codes = tuple(
-                dict.fromkeys(f.code for f in check_translation(case.source, case.translation))
-            )
-            scored.append((case, codes))
-    names = [ds.name for ds in datasets]
-    groups = [*names, "all"]
+            flags = check_translation(case.source, case.translation)
+            scored.append((case, tuple(dict.fromkeys(f.code for f in flags))))
+    return scored
 
-    def select(fault: str, group: str) -> list[tuple[Case, tuple[str, ...]]]:
-        return [
-            (c, codes)
-            for c, codes in scored
-            if c.fault == fault and (group == "all" or c.dataset == group)
-        ]
 
+def _select(scored: list[Scored], fault: str, group: str) -> list[Scored]:
+    """The cases of ``fault`` in data set ``group`` (``all``: every data set)."""
+    return [
+        (c, codes)
+        for c, codes in scored
+        if c.fault == fault and (group == "all" or c.dataset == group)
+    ]
+
+
+def _recalls(
+    scored: list[Scored], groups: list[str], rate: Callable[[list[bool]], Rate]
+) -> tuple[dict[str, dict[str, Rate]], dict[str, dict[str, Rate]]]:
+    """Per fault and group: the expected code's recall, and any flag's."""
     recall: dict[str, dict[str, Rate]] = {}
     recall_any: dict[str, dict[str, Rate]] = {}
     for fault in FAULTS:
-        recall[fault], recall_any[fault] = {}, {}
-        for g in groups:
-            rows = select(fault, g)
-            recall[fault][g] = _rate(
-                [EXPECTED[fault] in codes for _, codes in rows], resamples, seed
-            )
-            recall_any[fault][g] = _rate([bool(codes) for _, codes in rows], resamples, seed)
-    fpr: dict[str, dict[str, Rate]] = {"any": {}}
-    for g in groups:
-        rows = select("clean", g)
-        fpr["any"][g] = _rate([bool(codes) for _, codes in rows], resamples, seed)
+        rows = {g: _select(scored, fault, g) for g in groups}
+        recall[fault] = {
+            g: rate([EXPECTED[fault] in codes for _, codes in rows[g]]) for g in groups
+        }
+        recall_any[fault] = {g: rate([bool(codes) for _, codes in rows[g]]) for g in groups}
+    return recall, recall_any
+
+
+def _false_positives(
+    scored: list[Scored], groups: list[str], rate: Callable[[list[bool]], Rate]
+) -> dict[str, dict[str, Rate]]:
+    """Per group, the share of clean cases flagged: by any code, then per code."""
+    clean = {g: _select(scored, "clean", g) for g in groups}
+    fpr = {"any": {g: rate([bool(codes) for _, codes in clean[g]]) for g in groups}}
     for code in TRANSLATION_CODES:
         if code == "truncated":
             continue  # engine-reported, never raised by check_translation
-        fpr[code] = {
-            g: _rate([code in codes for _, codes in select("clean", g)], resamples, seed)
-            for g in groups
-        }
+        fpr[code] = {g: rate([code in codes for _, codes in clean[g]]) for g in groups}
+    return fpr
 
+
+def _trust_failures(
+    recall: dict[str, dict[str, Rate]], fpr: dict[str, dict[str, Rate]], groups: list[str]
+) -> list[str]:
     failures: list[str] = []
     for fault, target in RECALL_TARGETS.items():
         r = recall[fault]["all"]
@@ -457,9 +458,18 @@ def run_trust(
         r = fpr["any"][g]
         if r.n and r.value > FPR_TARGET:
             failures.append(f"false-positive rate {g} {r.value:.3f} > {FPR_TARGET}")
+    return failures
+
+
+def _trust_signature(
+    suite: TrustSuite, datasets: Sequence[Any], limit: int | None, seed: int, resamples: int
+) -> dict[str, Any]:
+    from summarize.evaluation.datasets import sha256_files
+    from summarize.evaluation.runner import environment
+    from summarize.evaluation.stats import bootstrap_signature
 
     files = [f for ds in datasets for f in ds.files]
-    signature = {
+    return {
         "signature": (
             f"trust|rules:{rules_fingerprint()}|faults:seed:{seed}|"
             + bootstrap_signature(resamples, seed)
@@ -479,14 +489,38 @@ def run_trust(
         "versions": environment(),
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
     }
+
+
+def run_trust(
+    suite: TrustSuite,
+    *,
+    limit: int | None = None,
+    seed: int | None = None,
+    resamples: int | None = None,
+    output_dir: Path | None = None,
+) -> TrustReport:
+    """Make the cases, run :func:`summarize.quality.check_translation` on each and score."""
+    t0 = time.perf_counter()
+    seed = suite.seed if seed is None else seed
+    resamples = suite.resamples if resamples is None else resamples
+    datasets = load_datasets(suite, limit)
+    scored = _score_cases(datasets, seed)
+    names = [ds.name for ds in datasets]
+    groups = [*names, "all"]
+
+    def rate(values: list[bool]) -> Rate:
+        return _rate(values, resamples, seed)
+
+    recall, recall_any = _recalls(scored, groups, rate)
+    fpr = _false_positives(scored, groups, rate)
     report = TrustReport(
         suite=suite,
         datasets=tuple(names),
         recall=recall,
         recall_any=recall_any,
         fpr=fpr,
-        signature=signature,
-        failures=tuple(failures),
+        signature=_trust_signature(suite, datasets, limit, seed, resamples),
+        failures=tuple(_trust_failures(recall, fpr, groups)),
         seconds=time.perf_counter() - t0,
         cases=tuple(scored),
     )

@@ -164,17 +164,11 @@ _TOKENIZER_BY_MODEL_TYPE = {
 }
 
 
-def load_config_and_tokenizer(
+def _read_configs(
     model_id: str, local: Path | None, revision: str | None
-) -> tuple[dict[str, Any], Any, str | None]:
-    """``config.json`` as a dict, the model's tokenizer and the hub commit, without torch.
-
-    For backends that do not run the model in torch (CTranslate2): transformers 5's
-    ``AutoConfig``/``AutoTokenizer`` import torch (about 180 MB of memory) even for
-    tokenisation, so the tokenizer class is read from ``tokenizer_config.json`` (or the
-    model type) and loaded directly. It is the class ``AutoTokenizer`` picks; a model
-    whose class cannot be told this way falls back to :func:`load_hf`.
-    """
+) -> tuple[Path, dict[str, Any], dict[str, Any]]:
+    """``config.json`` (its path and content) and ``tokenizer_config.json`` (``{}`` when
+    there is none), as JSON objects."""
     config_path = model_file(model_id, local, revision, "config.json", required=True)
     if config_path is None:
         raise ModelLoadError(f"{local or model_id} has no config.json")
@@ -188,6 +182,21 @@ def load_config_and_tokenizer(
         ) from exc
     if not isinstance(config, dict) or not isinstance(tok_config, dict):
         raise ModelLoadError(f"the configuration of {local or model_id} is not a JSON object")
+    return config_path, config, tok_config
+
+
+def load_config_and_tokenizer(
+    model_id: str, local: Path | None, revision: str | None
+) -> tuple[dict[str, Any], Any, str | None]:
+    """``config.json`` as a dict, the model's tokenizer and the hub commit, without torch.
+
+    For backends that do not run the model in torch (CTranslate2): transformers 5's
+    ``AutoConfig``/``AutoTokenizer`` import torch (about 180 MB of memory) even for
+    tokenisation, so the tokenizer class is read from ``tokenizer_config.json`` (or the
+    model type) and loaded directly. It is the class ``AutoTokenizer`` picks; a model
+    whose class cannot be told this way falls back to :func:`load_hf`.
+    """
+    config_path, config, tok_config = _read_configs(model_id, local, revision)
     # A hub file lives in .../snapshots/<commit>/: that names the revision actually used.
     commit = None if local is not None else config_path.parent.name
     import transformers

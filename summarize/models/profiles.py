@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -137,23 +138,24 @@ def family_from_config(
     """Map a config ``model_type`` (+ tokenizer class and name) to one of :data:`FAMILIES`."""
     tok = (tokenizer_class or "").lower()
     lname = name.lower()
-    config = config or {}
-    if model_type == "marian":
-        return "marian"
-    if model_type == "m2m_100":
-        return "nllb" if "nllb" in tok or "nllb" in lname else "m2m100"
-    if model_type == "mbart":
-        return "mbart50"
-    if model_type == "bart":
-        return "bart"
-    if model_type == "pegasus":
-        return "pegasus"
-    if model_type == "t5":
-        return "flan-t5" if "flan" in lname else "t5"
-    if model_type in ("mt5", "umt5"):
-        tsp = config.get("task_specific_params") or {}
-        return "mt5-crosssum" if "langid_map" in tsp or "crosssum" in lname else "mt5-xlsum"
-    raise ConfigError(f"unsupported model type '{model_type}' for {name}")
+    tsp = (config or {}).get("task_specific_params") or {}
+    # model_type -> the family, told apart by tokenizer, name or config where one type
+    # covers two families
+    families: dict[str, Callable[[], str]] = {
+        "marian": lambda: "marian",
+        "m2m_100": lambda: "nllb" if "nllb" in tok or "nllb" in lname else "m2m100",
+        "mbart": lambda: "mbart50",
+        "bart": lambda: "bart",
+        "pegasus": lambda: "pegasus",
+        "t5": lambda: "flan-t5" if "flan" in lname else "t5",
+        "mt5": lambda: (
+            "mt5-crosssum" if "langid_map" in tsp or "crosssum" in lname else "mt5-xlsum"
+        ),
+    }
+    families["umt5"] = families["mt5"]
+    if model_type not in families:
+        raise ConfigError(f"unsupported model type '{model_type}' for {name}")
+    return families[model_type]()
 
 
 def infer_family(model_id: str, local_dir: Path | None = None) -> str:

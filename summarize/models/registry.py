@@ -8,6 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+#: What a model does (``ModelInfo.task``, ``ModelProfile.task``).
+TRANSLATION = "translation"
+SUMMARIZATION = "summarization"
+CROSSLINGUAL_SUMMARIZATION = "crosslingual-summarization"
+
 
 @dataclass(frozen=True)
 class ModelInfo:
@@ -64,6 +69,11 @@ DEFAULT_MODELS = (
     DEFAULT_ID_SUM_MODEL,
     DEFAULT_CROSS_SUM_MODEL,
 )
+
+
+def models_for(task: str) -> list[str]:
+    """The known models of ``task``, in table order."""
+    return [m.model_id for m in _MODELS if m.task == task]
 
 
 def lookup(model_id: str) -> ModelInfo | None:

@@ -112,7 +112,7 @@ def _t5_dims() -> dict[str, Any]:
     }
 
 
-def _marian_config(tok: Any) -> dict[str, Any]:
+def marian_config(tok: Any) -> dict[str, Any]:
     """Helsinki-NLP/opus-mt-id-en: swish, static sinusoidal positions, scaled embeddings."""
     pad = tok.pad_token_id
     return {
@@ -151,7 +151,7 @@ def _marian_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def _bart_config(tok: Any) -> dict[str, Any]:
+def bart_config(tok: Any) -> dict[str, Any]:
     """sshleifer/distilbart-cnn-12-6; like the real one, ``vocab_size`` excludes ``<mask>``."""
     return {
         **_bart_family_dims(),
@@ -335,12 +335,12 @@ SPECS: dict[str, TinySpec] = {
     for spec in (
         TinySpec(
             "marian", "Helsinki-NLP/opus-mt-id-en", "MarianMTModel", "MarianConfig",
-            tv.build_marian_tokenizer, _marian_config, _marian_generation,
+            tv.build_marian_tokenizer, marian_config, _marian_generation,
             "Indonesian->English Marian translator",
         ),
         TinySpec(
             "bart", "sshleifer/distilbart-cnn-12-6", "BartForConditionalGeneration", "BartConfig",
-            tv.build_bart_tokenizer, _bart_config, _bart_generation,
+            tv.build_bart_tokenizer, bart_config, _bart_generation,
             "English BART summariser",
         ),
         TinySpec(

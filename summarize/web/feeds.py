@@ -10,6 +10,7 @@ resolved against the feed's URL.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urljoin
 
 from summarize.errors import FeedError
@@ -56,6 +57,53 @@ def _is_benign(exc: object) -> bool:
     return isinstance(exc, (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType))
 
 
+def _entry_id(
+    entry: Any, base_url: str, links_of: dict[str, str]
+) -> tuple[str, str, str, list[str]]:
+    """An entry's id (its guid, else its link), its guid, its absolute link and notes
+    about it. ``links_of``: guid -> the link of the first item with that guid."""
+    link = (entry.get("link") or "").strip()
+    if link and base_url:
+        link = urljoin(base_url, link)
+    guid = (entry.get("id") or "").strip()
+    if guid and guid in links_of and link and link != links_of[guid]:
+        # Two stories under one guid (a CMS bug): keep both, told apart by link.
+        note = (
+            f"feed item shares its guid {guid[:200]!r} with an earlier item that links "
+            f"elsewhere; its id is its link"
+        )
+        return link, guid, link, [note]
+    return guid or link, guid, link, []
+
+
+def _feed_items(entries: Any, base_url: str) -> list[FeedItem]:
+    """The entries as items, in feed order; repeated ids and entries with neither a
+    guid nor a link are skipped."""
+    items: list[FeedItem] = []
+    links_of: dict[str, str] = {}
+    seen: set[str] = set()
+    for entry in entries:
+        item_id, guid, link, notes = _entry_id(entry, base_url, links_of)
+        if not item_id or item_id in seen:
+            continue
+        seen.add(item_id)
+        if guid:
+            links_of.setdefault(guid, link)
+        published = entry.get("published") or entry.get("updated")
+        url = link or (item_id if item_id.startswith(("http://", "https://")) else "")
+        items.append(
+            FeedItem(
+                id=item_id,
+                url=url,
+                title=(entry.get("title") or "").strip() or None,
+                published=str(published) if published else None,
+                summary=(entry.get("summary") or "").strip() or None,
+                warnings=tuple(notes),
+            )
+        )
+    return items
+
+
 def parse_feed_document(data: bytes | str, *, source: str = "feed", base_url: str = "") -> Feed:
     """The items of an RSS/Atom document, in feed order, without duplicate ids.
 
@@ -75,40 +123,7 @@ def parse_feed_document(data: bytes | str, *, source: str = "feed", base_url: st
         raise FeedError(
             f"not an RSS/Atom feed: {source}" + (f" ({problem})" if problem else ""), source
         )
-    items: list[FeedItem] = []
-    links_of: dict[str, str] = {}  # guid -> the link of the first entry with it
-    seen: set[str] = set()
-    for entry in parsed.entries:
-        link = (entry.get("link") or "").strip()
-        if link and base_url:
-            link = urljoin(base_url, link)
-        guid = (entry.get("id") or "").strip()
-        item_id = guid or link
-        notes: list[str] = []
-        if guid and guid in links_of and link and link != links_of[guid]:
-            # Two stories under one guid (a CMS bug): keep both, told apart by link.
-            item_id = link
-            notes.append(
-                f"feed item shares its guid {guid[:200]!r} with an earlier item that links "
-                f"elsewhere; its id is its link"
-            )
-        if not item_id or item_id in seen:
-            continue
-        seen.add(item_id)
-        if guid:
-            links_of.setdefault(guid, link)
-        published = entry.get("published") or entry.get("updated")
-        url = link or (item_id if item_id.startswith(("http://", "https://")) else "")
-        items.append(
-            FeedItem(
-                id=item_id,
-                url=url,
-                title=(entry.get("title") or "").strip() or None,
-                published=str(published) if published else None,
-                summary=(entry.get("summary") or "").strip() or None,
-                warnings=tuple(notes),
-            )
-        )
+    items = _feed_items(parsed.entries, base_url)
     warnings: list[str] = []
     if problem is not None:
         if not items:

@@ -47,14 +47,20 @@ from summarize.engines.ct2.cache import (
     is_complete,
 )
 from summarize.engines.ct2.conversion import convert
+from summarize.engines.ct2.vmap import model_dir_with_vmap, read_vocabulary_map
 from summarize.errors import ConfigError, ModelLoadError
 from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
 from summarize.types import GenerationSettings
 
 #: Quantisations accepted as ``dtype`` (``auto`` is resolved per device).
 QUANTIZATIONS = ("float32", "float16", "bfloat16", "int8", "int8_float32", "int8_float16")
+#: A batch is split into this many sub-batches (CTranslate2 sorts it by length and cuts
+#: it), which the translation workers (``inter_threads``) run in parallel. Fixed, not the
+#: worker count, so that a batch's outputs do not depend on the machine or the actor
+#: layout (padding changes float and int8 results).
+SUB_BATCHES = 2
 #: Options accepted through ``load_engine(..., backend="ctranslate2", **options)``.
-OPTIONS = ("intra_threads", "inter_threads", "cache_dir")
+OPTIONS = ("intra_threads", "inter_threads", "cache_dir", "vmap")
 
 logger = logging.getLogger(__name__)
 
@@ -145,6 +151,7 @@ class CTranslate2Engine(TokenizerMethods):
         inter_threads: int = 1,
         load_seconds: float = 0.0,
         converted: bool = False,
+        vmap: Path | None = None,
     ) -> None:
         self._init_common(
             model_id, tokenizer, config, profile,
@@ -156,6 +163,8 @@ class CTranslate2Engine(TokenizerMethods):
         self.intra_threads = intra_threads
         self.inter_threads = inter_threads
         self.converted = converted
+        #: the vocabulary map (shortlist) decoding is restricted to, if any
+        self.vmap = vmap
         vocabulary = _read_vocabulary(model_dir)
         # A converted model's vocabulary is in the model's id order: the position of an
         # output token is its id, also for the padding rows a tokenizer does not know.
@@ -210,6 +219,7 @@ class CTranslate2Engine(TokenizerMethods):
         intra_threads: int | None = None,
         inter_threads: int | None = None,
         cache_dir: str | os.PathLike[str] | None = None,
+        vmap: str | os.PathLike[str] | None = None,
         **options: Any,
     ) -> CTranslate2Engine:
         """Load (converting on first use) ``model_id`` for CTranslate2.
@@ -217,7 +227,10 @@ class CTranslate2Engine(TokenizerMethods):
         ``inter_threads``: workers that translate parts of a batch in parallel (default
         2 on a CPU with 2 or more cores, else 1); ``intra_threads``: threads per worker
         (default: the CPU cores this process may use divided by ``inter_threads``);
-        ``cache_dir``: where converted models live (default ``$SUMMARIZE_CACHE/ct2``).
+        ``cache_dir``: where converted models live (default ``$SUMMARIZE_CACHE/ct2``);
+        ``vmap``: a vocabulary map file (``summarize models vmap``) that restricts the
+        output vocabulary per batch (opt-in: it can change outputs, see
+        :mod:`~summarize.engines.ct2.vmap`).
         """
         import ctranslate2
 
@@ -230,6 +243,8 @@ class CTranslate2Engine(TokenizerMethods):
                 f"(known: {', '.join(OPTIONS)})"
             )
         quantization = resolve_quantization(dtype, device)
+        if vmap is not None:
+            read_vocabulary_map(vmap)  # a missing or empty map is a usage error, up front
         ct2_device, _, index = device.partition(":")
         supported = ctranslate2.get_supported_compute_types(ct2_device)
         if quantization not in supported:
@@ -298,9 +313,13 @@ class CTranslate2Engine(TokenizerMethods):
             converted = False
         defaults = _Defaults.read(source_dir, cfg)
 
+        # With a vocabulary map: a directory of links to the entry's files plus the map
+        # (by path, so it stays valid when a damaged entry is converted again below).
+        model_path = model_dir_with_vmap(entry, vmap) if vmap else entry
+
         def open_translator() -> Any:
             return ctranslate2.Translator(
-                str(entry),
+                str(model_path),
                 device=ct2_device,
                 device_index=int(index or 0),
                 compute_type=quantization,
@@ -340,6 +359,7 @@ class CTranslate2Engine(TokenizerMethods):
             inter_threads=inter,
             load_seconds=time.perf_counter() - start,
             converted=converted,
+            vmap=Path(vmap).expanduser() if vmap else None,
         )
 
     # -- Engine interface (count_tokens, tokenize, detokenize, describe: TokenizerMethods)
@@ -388,9 +408,11 @@ class CTranslate2Engine(TokenizerMethods):
             opts["sampling_topk"] = int(d.top_k) if d.top_k else 0
             opts["sampling_topp"] = float(d.top_p)
             opts["sampling_temperature"] = float(d.temperature)
-        if self.inter_threads > 1 and n > 1:
-            # Split the batch so every translation worker gets a share.
-            opts["max_batch_size"] = math.ceil(n / self.inter_threads)
+        if n > 1:
+            # Workers share the batch; the split depends on the batch alone (SUB_BATCHES).
+            opts["max_batch_size"] = math.ceil(n / SUB_BATCHES)
+        if self.vmap is not None:
+            opts["use_vmap"] = True
         return opts, forced_eos and length < max_new, max_new
 
     def generate_tokens(
@@ -410,6 +432,13 @@ class CTranslate2Engine(TokenizerMethods):
         the chosen tokens."""
         if not texts:
             return [], []
+        return self._collect(self._submit(texts, settings, asynchronous=False))
+
+    def _submit(
+        self, texts: Sequence[str], settings: GenerationSettings, asynchronous: bool
+    ) -> Any:
+        """Start ``translate_batch`` for one batch (``asynchronous``: return at once, the
+        workers run it; its sub-batches are the same either way)."""
         opts, forced_eos, max_new = self.translate_options(settings, len(texts))
         if settings.do_sample:
             import ctranslate2
@@ -417,13 +446,25 @@ class CTranslate2Engine(TokenizerMethods):
             ctranslate2.set_random_seed(settings.seed if settings.seed is not None else 0)
         prefix = [list(self._prefix) for _ in texts] if self._prefix else None
         results = self.translator.translate_batch(
-            self.source_tokens(texts), target_prefix=prefix, return_scores=True, **opts
+            self.source_tokens(texts),
+            target_prefix=prefix,
+            return_scores=True,
+            asynchronous=asynchronous,
+            **opts,
         )
+        return results, opts, forced_eos, max_new
+
+    def _collect(self, submitted: Any) -> tuple[list[list[str]], list[float]]:
+        """The output pieces and mean log-probabilities of a :meth:`_submit` (waiting for
+        an asynchronous one)."""
+        results, opts, forced_eos, max_new = submitted
         out: list[list[str]] = []
         scores: list[float] = []
         penalty = opts["length_penalty"]
         forced = len(self._prefix or ())  # a forced target prefix: in the length, not the sum
         for result in results:
+            if hasattr(result, "result"):  # an AsyncTranslationResult
+                result = result.result()
             tokens = list(result.hypotheses[0])
             length = max(len(tokens), 1)
             chosen = max(len(tokens) - forced, 1)
@@ -447,12 +488,39 @@ class CTranslate2Engine(TokenizerMethods):
     ) -> GenerationBatch:
         if not texts:
             return GenerationBatch([], [])
-        outputs, mean_logprobs = self._generate_scored(texts, settings)
+        return self._batch(self._generate_scored(texts, settings), settings, len(texts))
+
+    def generate_many(
+        self, jobs: Sequence[tuple[Sequence[str], GenerationSettings]], *, scores: bool = False
+    ) -> list[GenerationBatch]:
+        """Each job as its own batch, all handed to the translation workers at once (a job
+        waits for a free worker; a job's outputs are those of :meth:`generate` alone).
+        Sampling runs the jobs in turn (each worker keeps its own random generator)."""
+        if any(settings.do_sample for _, settings in jobs):
+            return [self.generate(texts, settings, scores=scores) for texts, settings in jobs]
+        submitted = [
+            self._submit(texts, settings, asynchronous=True) if texts else None
+            for texts, settings in jobs
+        ]
+        return [
+            self._batch(self._collect(sub), settings, len(texts))
+            if sub is not None
+            else GenerationBatch([], [])
+            for sub, (texts, settings) in zip(submitted, jobs, strict=True)
+        ]
+
+    def _batch(
+        self,
+        generated: tuple[list[list[str]], list[float]],
+        settings: GenerationSettings,
+        n: int,
+    ) -> GenerationBatch:
+        outputs, mean_logprobs = generated
         ids = [self.token_ids(tokens) for tokens in outputs]
         decoded = self.tokenizer.batch_decode(ids, skip_special_tokens=True)
         pad = self._pad_id
         counts = [sum(1 for i in row if i != pad) for row in ids]
-        max_new = self.translate_options(settings, len(texts))[2]
+        max_new = self.translate_options(settings, n)[2]
         truncated = [c >= max_new for c in counts]
         return GenerationBatch([str(d).strip() for d in decoded], counts, truncated, mean_logprobs)
 

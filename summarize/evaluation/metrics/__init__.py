@@ -36,7 +36,6 @@ __all__ = [
     "MetricInputs",
     "MetricOutput",
     "compute_metrics",
-    "default_metrics",
     "expand_metrics",
     "is_known_metric",
     "metric_entry",
@@ -76,14 +75,6 @@ LABELS = {
 def metric_label(name: str) -> str:
     """Display name of a metric (``rouge1`` -> ``ROUGE-1``)."""
     return LABELS.get(name, name)
-
-
-def default_metrics(task: str) -> tuple[str, ...]:
-    if task == "summarization":
-        return ROUGE_TYPES
-    if task == "translation":
-        return ("bleu", "chrf", "chrf++")
-    raise ConfigError(f"unknown task {task!r}; use 'summarization' or 'translation'")
 
 
 def is_known_metric(name: str) -> bool:
