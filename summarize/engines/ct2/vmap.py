@@ -22,7 +22,6 @@ never modified.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import os
 import shutil
@@ -33,6 +32,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from summarize.engines.ct2.cache import write_text_atomic
 from summarize.errors import ConfigError
 
 #: The name CTranslate2 loads a vocabulary map from, in a model directory.
@@ -138,16 +138,7 @@ def write_vocabulary_map(vmap: VocabularyMap, path: str | os.PathLike[str]) -> P
     """Write ``vmap`` to ``path`` (atomically: a temporary file renamed into place)."""
     target = Path(path).expanduser()
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(vmap.to_text())
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
-        raise
+    write_text_atomic(target, vmap.to_text())
     return target
 
 
