@@ -428,6 +428,28 @@ def config_fields() -> tuple[dataclasses.Field[Any], ...]:
 
 
 _GENERATION_FIELDS = {f.name: f for f in dataclasses.fields(GenerationSettings)}
+#: The type of each generation setting that is no integer.
+_GENERATION_TYPES: dict[str, type[float] | type[int] | type[bool]] = {
+    "length_penalty": float,
+    "repetition_penalty": float,
+    "do_sample": bool,
+}
+
+
+def _generation_value(where: str, key: str, v: Any) -> Any:
+    """One generation setting checked: its type (an integer for a float setting becomes a
+    float) and its range; bad values name ``where.key``."""
+    want = _GENERATION_TYPES.get(key, int)
+    if want is float and isinstance(v, int) and not isinstance(v, bool):
+        try:
+            v = float(v)
+        except OverflowError:  # an integer beyond any float
+            raise ConfigError(f"{where}.{key} must be a finite number, got {_shown(v)}") from None
+    if not isinstance(v, want) or (want is int and isinstance(v, bool)):
+        raise ConfigError(f"{where}.{key} must be {want.__name__}, got {v!r}")
+    if key in GENERATION_RANGES:
+        GENERATION_RANGES[key].check(f"{where}.{key}", v)
+    return v
 
 
 def generation_settings(value: Any, where: str) -> GenerationSettings:
@@ -444,29 +466,7 @@ def generation_settings(value: Any, where: str) -> GenerationSettings:
             f"{where}: unknown generation setting(s) {', '.join(unknown)} "
             f"(known: {', '.join(_GENERATION_FIELDS)})"
         )
-    checked: dict[str, Any] = {}
-    for key, v in value.items():
-        if v is None:
-            continue
-        want = (
-            float
-            if key in ("length_penalty", "repetition_penalty")
-            else bool
-            if key == "do_sample"
-            else int
-        )
-        if want is float and isinstance(v, int) and not isinstance(v, bool):
-            try:
-                v = float(v)
-            except OverflowError:  # an integer beyond any float
-                raise ConfigError(
-                    f"{where}.{key} must be a finite number, got {_shown(v)}"
-                ) from None
-        if not isinstance(v, want) or (want is int and isinstance(v, bool)):
-            raise ConfigError(f"{where}.{key} must be {want.__name__}, got {v!r}")
-        if key in GENERATION_RANGES:
-            GENERATION_RANGES[key].check(f"{where}.{key}", v)
-        checked[key] = v
+    checked = {key: _generation_value(where, key, v) for key, v in value.items() if v is not None}
     settings = GenerationSettings(**checked)
     lo, hi = settings.min_new_tokens, settings.max_new_tokens
     if lo is not None and hi is not None and lo > hi:
@@ -490,6 +490,45 @@ def backend_options(value: Any, where: str = "backend_options") -> BackendOption
     return BackendOptions.from_mapping(value, where)
 
 
+def _check_text(name: str, meta: Mapping[str, Any], value: Any) -> Any:
+    """A ``STR`` or ``CHOICE`` value: a string (a path becomes one); an empty string for a
+    nullable ``STR`` is None; a choice must be one of ``meta["choices"]``."""
+    if isinstance(value, Path):
+        value = str(value)
+    if not isinstance(value, str):
+        raise ConfigError(f"{name} must be a string, got {value!r}")
+    if meta["kind"] == STR and meta["nullable"] and not value.strip():
+        return None  # an empty model box means "the default"
+    if meta["kind"] == CHOICE and value not in meta["choices"]:
+        noun = name.replace("_", " ") + (" method" if name == "extractive" else "")
+        raise ConfigError(
+            f"{name}: unknown {noun} '{value}' (use one of {', '.join(meta['choices'])})"
+        )
+    return value
+
+
+def _check_int(name: str, meta: Mapping[str, Any], value: Any) -> Any:
+    """An ``INT`` value: an integer (no bool) within ``meta["min"]``..``meta["max"]``."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise ConfigError(f"{name} must be an integer, got {value!r}")
+    if meta["min"] is not None and value < meta["min"]:
+        raise ConfigError(f"{name} must be at least {meta['min']}, got {value}")
+    if meta["max"] is not None and value > meta["max"]:
+        raise ConfigError(f"{name} must be at most {meta['max']:,}, got {_shown(value)}")
+    return value
+
+
+def _check_bool(name: str, meta: Mapping[str, Any], value: Any) -> Any:
+    """A ``BOOL`` value: true or false."""
+    if not isinstance(value, bool):
+        raise ConfigError(f"{name} must be true or false, got {value!r}")
+    return value
+
+
+#: How a set value (not None) of each scalar kind is checked.
+_SCALAR_CHECKS = {STR: _check_text, CHOICE: _check_text, INT: _check_int, BOOL: _check_bool}
+
+
 def _check(f: dataclasses.Field[Any], value: Any) -> Any:
     """Validate (and lightly normalise) one field's value."""
     meta = f.metadata
@@ -504,32 +543,9 @@ def _check(f: dataclasses.Field[Any], value: Any) -> Any:
         return backend_options(value, name)
     if value is None:
         raise ConfigError(f"{name} must be set")
-    if kind in (STR, CHOICE):
-        if isinstance(value, Path):
-            value = str(value)
-        if not isinstance(value, str):
-            raise ConfigError(f"{name} must be a string, got {value!r}")
-        if kind == STR and meta["nullable"] and not value.strip():
-            return None  # an empty model box means "the default"
-        if kind == CHOICE and value not in meta["choices"]:
-            noun = name.replace("_", " ") + (" method" if name == "extractive" else "")
-            raise ConfigError(
-                f"{name}: unknown {noun} '{value}' (use one of {', '.join(meta['choices'])})"
-            )
-        return value
-    if kind == INT:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise ConfigError(f"{name} must be an integer, got {value!r}")
-        if meta["min"] is not None and value < meta["min"]:
-            raise ConfigError(f"{name} must be at least {meta['min']}, got {value}")
-        if meta["max"] is not None and value > meta["max"]:
-            raise ConfigError(f"{name} must be at most {meta['max']:,}, got {_shown(value)}")
-        return value
-    if kind == BOOL:
-        if not isinstance(value, bool):
-            raise ConfigError(f"{name} must be true or false, got {value!r}")
-        return value
-    raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+    if kind not in _SCALAR_CHECKS:
+        raise AssertionError(f"unhandled kind {kind}")  # pragma: no cover
+    return _SCALAR_CHECKS[kind](name, meta, value)
 
 
 def parse_assignment(text: str) -> tuple[list[str], Any]:

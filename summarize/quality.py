@@ -268,13 +268,15 @@ def _is_loop(loop: _Loop) -> bool:
     return loop.copies >= (4 if len(loop.gram) == 1 else 3)
 
 
-def _repetition(text: str, side: str, source: str | None = None) -> list[Flag]:
+def _loop_flags(text: str, side: str, source: str | None) -> list[Flag]:
+    """The longest n-gram loop of ``text`` (see :func:`_is_loop`) that the source does not
+    have, as a flag (none, or one)."""
     loops = [lp for lp in _loops(text) if _is_loop(lp)]
     if loops and source is not None:
         # the source loops too ("sangat sangat sangat", "haha haha haha"): a faithful copy
         src_max = max((lp.copies for lp in _loops(source)), default=1)
         loops = [lp for lp in loops if lp.copies > src_max + 1]
-    flags = [
+    return [
         Flag(
             "repetition",
             f"'{' '.join(lp.gram)}' repeated {lp.copies} times in a row",
@@ -282,16 +284,23 @@ def _repetition(text: str, side: str, source: str | None = None) -> list[Flag]:
         )
         for lp in loops[:1]
     ]
-    if flags:
-        return flags
+
+
+def _dominant_word(text: str, source: str | None) -> list[Flag]:
+    """One word (not in the source) that makes up half of a text of 8 words or more."""
     toks = [w.lower() for w in _WORD.findall(text)]
-    if len(toks) >= 8:
-        top = max(set(toks), key=toks.count)
-        if toks.count(top) * 2 >= len(toks) and top not in {
-            w.lower() for w in _WORD.findall(source or "")
-        }:
-            return [Flag("repetition", f"'{top}' makes up {toks.count(top)} of {len(toks)} words")]
+    if len(toks) < 8:
+        return []
+    top = max(set(toks), key=toks.count)
+    if toks.count(top) * 2 >= len(toks) and top not in {
+        w.lower() for w in _WORD.findall(source or "")
+    }:
+        return [Flag("repetition", f"'{top}' makes up {toks.count(top)} of {len(toks)} words")]
     return []
+
+
+def _repetition(text: str, side: str, source: str | None = None) -> list[Flag]:
+    return _loop_flags(text, side, source) or _dominant_word(text, source)
 
 
 # ------------------------------------------------------------------------ untranslated
@@ -310,23 +319,34 @@ def _mid_sentence_capitals(text: str) -> set[str]:
     return out
 
 
+def _content_words(source: str, out_tokens: list[str]) -> list[str]:
+    """The output's words that are neither names (capitalised mid-sentence in the source)
+    nor English function words: a translation must change them."""
+    names = _mid_sentence_capitals(source)
+    return [
+        t for t in out_tokens if t not in EN_STOPWORDS and (t not in names or t in ID_STOPWORDS)
+    ]
+
+
+def _copies_source(source: str, translation: str) -> bool:
+    """Whether the output copies the source: its words that are neither names (capitalised
+    mid-sentence in the source) nor English function words are the source's (all its words
+    are, or 2+ of them and 80% of those content words)."""
+    src_tokens = {t.lower() for t in _WORD.findall(source)}
+    out_tokens = [t.lower() for t in _WORD.findall(translation) if not t.isdigit()]
+    content = _content_words(source, out_tokens)
+    copied = [t for t in content if t in src_tokens]
+    full_copy = bool(out_tokens) and all(t in src_tokens for t in out_tokens)
+    return bool(content) and (
+        (full_copy and bool(copied)) or (len(copied) >= 2 and len(copied) >= 0.8 * len(content))
+    )
+
+
 def _untranslated(source: str, translation: str) -> list[Flag]:
     src_lang, _ = detect_language(source)
     if src_lang == "en":
         return []  # an English quote in the source may be copied
-    src_tokens = {t.lower() for t in _WORD.findall(source)}
-    out_tokens = [t.lower() for t in _WORD.findall(translation) if not t.isdigit()]
-    # words that are neither names (capitalised mid-sentence in the source) nor English
-    # function words: a translation must change them
-    names = _mid_sentence_capitals(source)
-    content = [
-        t for t in out_tokens if t not in EN_STOPWORDS and (t not in names or t in ID_STOPWORDS)
-    ]
-    copied = [t for t in content if t in src_tokens]
-    full_copy = bool(out_tokens) and all(t in src_tokens for t in out_tokens)
-    if content and (
-        (full_copy and copied) or (len(copied) >= 2 and len(copied) >= 0.8 * len(content))
-    ):
+    if _copies_source(source, translation):
         return [
             Flag(
                 "untranslated",
@@ -433,39 +453,75 @@ def _conversion(m: Mention, own: Sequence[_Measure], others: Sequence[_Measure])
     )
 
 
-def _numbers(source: str, translation: str) -> list[Flag]:
-    src_all, out_all = extract_mentions(source, "id"), extract_mentions(translation, "en")
+def _unwritten_days(
+    source: str,
+    translation: str,
+    src_all: Sequence[Mention],
+    out_all: Sequence[Mention],
+    listed: set[int],
+) -> list[Mention]:
+    """Days of the month ("tanggal satu") that the translation gives as no day at all ("on
+    the one basis"), not yet ``listed`` (by start); a soft "satu" is a day here. Each day
+    is looked up once: at most 31 searches of the translation."""
+    days = days_of_month(source, src_all)
+    given = {day: day_written(translation, day, out_all) for day in {d for _, d in days}}
+    return [m for m, day in days if m.start not in listed and not given[day]]
+
+
+def _number_mismatches(
+    source: str, translation: str, src_all: list[Mention], out_all: list[Mention]
+) -> tuple[list[Mention], list[Mention]]:
+    """Numbers of the source missing in the translation (with unwritten days of the
+    month), and numbers of the translation not in the source."""
     src, out = distinct_mentions(src_all), distinct_mentions(out_all)
     src_index, out_index = MentionIndex(src), MentionIndex(out)
     missing = [m for m in src if not m.soft and not out_index.matches_any(m)]
     extra = [o for o in out if not o.soft and not src_index.matches_any(o)]
-    # a day of the month ("tanggal satu") that the translation gives as no day at all
-    # ("on the one basis"); a soft "satu" is a day here
-    # (each day looked up once: at most 31 searches of the translation)
-    days = days_of_month(source, src_all)
-    given = {day: day_written(translation, day, out_all) for day in {d for _, d in days}}
-    listed = {m.start for m in missing}
-    missing += [m for m, day in days if m.start not in listed and not given[day]]
+    missing += _unwritten_days(source, translation, src_all, out_all, {m.start for m in missing})
+    return missing, extra
+
+
+def _without_conversions(
+    translation: str,
+    out_all: list[Mention],
+    src_units: Sequence[_Measure],
+    missing: list[Mention],
+    extra: list[Mention],
+) -> tuple[list[Mention], list[Mention]]:
+    """``missing`` and ``extra`` less the values converted to another unit, added or given
+    instead ("10 km (6 miles)")."""
+    out_units = _measures(translation, out_all)
+    # ... given instead only by an output number that matches no source number (a
+    # source's own conversion "100 kaki (30 m)" dropped is still missing)
+    instead = [x for x in out_units if x[0] in extra]
+    extra = [o for o in extra if not _conversion(o, out_units, src_units)]
+    missing = [m for m in missing if not _conversion(m, src_units, instead)]
+    return missing, extra
+
+
+def _number_flag(missing: Sequence[Mention], extra: Sequence[Mention]) -> list[Flag]:
+    """One ``number`` flag for the missing and the extra numbers (none when neither)."""
+    if not (missing or extra):
+        return []
+    parts = []
+    if missing:
+        parts.append("missing in the translation: " + ", ".join(m.text for m in missing))
+    if extra:
+        parts.append("not in the source: " + ", ".join(m.text for m in extra))
+    spans = tuple(_mention_span("source", m) for m in missing) + tuple(
+        _mention_span("translation", m) for m in extra
+    )
+    return [Flag("number", "; ".join(parts), spans)]
+
+
+def _numbers(source: str, translation: str) -> list[Flag]:
+    src_all, out_all = extract_mentions(source, "id"), extract_mentions(translation, "en")
+    missing, extra = _number_mismatches(source, translation, src_all, out_all)
     src_units = _measures(source, src_all)
     if (extra or missing) and src_units:
         # a value converted to another unit, added or given instead ("10 km (6 miles)")
-        out_units = _measures(translation, out_all)
-        # ... given instead only by an output number that matches no source number (a
-        # source's own conversion "100 kaki (30 m)" dropped is still missing)
-        instead = [x for x in out_units if x[0] in extra]
-        extra = [o for o in extra if not _conversion(o, out_units, src_units)]
-        missing = [m for m in missing if not _conversion(m, src_units, instead)]
-    flags: list[Flag] = []
-    if missing or extra:
-        parts = []
-        if missing:
-            parts.append("missing in the translation: " + ", ".join(m.text for m in missing))
-        if extra:
-            parts.append("not in the source: " + ", ".join(m.text for m in extra))
-        spans = tuple(_mention_span("source", m) for m in missing) + tuple(
-            _mention_span("translation", m) for m in extra
-        )
-        flags.append(Flag("number", "; ".join(parts), spans))
+        missing, extra = _without_conversions(translation, out_all, src_units, missing, extra)
+    flags = _number_flag(missing, extra)
     if src_units:
         flags += _unit_changes(source, translation, src_units, _measures(translation, out_all))
     return flags
@@ -606,6 +662,31 @@ def _garbled(translation: str, source: str) -> list[tuple[str, int, int]]:
     return out
 
 
+def _no_name_word(word: str, w: str, seen: set[str], mojibake: bool) -> bool:
+    """Whether source word ``word`` (``w`` in lower case) is no name word to compare:
+    not capitalised, seen before, a title or a function word, or a non-ASCII word of a
+    source with mojibake ("ErkoÃ§" in the source, repaired to "Erkoç" in the
+    translation)."""
+    if not word[:1].isupper() or w in seen or w in TITLE_WORDS or w in ID_STOPWORDS:
+        return True
+    return mojibake and not w.isascii()
+
+
+def _misspelling(
+    w: str, k: int, tokens: list[str], in_source: NameIndex, in_translation: NameIndex
+) -> str | None:
+    """The near spelling of name word ``w`` (token ``k`` of the source) in the translation
+    that is neither in the source nor an English form of it, or None."""
+    if len(w) < 2 or _indonesian_word(w):
+        return None
+    neighbours = [t for t in tokens[max(0, k - 1) : k + 2 : 2] if t[:1].isupper()]
+    short = any(in_translation.found_exactly(t.lower()) for t in neighbours)
+    near = in_translation.near_token(w, short=short)
+    if near and not in_source.found_exactly(near) and not _english_form(w, near):
+        return near
+    return None
+
+
 def _misspelled(
     source: str, in_source: NameIndex, in_translation: NameIndex, mojibake: bool = False
 ) -> list[tuple[str, str]]:
@@ -621,10 +702,8 @@ def _misspelled(
     careful: bool | None = None
     for k, word in enumerate(tokens):
         w = word.lower()
-        if not word[:1].isupper() or w in seen or w in TITLE_WORDS or w in ID_STOPWORDS:
+        if _no_name_word(word, w, seen, mojibake):
             continue
-        if mojibake and not w.isascii():
-            continue  # "ErkoÃ§" in the source, repaired to "Erkoç" in the translation
         if lexicon.starts_sentence(source, matches[k].start()):
             # a sentence's first word is a name only in edited text
             if careful is None:
@@ -632,12 +711,8 @@ def _misspelled(
             if not careful:
                 continue
         seen.add(w)
-        if len(w) < 2 or _indonesian_word(w):
-            continue
-        neighbours = [t for t in tokens[max(0, k - 1) : k + 2 : 2] if t[:1].isupper()]
-        short = any(in_translation.found_exactly(t.lower()) for t in neighbours)
-        near = in_translation.near_token(w, short=short)
-        if near and not in_source.found_exactly(near) and not _english_form(w, near):
+        near = _misspelling(w, k, tokens, in_source, in_translation)
+        if near:
             out.append((w, near))
     return out
 
@@ -741,15 +816,18 @@ def _foreign_name(entity: str, index: NameIndex) -> bool:
     )
 
 
-def _kept_forms(in_source: NameIndex, in_translation: NameIndex) -> list[Flag]:
-    """Names that the translation keeps in their Indonesian form although English writes
-    them differently: ``Belanda`` for the Netherlands, ``Kairo`` for Cairo (CLDR names and
-    the exonym table, see :func:`summarize.text.exonyms.indonesian_forms`), or a word
-    English does not know that spells a frequent English word the Indonesian way
-    (``Bukares`` for Bucharest, :func:`summarize.text.lexicon.english_spelling`)."""
+#: a name kept in its Indonesian form: (as written, its English form, source span,
+#: translation span)
+_Kept = tuple[str, str, Span, Span]
+
+
+def _kept_exonyms(in_source: NameIndex, in_translation: NameIndex) -> list[_Kept]:
+    """Indonesian forms of names that English writes differently (CLDR names and the
+    exonym table, :func:`_forms_by_first`), capitalised in the translation and not part of
+    a longer name there."""
     forms = indonesian_forms()
     by_first = _forms_by_first()
-    kept: list[tuple[str, str, Span, Span]] = []
+    kept: list[_Kept] = []
     for first in in_translation.tokens():
         for form in by_first.get(first, ()):
             where = in_translation.span(form)
@@ -768,32 +846,49 @@ def _kept_forms(in_source: NameIndex, in_translation: NameIndex) -> list[Flag]:
                     ),
                 )
             )
+    return kept
+
+
+def _kept_spelling(token: str, in_source: NameIndex, in_translation: NameIndex) -> _Kept | None:
+    """A capitalised source word kept in the translation that English does not know,
+    spelled the Indonesian way for a frequent English word ("Bukares" for Bucharest,
+    "Helikopter") that the translation lacks; or None."""
+    if len(token) < 4 or not token.isalpha() or lexicon.english(token) >= 1.0:
+        return None
+    english = lexicon.english_spelling(token)
+    if english is None:
+        return None
+    where, src = in_translation.span(token), in_source.span(token)
+    if where is None or src is None:
+        return None
+    written = in_translation.text[where[0] : where[1]]
+    if not written[:1].isupper() or written.isupper():
+        return None
+    if not in_source.text[src[0]].isupper():
+        return None  # a name that the source writes in lower case: informal text
+    if in_translation.found_exactly(english):
+        return None
+    return (
+        written,
+        english.capitalize(),
+        Span("source", src[0], src[1], in_source.text[src[0] : src[1]]),
+        Span("translation", where[0], where[1], written),
+    )
+
+
+def _kept_forms(in_source: NameIndex, in_translation: NameIndex) -> list[Flag]:
+    """Names that the translation keeps in their Indonesian form although English writes
+    them differently: ``Belanda`` for the Netherlands, ``Kairo`` for Cairo (CLDR names and
+    the exonym table, see :func:`summarize.text.exonyms.indonesian_forms`), or a word
+    English does not know that spells a frequent English word the Indonesian way
+    (``Bukares`` for Bucharest, :func:`summarize.text.lexicon.english_spelling`)."""
+    kept = _kept_exonyms(in_source, in_translation)
     # ... or a capitalised source word that English does not know, spelled the Indonesian
     # way for a frequent English word ("Bukares" for Bucharest, "Helikopter")
     for token in in_translation.tokens():
-        if len(token) < 4 or not token.isalpha() or lexicon.english(token) >= 1.0:
-            continue
-        english = lexicon.english_spelling(token)
-        if english is None:
-            continue
-        where, src = in_translation.span(token), in_source.span(token)
-        if where is None or src is None:
-            continue
-        written = in_translation.text[where[0] : where[1]]
-        if not written[:1].isupper() or written.isupper() or any(k == written for k, *_ in kept):
-            continue
-        if not in_source.text[src[0]].isupper():
-            continue  # a name that the source writes in lower case: informal text
-        if in_translation.found_exactly(english):
-            continue
-        kept.append(
-            (
-                written,
-                english.capitalize(),
-                Span("source", src[0], src[1], in_source.text[src[0] : src[1]]),
-                Span("translation", where[0], where[1], written),
-            )
-        )
+        found = _kept_spelling(token, in_source, in_translation)
+        if found is not None and not any(k == found[0] for k, *_ in kept):
+            kept.append(found)
     if not kept:
         return []
     parts = [f"{k} (English: {e})" for k, e, _, _ in kept]
@@ -801,11 +896,47 @@ def _kept_forms(in_source: NameIndex, in_translation: NameIndex) -> list[Flag]:
     return [Flag("name", "name left in its Indonesian form: " + "; ".join(parts), spans)]
 
 
-def _names(source: str, translation: str) -> list[Flag]:
-    in_source, in_translation = NameIndex(source), NameIndex(translation)
+def _partly_lost(
+    entity: str, words: list[str], exact: set[str], near: dict[str, str | None]
+) -> tuple[str, str] | None:
+    """A later part of a name lost, the rest kept ("Ehud Ur" -> "Ehud your"), as (source
+    form, translation form); None when only common Indonesian words were lost ("Forum
+    Musim Semi" -> "Spring Forum": translated, not dropped)."""
+    first_exact = min(words.index(w) for w in exact)
+    lost = [w for w in near if words.index(w) > first_exact and w not in TITLE_WORDS]
+    if lost and len(words) > 1 and not any(_indonesian_word(w) for w in lost):
+        return (entity, " ".join(w for w in words if w in exact))
+    return None
+
+
+def _lost_entity(entity: str, in_translation: NameIndex, lower_words: set[str]) -> bool:
+    """Whether a source name that the translation has in no spelling is missing: it has
+    no English word of the same stem there ("Politik" -> "Political"), is no description
+    (:func:`_descriptive`) and no common word that the source also writes in lower case
+    (no name there either: "bulan nirawak ... permukaan Bulan")."""
+    if _derived_form_found(entity, in_translation):
+        return False
+    return not _descriptive(entity) and not (entity in lower_words and _common_word(entity))
+
+
+def _word_matches(
+    words: list[str], in_translation: NameIndex
+) -> tuple[set[str], dict[str, str | None]]:
+    """The words of a name that the translation has exactly, and for each other word its
+    near spelling there (or None; short words count next to an exact one)."""
+    exact = {w for w in words if in_translation.found_exactly(w)}
+    near = {w: in_translation.near_token(w, short=bool(exact)) for w in words if w not in exact}
+    return exact, near
+
+
+def _source_names(
+    source: str, in_translation: NameIndex, garbled_source: bool
+) -> tuple[list[str], list[tuple[str, str]]]:
+    """The source's names missing in the translation, and those partly lost there as
+    (source form, translation form); names with a near spelling are left to
+    :func:`_misspelled`."""
     missing: list[str] = []
-    changed: list[tuple[str, str]] = []  # (source form, translation form)
-    garbled_source = not source.isascii() and _mojibake(source)
+    changed: list[tuple[str, str]] = []
     lower_words = {w for w in _WORD.findall(source) if w.islower()}
     for entity in extract_entities(source):
         if in_translation.found_exactly(entity):
@@ -813,31 +944,31 @@ def _names(source: str, translation: str) -> list[Flag]:
         if garbled_source and not entity.isascii():
             continue  # mojibake in the source ("SÃ£o"): the translation may repair it
         words = entity.split()
-        exact = {w for w in words if in_translation.found_exactly(w)}
-        near = {w: in_translation.near_token(w, short=bool(exact)) for w in words if w not in exact}
+        exact, near = _word_matches(words, in_translation)
         if any(near.values()):
-            continue  # spelled differently: see below
+            continue  # spelled differently: see _misspelled
         if exact:
-            # "Ehud Ur" -> "Ehud your": a later part of a name lost, the rest kept
-            first_exact = min(words.index(w) for w in exact)
-            lost = [w for w in near if words.index(w) > first_exact and w not in TITLE_WORDS]
-            # "Forum Musim Semi" -> "Spring Forum": lost common Indonesian words were
-            # translated, not dropped
-            if lost and len(words) > 1 and not any(_indonesian_word(w) for w in lost):
-                changed.append((entity, " ".join(w for w in words if w in exact)))
-            continue
-        if _derived_form_found(entity, in_translation):
-            continue  # an English word of the same stem ("Politik" -> "Political")
-        if not _descriptive(entity) and not (entity in lower_words and _common_word(entity)):
-            # (a common word that the source also writes in lower case is no name there
-            # either: "bulan nirawak ... permukaan Bulan")
+            partly = _partly_lost(entity, words, exact, near)
+            if partly is not None:
+                changed.append(partly)
+        elif _lost_entity(entity, in_translation, lower_words):
             missing.append(entity)
-    changed += _misspelled(source, in_source, in_translation, garbled_source)
-    # names of the translation that the source does not have are most likely the missing
-    # ones in English words ("Piala Dunia" -> "World Cup", "Komisi ..." -> "... Commission"):
-    # only more missing names than such new ones means a name was lost
-    # ... but a foreign name (no word of it an Indonesian word: "Sevilla", "Palermo") has
-    # no English words to be rendered in: missing, it is lost
+    return missing, changed
+
+
+def _lost_names(
+    missing: list[str],
+    source: str,
+    translation: str,
+    in_source: NameIndex,
+    in_translation: NameIndex,
+) -> list[str]:
+    """The names to report as missing. Names of the translation that the source does not
+    have are most likely the missing ones in English words ("Piala Dunia" -> "World Cup",
+    "Komisi ..." -> "... Commission"): only more missing names than such new ones means a
+    name was lost ... but a foreign name (no word of it an Indonesian word: "Sevilla",
+    "Palermo") has no English words to be rendered in: missing, it is lost. A subject lost
+    at the start (:func:`_lost_first_name`) comes first."""
     lost = [e for e in missing if _foreign_name(e, in_translation)]
     new = [
         e
@@ -849,26 +980,46 @@ def _names(source: str, translation: str) -> list[Flag]:
     first = _lost_first_name(source, translation)
     if first and first not in missing:
         missing.insert(0, first)
+    return missing
+
+
+def _spelling_flag(
+    changed: list[tuple[str, str]],
+    garbled: list[tuple[str, int, int]],
+    in_source: NameIndex,
+    in_translation: NameIndex,
+) -> list[Flag]:
+    """One ``name`` flag for names spelled differently and garbled words (none when
+    neither)."""
+    if not (changed or garbled):
+        return []
+    parts = [
+        f"{in_source.as_written(a)} -> {in_translation.as_written(b)}"
+        + (" (garbled characters)" if _mojibake_at(in_translation, b) else "")
+        for a, b in changed
+    ] + [f"{w} (garbled characters)" for w, _, _ in garbled]
+    spans = tuple(
+        s
+        for a, b in changed
+        for s in (
+            *_span_of("source", in_source, a),
+            *_span_of("translation", in_translation, b),
+        )
+    ) + tuple(Span("translation", a, b, w) for w, a, b in garbled)
+    return [Flag("name", "name spelled differently: " + "; ".join(parts), spans)]
+
+
+def _names(source: str, translation: str) -> list[Flag]:
+    in_source, in_translation = NameIndex(source), NameIndex(translation)
+    garbled_source = not source.isascii() and _mojibake(source)
+    missing, changed = _source_names(source, in_translation, garbled_source)
+    changed += _misspelled(source, in_source, in_translation, garbled_source)
+    missing = _lost_names(missing, source, translation, in_source, in_translation)
     flags = _kept_forms(in_source, in_translation)
     if missing:
         spans = tuple(s for e in missing for s in _span_of("source", in_source, e))
         flags.append(Flag("name", "missing in the translation: " + ", ".join(missing), spans))
-    garbled = _garbled(translation, source)
-    if changed or garbled:
-        parts = [
-            f"{in_source.as_written(a)} -> {in_translation.as_written(b)}"
-            + (" (garbled characters)" if _mojibake_at(in_translation, b) else "")
-            for a, b in changed
-        ] + [f"{w} (garbled characters)" for w, _, _ in garbled]
-        spans = tuple(
-            s
-            for a, b in changed
-            for s in (
-                *_span_of("source", in_source, a),
-                *_span_of("translation", in_translation, b),
-            )
-        ) + tuple(Span("translation", a, b, w) for w, a, b in garbled)
-        flags.append(Flag("name", "name spelled differently: " + "; ".join(parts), spans))
+    flags += _spelling_flag(changed, _garbled(translation, source), in_source, in_translation)
     return flags
 
 
@@ -913,74 +1064,103 @@ def _covered(anchors: list[str], out_words: set[str], out_index: NameIndex) -> f
 OMISSION_RATIO = 0.8
 
 
+def _may_lack_sentence(
+    source: str, translation: str, src: list[tuple[int, int]], out: list[tuple[int, int]]
+) -> bool:
+    """Whether the translation may lack a sentence of an edited source: the source has
+    2+ well-formed sentences, the translation fewer, and it is much shorter."""
+    src_len, out_len = len(source.strip()), len(translation.strip())
+    if len(src) < 2 or len(out) >= len(src) or out_len >= OMISSION_RATIO * src_len:
+        return False
+    well_formed = all(
+        source[a:b].strip()[:1].isupper() and _END_PUNCT.search(source[a:b]) for a, b in src
+    )
+    return well_formed and lexicon.careful_source(source, translation)
+
+
+def _sentence_omission(
+    source: str, translation: str, out_words: set[str], out_index: NameIndex
+) -> Flag | None:
+    """A source sentence that the translation lacks: the one it covers least (ties: the
+    shortest), when the output is about as long as the source without it."""
+    src = _sentence_spans(source)
+    out = _sentence_spans(translation)
+    if not _may_lack_sentence(source, translation, src, out):
+        return None
+    src_len, out_len = len(source.strip()), len(translation.strip())
+    scored = [(_covered(_anchors(source[a:b]), out_words, out_index), b - a, a, b) for a, b in src]
+    cover, length, a, b = min(scored)
+    if cover < 0.5 and out_len <= 1.1 * (src_len - length):
+        return Flag(
+            "omission",
+            f"the source has {len(src)} sentences, the translation {len(out)}: "
+            f"'{source[a:b]}' may be missing",
+            (Span("source", a, b, source[a:b]),),
+        )
+    return None
+
+
+def _parenthesis_kept(
+    inner: str, translation: str, out_words: set[str], out_index: NameIndex
+) -> bool:
+    """Whether the inside of a source parenthesis has a counterpart: no words, all its
+    numbers in the translation, or half its names and numbers there."""
+    if _WORD.search(inner) is None:
+        return True
+    mentions = [x for x in extract_mentions(inner, "id") if not x.soft]
+    anchors = _anchors(inner, inside=True)
+    found = MentionIndex(extract_mentions(translation, "en"))
+    if mentions and all(found.matches_any(x) for x in mentions):
+        return True
+    return bool(anchors) and _covered(anchors, out_words, out_index) >= 0.5
+
+
+def _parenthesis_omission(
+    source: str, translation: str, out_words: set[str], out_index: NameIndex
+) -> Flag | None:
+    """The first source parenthesis that a translation without brackets lacks."""
+    if "(" in translation or "[" in translation:
+        return None
+    for m in _PARENTHESIS.finditer(source):
+        if not _parenthesis_kept(m.group(1), translation, out_words, out_index):
+            return Flag(
+                "omission",
+                f"the source's parenthesis '{m.group(0)}' has no counterpart",
+                (Span("source", m.start(), m.end(), m.group(0)),),
+            )
+    return None
+
+
+def _loanword_omission(
+    source: str, translation: str, out_words: set[str], out_index: NameIndex
+) -> Flag | None:
+    """Source loanwords that the translation renders by no form of their English word."""
+    dropped = lexicon.dropped_loanwords(source, translation)
+    if not dropped:
+        return None
+    return Flag(
+        "omission",
+        "source words with no counterpart in the translation: "
+        + ", ".join(dict.fromkeys(f"{d.text} ({d.english})" for d in dropped)),
+        tuple(Span("source", d.start, d.end, d.text) for d in dropped),
+    )
+
+
+#: The omission checks, in order: the first that finds one gives the flag.
+_OMISSION_CHECKS = (_sentence_omission, _parenthesis_omission, _loanword_omission)
+
+
 def _omissions(source: str, translation: str) -> list[Flag]:
     """A source sentence or a source parenthesis that the translation lacks; else source
     loanwords that it renders by no form of their English word (``parodi`` with no
     "parody": :func:`summarize.text.lexicon.dropped_loanwords`)."""
     out_words = {w.lower() for w in _WORD.findall(translation)}
     out_index = NameIndex(translation)
-    src_len, out_len = len(source.strip()), len(translation.strip())
-    flags: list[Flag] = []
-    src = _sentence_spans(source)
-    out = _sentence_spans(translation)
-    well_formed = all(
-        source[a:b].strip()[:1].isupper() and _END_PUNCT.search(source[a:b]) for a, b in src
-    )
-    if (
-        len(src) >= 2
-        and len(out) < len(src)
-        and out_len < OMISSION_RATIO * src_len
-        and well_formed
-        and lexicon.careful_source(source, translation)
-    ):
-        # the source sentence that the translation covers least (ties: the shortest)
-        scored = [
-            (_covered(_anchors(source[a:b]), out_words, out_index), b - a, a, b) for a, b in src
-        ]
-        cover, length, a, b = min(scored)
-        # the output is about as long as the source without that sentence
-        if cover < 0.5 and out_len <= 1.1 * (src_len - length):
-            flags.append(
-                Flag(
-                    "omission",
-                    f"the source has {len(src)} sentences, the translation {len(out)}: "
-                    f"'{source[a:b]}' may be missing",
-                    (Span("source", a, b, source[a:b]),),
-                )
-            )
-            return flags
-    if "(" not in translation and "[" not in translation:
-        for m in _PARENTHESIS.finditer(source):
-            inner = m.group(1)
-            if _WORD.search(inner) is None:
-                continue
-            mentions = [x for x in extract_mentions(inner, "id") if not x.soft]
-            anchors = _anchors(inner, inside=True)
-            found = MentionIndex(extract_mentions(translation, "en"))
-            if mentions and all(found.matches_any(x) for x in mentions):
-                continue
-            if anchors and _covered(anchors, out_words, out_index) >= 0.5:
-                continue
-            flags.append(
-                Flag(
-                    "omission",
-                    f"the source's parenthesis '{m.group(0)}' has no counterpart",
-                    (Span("source", m.start(), m.end(), m.group(0)),),
-                )
-            )
-            break
-    if not flags:
-        dropped = lexicon.dropped_loanwords(source, translation)
-        if dropped:
-            flags.append(
-                Flag(
-                    "omission",
-                    "source words with no counterpart in the translation: "
-                    + ", ".join(dict.fromkeys(f"{d.text} ({d.english})" for d in dropped)),
-                    tuple(Span("source", d.start, d.end, d.text) for d in dropped),
-                )
-            )
-    return flags
+    for check in _OMISSION_CHECKS:
+        flag = check(source, translation, out_words, out_index)
+        if flag is not None:
+            return [flag]
+    return []
 
 
 # ---------------------------------------------------------------------------- public
@@ -1011,30 +1191,29 @@ def check_translation(source: str, translation: str) -> list[Flag]:
     return _remap(flags, sides)
 
 
-def check_summary(source: str, summary: str, translation: str | None = None) -> list[Flag]:
-    """Flags for a ``summary`` of ``source`` (the Indonesian article) and, when given, its
-    English ``translation``: numbers and names in neither, and loops."""
-    source, summary = _nfc(source), _nfc(summary)
-    translation = _nfc(translation) if translation is not None else None
-    if not summary.strip():
-        return []
+def _unsupported_numbers(source: str, summary: str, translation: str | None) -> list[Flag]:
+    """Numbers of the summary in neither the source nor its translation."""
     lang = "id" if detect_language(summary)[0] == "id" else "en"
     known = MentionIndex(extract_mentions(source, "id"))
     if translation:
         for m in extract_mentions(translation, "en"):
             known.add(m)
-    flags: list[Flag] = []
     unsupported = [
         m for m in distinct_mentions(extract_mentions(summary, lang)) if not known.matches_any(m)
     ]
-    if unsupported:
-        flags.append(
-            Flag(
-                "unsupported-number",
-                "not in the source: " + ", ".join(m.text for m in unsupported),
-                tuple(_mention_span("summary", m) for m in unsupported),
-            )
+    if not unsupported:
+        return []
+    return [
+        Flag(
+            "unsupported-number",
+            "not in the source: " + ", ".join(m.text for m in unsupported),
+            tuple(_mention_span("summary", m) for m in unsupported),
         )
+    ]
+
+
+def _unsupported_names(source: str, summary: str, translation: str | None) -> list[Flag]:
+    """Names of the summary in neither the source nor its translation."""
     in_source = NameIndex(source)
     in_translation = NameIndex(translation) if translation else None
     names = [
@@ -1042,14 +1221,26 @@ def check_summary(source: str, summary: str, translation: str | None = None) -> 
         for e in extract_entities(summary)
         if not _name_found(e, in_source) and not (in_translation and _name_found(e, in_translation))
     ]
-    if names:
-        in_summary = NameIndex(summary)
-        flags.append(
-            Flag(
-                "unsupported-name",
-                "not in the source: " + ", ".join(names),
-                tuple(s for e in names for s in _span_of("summary", in_summary, e)),
-            )
+    if not names:
+        return []
+    in_summary = NameIndex(summary)
+    return [
+        Flag(
+            "unsupported-name",
+            "not in the source: " + ", ".join(names),
+            tuple(s for e in names for s in _span_of("summary", in_summary, e)),
         )
+    ]
+
+
+def check_summary(source: str, summary: str, translation: str | None = None) -> list[Flag]:
+    """Flags for a ``summary`` of ``source`` (the Indonesian article) and, when given, its
+    English ``translation``: numbers and names in neither, and loops."""
+    source, summary = _nfc(source), _nfc(summary)
+    translation = _nfc(translation) if translation is not None else None
+    if not summary.strip():
+        return []
+    flags = _unsupported_numbers(source, summary, translation)
+    flags += _unsupported_names(source, summary, translation)
     flags += _repetition(summary, "summary", None)
     return flags

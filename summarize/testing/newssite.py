@@ -268,12 +268,12 @@ def _body_html(blocks: list[tuple[str, str]], read_also_style: str, ads: bool) -
     return "\n".join(out)
 
 
-def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+def _portal(page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+    """The portal template: a "TERPOPULER" ticker, breadcrumbs and a sidebar."""
     title, date, author, url = page["title"], page["date"], page["author"], page["url"]
     y, m, d = date.split("-")
-    if site == "portal":
-        site_name = "Warta Nusantara"
-        return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
+    site_name = "Warta Nusantara"
+    return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
 <body class="single post">{_cookie()}
 <header class="site-header"><a class="logo" href="/">Warta Nusantara</a>
 {_nav(("Nasional", "Internasional", "Ekonomi", "Olahraga", "Tekno"))}</header>
@@ -296,9 +296,14 @@ def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> s
 </main>
 {_footer(site_name)}
 <script src="/static/app.js"></script></body></html>"""
-    if site == "detik":
-        site_name = "detikWarta"
-        return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
+
+
+def _detik(page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+    """The detik-style detail page: a "TERPOPULER" box beside the article."""
+    title, date, author, url = page["title"], page["date"], page["author"], page["url"]
+    y, m, d = date.split("-")
+    site_name = "detikWarta"
+    return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
 <body>{_cookie()}
 <div class="header">{_nav(("News", "Finance", "Sport", "Hot", "Inet"))}</div>
 <div class="container"><div class="column-8">
@@ -318,30 +323,42 @@ def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> s
 {"".join(f'<li><a href="/read/t{i}">{_esc(t)}</a></li>' for i, t in enumerate(TICKER))}
 </ol></div>{_related("Berita Terkait")}</div></div>
 {_footer(site_name)}</body></html>"""
-    if site == "kini":
-        site_name = "Warta Kini"
-        body = []
-        for i, (kind, text) in enumerate(blocks):
-            body.append(f"<{kind}>{_esc(text)}</{kind}>")
-            if i == 0:
-                body.append(
-                    '<div class="photo"><img src="/img/x.jpg" alt="">'
-                    '<div class="photo__caption">Suasana pertemuan para menteri. '
-                    "(ANTARA FOTO/Dok)</div></div>"
-                )
-            if i == 1:  # a bare "Baca Juga" heading and a list of links
-                body.append(
-                    "<p><strong>Baca Juga</strong></p><ul>"
-                    f'<li><a href="/read/k1">{_esc(READ_ALSO[2])}</a></li></ul>'
-                )
-            if i == 2:
-                body.append('<div class="ads-on-body"><span>ADVERTISEMENT</span></div>')
-            if i == 3:
-                body.append(
-                    f'<div class="video-embed"><p>{_esc(VIDEO_TEXT)}</p>'
-                    '<iframe src="/embed/v1"></iframe></div>'
-                )
-        return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
+
+
+def _kini_body(blocks: list[tuple[str, str]]) -> list[str]:
+    """The kini template's body: its blocks with a photo, a bare "Baca Juga" list, an ad
+    and a video between them."""
+    body = []
+    for i, (kind, text) in enumerate(blocks):
+        body.append(f"<{kind}>{_esc(text)}</{kind}>")
+        if i == 0:
+            body.append(
+                '<div class="photo"><img src="/img/x.jpg" alt="">'
+                '<div class="photo__caption">Suasana pertemuan para menteri. '
+                "(ANTARA FOTO/Dok)</div></div>"
+            )
+        if i == 1:  # a bare "Baca Juga" heading and a list of links
+            body.append(
+                "<p><strong>Baca Juga</strong></p><ul>"
+                f'<li><a href="/read/k1">{_esc(READ_ALSO[2])}</a></li></ul>'
+            )
+        if i == 2:
+            body.append('<div class="ads-on-body"><span>ADVERTISEMENT</span></div>')
+        if i == 3:
+            body.append(
+                f'<div class="video-embed"><p>{_esc(VIDEO_TEXT)}</p>'
+                '<iframe src="/embed/v1"></iframe></div>'
+            )
+    return body
+
+
+def _kini(page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+    """The kini template: an audio player, paging, an editor line and a popular list."""
+    title, date, author, url = page["title"], page["date"], page["author"], page["url"]
+    y, m, d = date.split("-")
+    site_name = "Warta Kini"
+    body = _kini_body(blocks)
+    return f"""<!DOCTYPE html><html lang="id">{_head(title, site_name, date, author, url)}
 <body>{_cookie()}
 <header>{_nav(("Terkini", "Nasional", "Global", "Money", "Bola"))}</header>
 {_ticker()}
@@ -366,7 +383,12 @@ def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> s
 {_comments("Komentar")}
 </div>
 {_footer(site_name)}</body></html>"""
-    # WordPress theme (as seed 004 was scraped from)
+
+
+def _wordpress(page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+    """A WordPress theme (as seed 004 was scraped from)."""
+    title, date, author, url = page["title"], page["date"], page["author"], page["url"]
+    y, m, d = date.split("-")
     site_name = "Kabar Dunia"
     return f"""<!DOCTYPE html><html lang="id-ID">{_head(title, site_name, date, author, url)}
 <body class="post-template-default single single-post">{_cookie()}
@@ -390,6 +412,14 @@ def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> s
 {_comments("+ There are no comments")}
 </main></div></div>
 {_footer(site_name)}</div></body></html>"""
+
+
+#: The page templates by site; any other site gets the WordPress theme.
+_TEMPLATES = {"portal": _portal, "detik": _detik, "kini": _kini}
+
+
+def _render(site: str, page: dict[str, Any], blocks: list[tuple[str, str]]) -> str:
+    return _TEMPLATES.get(site, _wordpress)(page, blocks)
 
 
 def build_pages(seeds_dir: str | Path, base_url: str = "http://127.0.0.1") -> list[NewsPage]:

@@ -257,6 +257,86 @@ def _language_warning(language: str, confidence: float) -> str | None:
     return "could not tell the input language (too little text, or neither Indonesian nor English)"
 
 
+def _input_text(text: str | bytes) -> str:
+    """The article as text: bytes decoded (:func:`decode_input`), a leading BOM dropped;
+    empty input raises :class:`~summarize.errors.EmptyInputError`."""
+    if isinstance(text, (bytes, bytearray, memoryview)):
+        raw = decode_input(bytes(text))
+    elif isinstance(text, str):
+        raw = text
+    else:
+        raise TypeError(f"article text must be str or bytes, not {type(text).__name__}")
+    raw = raw.removeprefix("\ufeff")
+    if not raw.strip():
+        raise EmptyInputError("article is empty (no text)")
+    return raw
+
+
+def _markup_text(
+    raw: str, html: bool | None, url: str | None, metadata: dict[str, Any]
+) -> tuple[str, str | None]:
+    """The text of ``raw`` without its markup, and the title the markup gives (a whole
+    page's metadata goes to ``metadata``); plain text only has its entities unescaped."""
+    if not (looks_like_html(raw) if html is None else html):
+        return unescape_entities(raw), None
+    if is_whole_page(raw):
+        page = extract_page(raw, url=url)
+        text, html_title = page.text, _norm_title(page.title)
+        metadata.update(page.metadata)
+    else:
+        extracted = html_to_text(raw)
+        text, html_title = extracted.text, _norm_title(extracted.title)
+    metadata["html"] = True
+    return text, html_title
+
+
+def _split_headline(
+    paragraphs: list[str], titles: tuple[str | None, ...]
+) -> tuple[list[str], str | None]:
+    """``paragraphs`` without a leading headline, and the headline detected there
+    (``None`` when the first line repeats one of the known ``titles`` or is no headline)."""
+    if not paragraphs:
+        return paragraphs, None
+    for candidate in titles:
+        if candidate and _same_text(paragraphs[0], candidate):
+            return paragraphs[1:], None  # the headline repeated as the first line
+    if _looks_like_headline(paragraphs[0], paragraphs[1:]):
+        return paragraphs[1:], paragraphs[0]
+    return paragraphs, None
+
+
+def _take_dateline(paragraphs: list[str], metadata: dict[str, Any]) -> None:
+    """Move a leading dateline/site prefix of the first paragraph into ``metadata``."""
+    if not paragraphs:
+        return
+    split = split_dateline(paragraphs[0])
+    if split is not None:
+        prefix_meta, rest = split
+        metadata.update(prefix_meta)
+        paragraphs[0] = rest
+
+
+def _subheadings(paragraphs: list[str]) -> list[str]:
+    return [
+        p
+        for i, p in enumerate(paragraphs)
+        if i > 0 and _is_subheading(p, paragraphs[i - 1], i + 1 < len(paragraphs))
+    ]
+
+
+def _sentence_paragraphs(paragraphs: list[str]) -> tuple[tuple[str, ...], ...]:
+    """The sentences of each paragraph (paragraphs without any are dropped); raises
+    :class:`~summarize.errors.EmptyInputError` when none is left."""
+    sentence_paragraphs = tuple(
+        tuple(sentences) for p in paragraphs if (sentences := split_paragraph_sentences(p))
+    )
+    if not sentence_paragraphs:
+        raise EmptyInputError(
+            "article is empty after cleaning (only markup, boilerplate or metadata was found)"
+        )
+    return sentence_paragraphs
+
+
 def prepare_article(
     text: str | bytes,
     *,
@@ -288,78 +368,30 @@ def prepare_article(
       space and paragraphs with a blank line. ``language`` comes from
       :func:`~summarize.text.langid.detect_language`; anything but "id" adds a warning.
     """
-    if isinstance(text, (bytes, bytearray, memoryview)):
-        raw = decode_input(bytes(text))
-    elif isinstance(text, str):
-        raw = text
-    else:
-        raise TypeError(f"article text must be str or bytes, not {type(text).__name__}")
-    raw = raw.removeprefix("\ufeff")
-    if not raw.strip():
-        raise EmptyInputError("article is empty (no text)")
+    raw = _input_text(text)
     controls = _check_text(raw)
-
     metadata: dict[str, Any] = {}
     removed: list[str] = []
     warnings: list[str] = []
     if controls:
         warnings.append(f"removed {controls} stray control character(s)")
 
-    is_html = looks_like_html(raw) if html is None else html
-    html_title: str | None = None
-    if is_html:
-        if is_whole_page(raw):
-            page = extract_page(raw, url=url)
-            raw, html_title = page.text, _norm_title(page.title)
-            metadata.update(page.metadata)
-        else:
-            extracted = html_to_text(raw)
-            raw, html_title = extracted.text, _norm_title(extracted.title)
-        metadata["html"] = True
-    else:
-        raw = unescape_entities(raw)
-
+    raw, html_title = _markup_text(raw, html, url, metadata)
     body_text = _filter_lines(normalize_text(raw), removed, metadata)
-    paragraphs = split_paragraphs(body_text)
-
     explicit_title = _norm_title(title)
-    detected: str | None = None
-    if paragraphs:
-        for candidate in (explicit_title, html_title):
-            if candidate and _same_text(paragraphs[0], candidate):
-                paragraphs = paragraphs[1:]  # the headline repeated as the first line
-                break
-        else:
-            if _looks_like_headline(paragraphs[0], paragraphs[1:]):
-                detected, paragraphs = paragraphs[0], paragraphs[1:]
+    paragraphs, detected = _split_headline(
+        split_paragraphs(body_text), (explicit_title, html_title)
+    )
     final_title = explicit_title or html_title or detected
     if detected and final_title != detected:
         metadata["headline"] = detected
-
-    if paragraphs:
-        split = split_dateline(paragraphs[0])
-        if split is not None:
-            prefix_meta, rest = split
-            metadata.update(prefix_meta)
-            paragraphs[0] = rest
-
-    subheadings = [
-        p
-        for i, p in enumerate(paragraphs)
-        if i > 0 and _is_subheading(p, paragraphs[i - 1], i + 1 < len(paragraphs))
-    ]
+    _take_dateline(paragraphs, metadata)
+    subheadings = _subheadings(paragraphs)
     if subheadings:
         metadata["subheadings"] = subheadings
 
-    sentence_paragraphs = tuple(
-        tuple(sentences) for p in paragraphs if (sentences := split_paragraph_sentences(p))
-    )
-    if not sentence_paragraphs:
-        raise EmptyInputError(
-            "article is empty after cleaning (only markup, boilerplate or metadata was found)"
-        )
+    sentence_paragraphs = _sentence_paragraphs(paragraphs)
     cleaned = "\n\n".join(" ".join(sentences) for sentences in sentence_paragraphs)
-
     language, confidence = detect_language(cleaned)
     metadata["language_confidence"] = confidence
     warning = _language_warning(language, confidence)

@@ -58,6 +58,65 @@ def _is_agency(value: str) -> bool:
     )
 
 
+def _starts_sentence(rest: str) -> bool:
+    return rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in _OPENING
+
+
+def _read_bracket(head: str, meta: dict[str, Any]) -> str | None:
+    """Read a final "(AGENCY)" or "(date)" of ``head`` into ``meta``; returns the head
+    without it, or ``None`` when the brackets hold something else."""
+    agency_match = _AGENCY_RE.search(head)
+    if not agency_match:
+        return head
+    inner = agency_match.group("agency").strip()
+    if _DATE_RE.match(inner):
+        meta["date"] = inner
+    elif _is_agency(inner):
+        meta["agency"] = inner
+    else:
+        return None
+    return head[: agency_match.start()].strip()
+
+
+def _read_part(part: str, places: list[str], meta: dict[str, Any]) -> bool:
+    """Read one comma-separated part of the head (a date, a site or a place) into
+    ``meta`` or ``places``; ``False`` when it is none of them."""
+    if _DATE_RE.match(part):
+        meta["date"] = f"{part}, {meta['date']}" if "date" in meta else part
+    elif not _is_capitalised_words(part):
+        return False
+    elif _is_site(part) or (places and "site" not in meta):
+        if "site" in meta:
+            return False
+        meta["site"] = part
+    else:
+        places.append(part)
+    return True
+
+
+def _read_places(head: str, meta: dict[str, Any]) -> list[str] | None:
+    """The places named in ``head`` (its dates and site go to ``meta``); ``None`` when
+    it is no dateline."""
+    parts = [p.strip() for p in head.split(",")] if head else []
+    if any(not p for p in parts) or len(parts) > 3:
+        return None
+    places: list[str] = []
+    for part in parts:
+        if not _read_part(part, places, meta):
+            return None
+    return places
+
+
+def _is_place(place: str, meta: dict[str, Any]) -> bool:
+    """ "Presiden Joko Widodo – ..." is a sentence, "NEW YORK –" / "Jakarta –" are not."""
+    words = place.split()
+    letters = [ch for ch in place if ch.isalpha()]
+    all_caps = bool(letters) and all(ch.isupper() for ch in letters)
+    supported = "agency" in meta or "site" in meta or "date" in meta
+    single_name = len(words) == 1 and words[0].lower() not in ALL_STOPWORDS
+    return all_caps or supported or single_name
+
+
 def split_dateline(paragraph: str) -> tuple[dict[str, Any], str] | None:
     """Split a leading dateline/site prefix off ``paragraph``.
 
@@ -69,46 +128,20 @@ def split_dateline(paragraph: str) -> tuple[dict[str, Any], str] | None:
     if not match:
         return None
     head, dash, rest = match.group("head"), match.group("dash"), match.group("rest")
-    if not (rest[:1].isupper() or rest[:1].isdigit() or rest[:1] in _OPENING):
+    if not _starts_sentence(rest):
         return None
     meta: dict[str, Any] = {}
-    agency_match = _AGENCY_RE.search(head)
-    if agency_match:
-        inner = agency_match.group("agency").strip()
-        if _DATE_RE.match(inner):
-            meta["date"] = inner
-        elif _is_agency(inner):
-            meta["agency"] = inner
-        else:
-            return None
-        head = head[: agency_match.start()].strip()
-    parts = [p.strip() for p in head.split(",")] if head else []
-    if any(not p for p in parts) or len(parts) > 3:
+    bare_head = _read_bracket(head, meta)
+    if bare_head is None:
         return None
-    places: list[str] = []
-    for part in parts:
-        if _DATE_RE.match(part):
-            meta["date"] = f"{part}, {meta['date']}" if "date" in meta else part
-        elif not _is_capitalised_words(part):
-            return None
-        elif _is_site(part) or (places and "site" not in meta):
-            if "site" in meta:
-                return None
-            meta["site"] = part
-        else:
-            places.append(part)
-    if len(places) > 1 or not (places or "site" in meta or "agency" in meta):
+    places = _read_places(bare_head, meta)
+    if places is None or len(places) > 1:
+        return None
+    if not (places or "site" in meta or "agency" in meta):
         return None
     if places:
-        place = places[0]
-        words = place.split()
-        letters = [ch for ch in place if ch.isalpha()]
-        all_caps = bool(letters) and all(ch.isupper() for ch in letters)
-        supported = "agency" in meta or "site" in meta or "date" in meta
-        single_name = len(words) == 1 and words[0].lower() not in ALL_STOPWORDS
-        # "Presiden Joko Widodo – ..." is a sentence, "NEW YORK –" / "Jakarta –" are not.
-        if not (all_caps or supported or single_name):
+        if not _is_place(places[0], meta):
             return None
-        meta["dateline"] = place
+        meta["dateline"] = places[0]
     meta["prefix"] = f"{match.group('head')} {dash}"
     return meta, rest.strip()

@@ -77,24 +77,18 @@ def _field(doc: Any, name: str) -> Any:
     return doc.get(name) if isinstance(doc, dict) else getattr(doc, name, None)
 
 
-def extract_page(markup: str, url: str | None = None) -> ExtractedPage:
-    """Extract the main text and metadata of a whole HTML page.
-
-    ``url`` (where the page came from) helps trafilatura with relative canonical links
-    and the site name. Raises :class:`~summarize.errors.NothingExtractedError` when
-    neither the default nor the recall-oriented pass finds article text.
-    """
+def _page_text(markup: str, url: str | None) -> tuple[Any, str]:
+    """trafilatura's document and its main text: the default pass, then for short or
+    unusual pages a second pass that keeps more (still without comments)."""
     doc = _run(markup, url, favor_recall=False)
     text = (_field(doc, "text") or "").strip() if doc is not None else ""
     if not text:
-        # Short or unusual pages: a second pass that keeps more (still without comments).
         doc = _run(markup, url, favor_recall=True)
         text = (_field(doc, "text") or "").strip() if doc is not None else ""
-    if not text:
-        raise NothingExtractedError(
-            "article is empty after cleaning: no article text found on the page"
-        )
-    paragraphs = [" ".join(line.split()) for line in text.splitlines()]
+    return doc, text
+
+
+def _page_metadata(doc: Any) -> dict[str, Any]:
     metadata: dict[str, Any] = {}
     for source, key in _META_KEYS.items():
         value = _field(doc, source)
@@ -102,9 +96,29 @@ def extract_page(markup: str, url: str | None = None) -> ExtractedPage:
             value = [str(v) for v in value if v]
         if value:
             metadata[key] = value
+    return metadata
+
+
+def _page_title(doc: Any) -> str | None:
     title = _field(doc, "title")
+    return " ".join(str(title).split()) or None if title else None
+
+
+def extract_page(markup: str, url: str | None = None) -> ExtractedPage:
+    """Extract the main text and metadata of a whole HTML page.
+
+    ``url`` (where the page came from) helps trafilatura with relative canonical links
+    and the site name. Raises :class:`~summarize.errors.NothingExtractedError` when
+    neither the default nor the recall-oriented pass finds article text.
+    """
+    doc, text = _page_text(markup, url)
+    if not text:
+        raise NothingExtractedError(
+            "article is empty after cleaning: no article text found on the page"
+        )
+    paragraphs = [" ".join(line.split()) for line in text.splitlines()]
     return ExtractedPage(
         text="\n\n".join(p for p in paragraphs if p),
-        title=" ".join(str(title).split()) or None if title else None,
-        metadata=metadata,
+        title=_page_title(doc),
+        metadata=_page_metadata(doc),
     )

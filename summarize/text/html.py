@@ -137,6 +137,18 @@ def _joined(parts: list[str]) -> str | None:
     return " ".join("".join(parts).split()) or None
 
 
+def _is_furniture(tag: str, attrib: Any) -> bool:
+    """Page furniture (menus, share bars, comments...) named by a class, id or role."""
+    return (
+        bool(attrib)
+        and tag not in _STRUCTURAL_TAGS
+        and any(
+            name in ("class", "id", "role") and value and _FURNITURE_RE.search(value)
+            for name, value in attrib.items()
+        )
+    )
+
+
 class _Extractor:
     """lxml parser target: collects the body text, the ``<title>`` and the first ``<h1>``."""
 
@@ -157,15 +169,7 @@ class _Extractor:
             if tag == self.skip_tag:
                 self.skip_depth += 1
             return
-        furniture = (
-            bool(attrib)
-            and tag not in _STRUCTURAL_TAGS
-            and any(
-                name in ("class", "id", "role") and value and _FURNITURE_RE.search(value)
-                for name, value in attrib.items()
-            )
-        )
-        if (tag in SKIP_TAGS or furniture) and tag not in VOID_TAGS:
+        if (tag in SKIP_TAGS or _is_furniture(tag, attrib)) and tag not in VOID_TAGS:
             self.skip_tag, self.skip_depth = tag, 1
             return
         if tag == "title" and self.title is None:

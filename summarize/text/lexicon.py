@@ -21,6 +21,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
+
 #: Zipf frequency at and above which a word counts as common in a language.
 COMMON = 3.0
 #: ... and an Indonesian word left in English output counts as untranslated (rarer words
@@ -199,6 +201,48 @@ def _deletions(key: str) -> set[str]:
     return {key[:i] + key[i + 1 :] for i in range(len(key))}
 
 
+def _loanword_english(word: str) -> str | None:
+    """The English word that source word ``word`` spells the Indonesian way, when it is a
+    loanword to look for (see ``DROPPED_MIN`` and ``DROPPED_EN``); else None."""
+    if len(word) < DROPPED_MIN or not word.islower() or _CLITIC.search(word):
+        return None
+    en = english_spelling(word)
+    if en is None:
+        return None
+    z = english(en)
+    if DROPPED_EN[0] <= z < DROPPED_EN[1] and COMMON <= indonesian(word) <= z:
+        return en
+    return None
+
+
+@dataclass(frozen=True)
+class _Forms:
+    """A translation's words indexed for :func:`dropped_loanwords`: its words, their
+    spelling keys with their one-letter deletions, and the prefixes (4+ letters) of both."""
+
+    words: set[str]
+    near_keys: set[str]
+    prefixes: set[str]
+
+    @classmethod
+    def of(cls, translation: str) -> _Forms:
+        words = set(_WORD_ONLY.findall(translation.lower()))
+        keys = {spelling_key(w) for w in words}
+        deleted = {d for k in keys for d in _deletions(k)}
+        prefixes = {w[:i] for w in words for i in range(4, len(w) + 1)}
+        prefixes |= {k[:i] for k in keys for i in range(4, len(k) + 1)}
+        return cls(words, keys | deleted, prefixes)
+
+    def has_form(self, word: str, en: str) -> bool:
+        """Whether a word shares the spelling key of loanword ``word`` or a key one letter
+        away, starts with its stem or that of its English word ``en``, or clips ``en``."""
+        key = spelling_key(word)
+        near = key in self.near_keys or not _deletions(key).isdisjoint(self.near_keys)
+        stems = (en[: max(4, len(en) - 3)], key[: max(4, len(key) - 3)])
+        clipped = any(en[:i] in self.words for i in range(CLIPPED_MIN, len(en)))
+        return near or any(s in self.prefixes for s in stems) or clipped
+
+
 def dropped_loanwords(source: str, translation: str) -> list[Dropped]:
     """Loanwords of ``source`` that ``translation`` lacks in every form: a lower-case
     source word of ``DROPPED_MIN`` letters up that spells a specific English word the
@@ -210,32 +254,17 @@ def dropped_loanwords(source: str, translation: str) -> list[Dropped]:
     index, hand-written as it is a few lines over the spelling key)."""
     candidates = []
     for m in _WORD_ONLY.finditer(source):
-        w = m.group(0)
-        if len(w) < DROPPED_MIN or not w.islower() or _CLITIC.search(w):
-            continue
-        en = english_spelling(w)
-        if en is None:
-            continue
-        z = english(en)
-        if DROPPED_EN[0] <= z < DROPPED_EN[1] and COMMON <= indonesian(w) <= z:
+        en = _loanword_english(m.group(0))
+        if en is not None:
             candidates.append((m, en))
     if not candidates:
         return []
-    words = set(_WORD_ONLY.findall(translation.lower()))
-    keys = {spelling_key(w) for w in words}
-    deleted = {d for k in keys for d in _deletions(k)}
-    near_keys = keys | deleted
-    prefixes = {w[:i] for w in words for i in range(4, len(w) + 1)}
-    prefixes |= {k[:i] for k in keys for i in range(4, len(k) + 1)}
-    out = []
-    for m, en in candidates:
-        key = spelling_key(m.group(0))
-        near = key in near_keys or not _deletions(key).isdisjoint(near_keys)
-        stems = (en[: max(4, len(en) - 3)], key[: max(4, len(key) - 3)])
-        clipped = any(en[:i] in words for i in range(CLIPPED_MIN, len(en)))
-        if not (near or any(s in prefixes for s in stems) or clipped):
-            out.append(Dropped(m.start(), m.end(), m.group(0), en))
-    return out
+    forms = _Forms.of(translation)
+    return [
+        Dropped(m.start(), m.end(), m.group(0), en)
+        for m, en in candidates
+        if not forms.has_form(m.group(0), en)
+    ]
 
 
 # ------------------------------------------------------------------ untranslated words
@@ -363,10 +392,7 @@ def _classify(
     e = english(part)
     i = indonesian(part)
     if e >= RARE_EN:
-        # copied from the source, and Indonesian uses it far more than English ("nuri",
-        # "muara"): left untranslated. Loanwords are as frequent in English ("radio").
-        copied = part in lower_source and len(part) >= MIN_COPIED
-        return "word" if copied and _more_indonesian(part, i, e) else None
+        return _copied_word(part, i, e, lower_source)
     if _english_compound(part):
         return None  # "minimarket"
     if i >= (COMMON_WORD if cased else INFORMAL_WORD):
@@ -375,16 +401,35 @@ def _classify(
         return "affixed"
     if e > 0 or i > 0 or len(part) < 4 or not cased or _english_inflection(part):
         return None
+    return _copied_or_garbled(part, source_words, source_grams)
+
+
+def _copied_word(
+    part: str, i: float, e: float, lower_source: frozenset[str] | set[str]
+) -> str | None:
+    """A word English lists (Zipf ``e``) as "word" when it is copied from the source, and
+    Indonesian uses it far more than English ("nuri", "muara"): left untranslated.
+    Loanwords are as frequent in English ("radio")."""
+    copied = part in lower_source and len(part) >= MIN_COPIED
+    return "word" if copied and _more_indonesian(part, i, e) else None
+
+
+def _copied_or_garbled(
+    part: str, source_words: set[str], source_grams: dict[str, str]
+) -> str | None:
+    """An unknown word (neither language lists it) copied from the source, or made of a
+    source word's pieces: "copied" or "garbled"; else None."""
     if part in source_words:
         return "copied"
-    if len(part) >= 5:
-        pieces = {source_grams[g] for g in _grams(part) if g in source_grams}
-        if pieces:
-            # a source word respelled ("autodebet" -> "autodebit") is a copy; mangled
-            # ("skopolamin" -> "schocolamin") it is garbled
-            close = any(_distance(part, v, 2) <= 2 for w in pieces for v in (w, _CLITIC.sub("", w)))
-            return "copied" if close else "garbled"
-    return None
+    if len(part) < 5:
+        return None
+    pieces = {source_grams[g] for g in _grams(part) if g in source_grams}
+    if not pieces:
+        return None
+    # a source word respelled ("autodebet" -> "autodebit") is a copy; mangled
+    # ("skopolamin" -> "schocolamin") it is garbled
+    close = any(_distance(part, v, 2) <= 2 for w in pieces for v in (w, _CLITIC.sub("", w)))
+    return "copied" if close else "garbled"
 
 
 #: British spellings and inflections the English list may lack ("catastrophising")
@@ -453,6 +498,190 @@ def _distance(a: str, b: str, limit: int) -> int:
     return _edit_distance(a, b, limit)
 
 
+@dataclass(frozen=True)
+class _Leftovers:
+    """What :func:`untranslated_words` knows of a source and its translation."""
+
+    translation: str
+    matches: list[re.Match[str]]  # the translation's words
+    source_words: set[str]  # lower case, hyphenated words split
+    source_grams: dict[str, str]  # 4-letter pieces of source words the translation lacks
+    pieces: set[str]  # starts and ends of those source words (edited text only)
+    careful: bool  # edited text (:func:`careful_source`)
+    cased: bool  # ... that writes names with capitals
+    lower_only: set[str]  # words such a source writes only in lower case
+    copied_ok: set[str]  # ``lower_only`` when ``cased``, else empty
+    source_pairs: set[tuple[str, str]]  # adjacent source words (also without clitics)
+
+
+def _source_grams(source_words: set[str], out_words: set[str]) -> dict[str, str]:
+    """Pieces of source words that the translation lacks (and English does not list), by
+    their 4-letter grams: a garbled word is made of them."""
+    grams: dict[str, str] = {}
+    for w in source_words:
+        if len(w) >= 5 and w not in out_words and english(w) < RARE_EN:
+            for g in _grams(w):
+                grams.setdefault(g, w)
+    return grams
+
+
+def _source_pairs(src_seq: list[str]) -> set[tuple[str, str]]:
+    """Adjacent source words, as written and without clitics (words over 5 letters)."""
+    bare = [_CLITIC.sub("", t) if len(t) > 5 else t for t in src_seq]
+    pairs = set(zip(src_seq, src_seq[1:], strict=False))
+    return pairs | set(zip(bare, bare[1:], strict=False))
+
+
+def _capitalises(source: str) -> bool:
+    """Whether the source writes a word with a capital inside a sentence (names)."""
+    return any(
+        m.group(0)[:1].isupper() and not starts_sentence(source, m.start())
+        for m in _OUT_WORD.finditer(source)
+    )
+
+
+def _leftovers(source: str, translation: str) -> _Leftovers:
+    """What the source tells about the words of ``translation`` (see :class:`_Leftovers`)."""
+    src_tokens = _OUT_WORD.findall(source)
+    source_lower = {t.lower() for t in src_tokens}
+    source_words = {p for t in source_lower for p in t.split("-")}
+    out_words = {t.lower() for t in _OUT_WORD.findall(translation)}
+    careful = careful_source(source, translation)
+    # ... and writes names with capitals (text without any name gives no evidence of care)
+    capitalises = _capitalises(source)
+    cased = careful and capitalises
+    # pieces of source words that the translation lacks: a garbled word is made of them
+    source_grams = _source_grams(source_words, out_words)
+    # ... and a piece of one and an English word make a half-translated word
+    pieces = _source_pieces(set(source_grams.values())) if careful else set()
+    # in a source that is edited and capitalises names, a word written only in lower
+    # case is no name, even when the translation capitalises it ("memasang Lampu")
+    lower_only = source_lower - {t.lower() for t in src_tokens if t[:1].isupper()}
+    if not (capitalises and _FINAL.search(source) and not informal(source)):
+        lower_only = set()
+    return _Leftovers(
+        translation=translation,
+        matches=list(_OUT_WORD.finditer(translation)),
+        source_words=source_words,
+        source_grams=source_grams,
+        pieces=pieces,
+        careful=careful,
+        cased=cased,
+        lower_only=lower_only,
+        copied_ok=lower_only if cased else set(),
+        source_pairs=_source_pairs([t.lower() for t in src_tokens]),
+    )
+
+
+def _function_word(token: str, lower: str, nxt: str, ctx: _Leftovers) -> bool:
+    """An Indonesian function word that the source has, not before a capitalised word
+    (a name: "Di Bandung"), in edited text or written in lower case."""
+    return (
+        lower in ID_STOPWORDS
+        and lower not in EN_STOPWORDS
+        and lower in ctx.source_words
+        and english(lower) < 4.0
+        and not nxt[:1].isupper()
+        and (ctx.careful or token.islower())
+    )
+
+
+def _name_word(k: int, lower: str, nxt: str, ctx: _Leftovers) -> str | None:
+    """Why a word capitalised inside a sentence (word ``k``) is Indonesian, or None: a
+    name, unless an edited source that capitalises names writes it only in lower case, it
+    stands alone (not in a run of capitalised words: "Mandiri Mobile") and it is a common
+    Indonesian word or a derived form ("used Gaul", "Bermerek"); how often English uses
+    the lower-case word tells nothing here."""
+    prev = ctx.matches[k - 1].group(0) if k else ""
+    in_name = nxt[:1].isupper() or (
+        prev[:1].isupper() and not starts_sentence(ctx.translation, ctx.matches[k - 1].start())
+    )
+    if lower not in ctx.lower_only or "-" in lower or in_name:
+        return None
+    if _more_indonesian(lower, shared=math.inf):
+        return "word"
+    if english(lower) == 0 and indonesian_root(lower):
+        return "affixed"
+    return None
+
+
+def _first_word(lower: str, nxt: str, ctx: _Leftovers) -> str | None:
+    """Why the first word of a sentence is Indonesian, or None: an Indonesian word the
+    source has too, not the start of a name ("Insya Allah"); before a capital only a
+    derived form ("Penerus Global Running Tours")."""
+    if lower not in ctx.source_words:
+        return None
+    why = _classify(lower, ctx.source_words, {}, ctx.careful, ctx.copied_ok)
+    derived = english(lower) == 0 and indonesian_root(lower) is not None
+    allowed = ("affixed",) if nxt[:1].isupper() else ("word", "affixed")
+    return why if why in allowed or (why == "word" and derived) else None
+
+
+def _half_translated_part(part: str, ctx: _Leftovers) -> bool:
+    return (
+        bool(ctx.pieces)
+        and part not in ctx.source_words
+        and _half_translated(part, ctx.pieces, ctx.source_grams)
+    )
+
+
+def _spelled_part(part: str, ctx: _Leftovers) -> bool:
+    """A source word that spells a more frequent English word the Indonesian way
+    ("parodi", "treking", "akordion"; see ``SPELLED_MIN`` and ``SPELLED_SHORT``)."""
+    long_enough = len(part) >= SPELLED_MIN or (
+        ctx.careful and len(part) >= SPELLED_SHORT and indonesian(part) < COMMON
+    )
+    return (
+        part in ctx.source_words
+        and long_enough
+        and english(part) < SHARED_EN
+        and bool(english_spelling(part))
+    )
+
+
+def _part_reason(part: str, ctx: _Leftovers) -> str | None:
+    """Why a part of a lower-case word (between hyphens) is Indonesian, or None."""
+    why = _classify(part, ctx.source_words, ctx.source_grams, ctx.careful, ctx.copied_ok)
+    if why == "copied" and not ctx.cased and len(part) < LONG_WORD:
+        why = None
+    if why is None and _half_translated_part(part, ctx):
+        why = "half-translated"
+    if why is None and _spelled_part(part, ctx):
+        why = "Indonesian spelling"  # "parodi", "treking", "akordion"
+    return why
+
+
+def _lower_word(lower: str, ctx: _Leftovers) -> str | None:
+    """Why a lower-case word is Indonesian, or None: a reduplicated common Indonesian
+    word (English hardly doubles a word: "anak-anak"; but "bye-bye"), or the first of its
+    parts that is."""
+    parts = lower.split("-")
+    if len(parts) == 2 and parts[0] == parts[1]:
+        first = parts[0]
+        common = indonesian(first) >= INFORMAL_WORD and english(first) < COMMON
+        return "reduplication" if common else None
+    for part in parts:
+        why = _part_reason(part, ctx)
+        if why:
+            return why
+    return None
+
+
+def _reason(k: int, token: str, ctx: _Leftovers) -> str | None:
+    """Why word ``k`` of the translation (``token``: without a final "'s") is
+    Indonesian, or None."""
+    lower = token.lower()
+    m = ctx.matches[k]
+    nxt = ctx.matches[k + 1].group(0) if k + 1 < len(ctx.matches) else ""
+    if _function_word(token, lower, nxt, ctx):
+        return "function word"
+    if not token[:1].isupper():
+        return _lower_word(lower, ctx)
+    if not starts_sentence(ctx.translation, m.start()):
+        return _name_word(k, lower, nxt, ctx)
+    return _first_word(lower, nxt, ctx)
+
+
 def untranslated_words(source: str, translation: str) -> list[Leftover]:
     """Indonesian words, affixed forms, reduplications, unknown copies of source words and
     half-translated words inside an English ``translation`` of ``source``.
@@ -461,117 +690,14 @@ def untranslated_words(source: str, translation: str) -> list[Leftover]:
     word in lower case and it is Indonesian; acronyms; words English knows (loanwords such
     as ``radio``, ``data``: English Zipf >= 1.0).
     """
-    from summarize.text.stopwords import EN_STOPWORDS, ID_STOPWORDS
-
-    src_tokens = _OUT_WORD.findall(source)
-    source_lower = {t.lower() for t in src_tokens}
-    source_words = {p for t in source_lower for p in t.split("-")}
-    out_words = {t.lower() for t in _OUT_WORD.findall(translation)}
-    careful = careful_source(source, translation)
-    # ... and writes names with capitals (text without any name gives no evidence of care)
-    capitalises = any(
-        m.group(0)[:1].isupper() and not starts_sentence(source, m.start())
-        for m in _OUT_WORD.finditer(source)
-    )
-    cased = careful and capitalises
-    # pieces of source words that the translation lacks: a garbled word is made of them
-    source_grams: dict[str, str] = {}
-    for w in source_words:
-        if len(w) >= 5 and w not in out_words and english(w) < RARE_EN:
-            for g in _grams(w):
-                source_grams.setdefault(g, w)
-    # ... and a piece of one and an English word make a half-translated word
-    pieces = _source_pieces(set(source_grams.values())) if careful else set()
-    # in a source that is edited and capitalises names, a word written only in lower
-    # case is no name, even when the translation capitalises it ("memasang Lampu")
-    lower_only = source_lower - {t.lower() for t in src_tokens if t[:1].isupper()}
-    if not (capitalises and _FINAL.search(source) and not informal(source)):
-        lower_only = set()
-    copied_ok = lower_only if cased else set()
+    ctx = _leftovers(source, translation)
     found: list[Leftover] = []
-    matches = list(_OUT_WORD.finditer(translation))
-    src_seq = [t.lower() for t in src_tokens]
-    bare = [_CLITIC.sub("", t) if len(t) > 5 else t for t in src_seq]
-    source_pairs = set(zip(src_seq, src_seq[1:], strict=False))
-    source_pairs |= set(zip(bare, bare[1:], strict=False))
-
-    def at_start_of(j: int) -> bool:
-        return j < 0 or starts_sentence(translation, matches[j].start())
-
-    for k, m in enumerate(matches):
+    for k, m in enumerate(ctx.matches):
         token = re.sub(r"['’]s$", "", m.group(0))
-        lower = token.lower()
-        letters = [c for c in token if c.isalpha()]
-        if sum(c.isupper() for c in letters) > 1:
+        if sum(c.isupper() for c in token if c.isalpha()) > 1:
             continue  # an acronym or a mixed-case name
-        at_start = starts_sentence(translation, m.start())
-        why: str | None = None
-        nxt = matches[k + 1].group(0) if k + 1 < len(matches) else ""
-        if (
-            lower in ID_STOPWORDS
-            and lower not in EN_STOPWORDS
-            and lower in source_words
-            and english(lower) < 4.0
-            and not nxt[:1].isupper()
-            and (careful or token.islower())
-        ):
-            why = "function word"
-        elif token[:1].isupper() and not at_start:
-            # a name, unless an edited source that capitalises names writes it only in
-            # lower case, it stands alone (not in a run of capitalised words: "Mandiri
-            # Mobile") and it is a common Indonesian word or a derived form ("used Gaul",
-            # "Bermerek"); how often English uses the lower-case word tells nothing here
-            prev = matches[k - 1].group(0) if k else ""
-            in_name = nxt[:1].isupper() or (prev[:1].isupper() and not at_start_of(k - 1))
-            if lower in lower_only and "-" not in lower and not in_name:
-                if _more_indonesian(lower, shared=math.inf):
-                    why = "word"
-                elif english(lower) == 0 and indonesian_root(lower):
-                    why = "affixed"
-        elif token[:1].isupper():
-            # first word of a sentence: an Indonesian word the source has too, not the
-            # start of a name ("Insya Allah"); before a capital only a derived form
-            # ("Penerus Global Running Tours")
-            if lower in source_words:
-                why = _classify(lower, source_words, {}, careful, copied_ok)
-                derived = english(lower) == 0 and indonesian_root(lower) is not None
-                allowed = ("affixed",) if nxt[:1].isupper() else ("word", "affixed")
-                why = why if why in allowed or (why == "word" and derived) else None
-        else:
-            parts = lower.split("-")
-            if len(parts) == 2 and parts[0] == parts[1]:
-                # English hardly doubles a word ("anak-anak"; but "bye-bye")
-                first = parts[0]
-                common = indonesian(first) >= INFORMAL_WORD and english(first) < COMMON
-                why = "reduplication" if common else None
-            else:
-                for part in parts:
-                    why = _classify(part, source_words, source_grams, careful, copied_ok)
-                    if why == "copied" and not cased and len(part) < LONG_WORD:
-                        why = None
-                    if (
-                        why is None
-                        and pieces
-                        and part not in source_words
-                        and _half_translated(part, pieces, source_grams)
-                    ):
-                        why = "half-translated"
-                    if (
-                        why is None
-                        and part in source_words
-                        and (
-                            len(part) >= SPELLED_MIN
-                            or (
-                                careful and len(part) >= SPELLED_SHORT and indonesian(part) < COMMON
-                            )
-                        )
-                        and english(part) < SHARED_EN
-                        and english_spelling(part)
-                    ):
-                        why = "Indonesian spelling"  # "parodi", "treking", "akordion"
-                    if why:
-                        break
-        if why and why != "function word" and _in_kept_term(k, matches, source_pairs):
+        why = _reason(k, token, ctx)
+        if why and why != "function word" and _in_kept_term(k, ctx.matches, ctx.source_pairs):
             why = None
         if why:
             found.append(Leftover(m.start(), m.start() + len(token), token, why))

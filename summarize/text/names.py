@@ -70,6 +70,31 @@ def _is_acronym(word: str) -> bool:
     return len(letters) >= 2 and all(c.isupper() for c in letters)
 
 
+def _name_word(text: str, m: re.Match[str]) -> str:
+    """The word of ``m`` without a possessive ("Moscow's"); a currency, not a name, is
+    lower-cased (it breaks a run)."""
+    word = re.sub(r"['’]s$", "", m.group(0))
+    if _CURRENCY.match(word + text[m.end() : m.end() + 1]):
+        word = word.lower()
+    return word
+
+
+def _starts_after(text: str, gap: str, prev_end: int, token_start: int) -> bool:
+    """Whether the word after ``gap`` (which ends the token ``text[token_start:prev_end]``
+    before it) starts a sentence."""
+    at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
+    if at_start and prev_end and gap.strip() == ".":
+        # the token before the full stop ("Tn" of "Tn. Sato"): no rescan of the text
+        before = text[token_start:prev_end].split()
+        if before and before[-1].strip(".").lower() in _ABBREVIATIONS:
+            at_start = False
+    return at_start
+
+
+def _only_spaces(gap: str) -> bool:
+    return gap.strip(" \t\u00a0") == "" and "\n" not in gap
+
+
 def _sequences(text: str) -> list[tuple[list[str], bool]]:
     """Maximal runs of capitalised words separated only by spaces, each with a flag
     telling whether it starts a sentence."""
@@ -79,30 +104,19 @@ def _sequences(text: str) -> list[tuple[list[str], bool]]:
     prev_end = 0
     token_start = 0  # where the whitespace-separated token ending at prev_end starts
     for m in _WORD_RE.finditer(text):
-        word = re.sub(r"['’]s$", "", m.group(0))  # possessive: "Moscow's"
-        if _CURRENCY.match(word + text[m.end() : m.end() + 1]):
-            word = word.lower()  # a currency, not a name: breaks the run
+        word = _name_word(text, m)
         gap = text[prev_end : m.start()]
-        at_start = prev_end == 0 or bool(_STARTER_RE.search(gap))
-        if at_start and prev_end and gap.strip() == ".":
-            # the token before the full stop ("Tn" of "Tn. Sato"): no rescan of the text
-            before = text[token_start:prev_end].split()
-            if before and before[-1].strip(".").lower() in _ABBREVIATIONS:
-                at_start = False
+        at_start = _starts_after(text, gap, prev_end, token_start)
         last_space = _LAST_SPACE.match(gap)
         if last_space:
             token_start = prev_end + last_space.end()
-        if _is_capitalised(word):
-            if current and gap.strip(" \t\u00a0") == "" and "\n" not in gap:
-                current.append(word)
-            else:
-                if current:
-                    runs.append((current, current_start))
-                current, current_start = [word], at_start
+        if _is_capitalised(word) and current and _only_spaces(gap):
+            current.append(word)
         else:
             if current:
                 runs.append((current, current_start))
-            current = []
+            current = [word] if _is_capitalised(word) else []
+            current_start = at_start
         prev_end = m.end()
     if current:
         runs.append((current, current_start))

@@ -22,7 +22,7 @@ import bisect
 import math
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -292,13 +292,117 @@ class _Taken:
         self._ends[lo:hi] = [end]
 
 
-def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
-    """Number and date mentions of ``text`` (dates first; their digits are not counted
-    again as numbers)."""
-    text = unicodedata.normalize("NFC", text)
-    # tokenised text splits thousands: "rp 13. 000" (same length, so spans stay valid)
-    # ... but not a day and a year after a month ("July 21, 356 BCE")
-    text = _SPLIT_THOUSANDS.sub(
+#: ``free(start, end)``: no mention takes any of the characters ``[start, end)``
+_Free = Callable[[int, int], bool]
+#: month abbreviations that also are English words ("may 5" is more likely a verb): lower
+#: case, they are no month before a day
+_VERB_MONTHS = ("may", "mar", "des")
+#: month abbreviations that are also words: lower case, they are no month before a year
+_WORD_MONTHS = ("may", "mar", "des", "jan", "jun", "sep")
+#: numerators of a fraction that is often no quantity ("a quarter", "seperempat")
+_SOFT_NUMERATORS = ("a", "se", "one", "satu", "1")
+
+
+def _date(m: re.Match[str], year: str | None, month: int, day: int) -> Mention:
+    return Mention(m.group(0), "date", frozenset({(_year_or_none(year), month, day)}))
+
+
+def _date_dmy(m: re.Match[str], free: _Free) -> Mention | None:
+    """24 Februari 2022 / 24 February, 2022 / 29 November."""
+    day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
+    if 1 <= day <= 31 and free(*m.span()):
+        return _date(m, m.group(3), month, day)
+    return None
+
+
+def _date_mdy(m: re.Match[str], free: _Free) -> Mention | None:
+    """February 24, 2022 / Feb. 24 / November 29th."""
+    month, day = MONTHS[m.group(1).lower()], int(m.group(2))
+    if m.group(1).lower() in _VERB_MONTHS and not m.group(1)[0].isupper():
+        return None  # "may 5" is more likely a verb
+    if 1 <= day <= 31 and free(*m.span()):
+        return _date(m, m.group(3), month, day)
+    return None
+
+
+def _date_my(m: re.Match[str], free: _Free) -> Mention | None:
+    """Maret 2022 / March 2022."""
+    ambiguous = m.group(1).lower() in _WORD_MONTHS
+    if free(*m.span()) and (m.group(1)[0].isupper() or not ambiguous):
+        month = MONTHS[m.group(1).lower()]
+        return Mention(m.group(0), "date", frozenset({(int(m.group(2)), month, None)}))
+    return None
+
+
+def _date_slash(m: re.Match[str], free: _Free) -> Mention | None:
+    """(10/7), 10/7/2017: Indonesian day/month[/year]."""
+    day, month = int(m.group(1)), int(m.group(2))
+    if 1 <= day <= 31 and 1 <= month <= 12 and free(*m.span()):
+        return _date(m, m.group(3), month, day)
+    return None
+
+
+def _clock(hour: int, minute: int) -> frozenset[float]:
+    """A clock time's readings: 6:30 is 6.30 and 6.5; 6:00 is 6 as well."""
+    clock = {hour + minute / 100, hour + minute / 60}
+    if minute == 0:
+        clock.add(float(hour))
+    return frozenset(clock)
+
+
+def _time(m: re.Match[str], free: _Free) -> Mention | None:
+    """6:30, 18:00; "11:35 p.m." = 23:35."""
+    if not free(*m.span()):
+        return None
+    hour, minute = int(m.group(1)), int(m.group(2))
+    half = m.group(4).lower() if m.group(4) else ""
+    if half == "p" and hour < 12:
+        hour += 12
+    elif half == "a" and hour == 12:
+        hour = 0
+    return Mention(m.group(0).rstrip(), "number", _clock(hour, minute))
+
+
+def _time_id(m: re.Match[str], free: _Free) -> Mention | None:
+    """Indonesian "pukul 23.35" / "23.35 WIB"."""
+    if not free(*m.span()):
+        return None
+    hour, minute = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
+    return Mention(m.group(0), "number", _clock(hour, minute))
+
+
+def _fraction_mention(m: re.Match[str], free: _Free) -> Mention | None:
+    """ "dua per tiga" = "two-thirds"; "a quarter", "seperempat" are soft (like "half",
+    often no quantity at all)."""
+    if not free(*m.span()):
+        return None
+    value = _fraction(m.group(1), m.group(2))
+    if value is None:
+        return None
+    soft = m.group(1).lower() in _SOFT_NUMERATORS
+    return Mention(m.group(0), "number", frozenset({value}), soft=soft)
+
+
+#: the patterns read before plain numbers, in order (dates first, so that their digits
+#: are not counted again as numbers), each with the rule that makes its match a mention
+_SPAN_RULES: tuple[
+    tuple[re.Pattern[str], Callable[[re.Match[str], _Free], Mention | None]], ...
+] = (
+    (_DATE_DMY, _date_dmy),
+    (_DATE_MDY, _date_mdy),
+    (_DATE_MY, _date_my),
+    (_DATE_SLASH, _date_slash),
+    (_TIME, _time),
+    (_TIME_ID, _time_id),
+    (_FRACTION_EN, _fraction_mention),
+    (_FRACTION_ID, _fraction_mention),
+)
+
+
+def _join_split_thousands(text: str) -> str:
+    """Tokenised text splits thousands: "rp 13. 000" becomes "rp 13.000 " (same length,
+    so spans stay valid) ... but not a day and a year after a month ("July 21, 356 BCE")."""
+    return _SPLIT_THOUSANDS.sub(
         lambda m: (
             m.group(0)
             if _MONTH_BEFORE.search(text, max(0, m.start() - 16), m.start())
@@ -306,90 +410,61 @@ def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
         ),
         text,
     )
-    taken = _Taken()
-    out: list[tuple[int, Mention]] = []
-    free = taken.free
 
-    def add(m: re.Match[str], mention: Mention) -> None:
-        taken.append(m.span())
-        out.append((m.start(), replace(mention, start=m.start(), end=m.end())))
 
-    for m in _DATE_DMY.finditer(text):
-        day, month = int(m.group(1)), MONTHS[m.group(2).lower()]
-        if 1 <= day <= 31 and free(*m.span()):
-            add(
-                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
-            )
-    for m in _DATE_MDY.finditer(text):
-        month, day = MONTHS[m.group(1).lower()], int(m.group(2))
-        if m.group(1).lower() in ("may", "mar", "des") and not m.group(1)[0].isupper():
-            continue  # "may 5" is more likely a verb
-        if 1 <= day <= 31 and free(*m.span()):
-            add(
-                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
-            )
-    for m in _DATE_MY.finditer(text):
-        ambiguous = m.group(1).lower() in ("may", "mar", "des", "jan", "jun", "sep")
-        if free(*m.span()) and (m.group(1)[0].isupper() or not ambiguous):
-            month = MONTHS[m.group(1).lower()]
-            add(m, Mention(m.group(0), "date", frozenset({(int(m.group(2)), month, None)})))
-    for m in _DATE_SLASH.finditer(text):
-        day, month = int(m.group(1)), int(m.group(2))
-        if 1 <= day <= 31 and 1 <= month <= 12 and free(*m.span()):
-            add(
-                m, Mention(m.group(0), "date", frozenset({(_year_or_none(m.group(3)), month, day)}))
-            )
+def _digit_number(text: str, m: re.Match[str], lang: str) -> Mention | None:
+    """A number in digits, with the scale word after it ("2,5 miliar")."""
+    values = parse_number(m.group(0), lang)
+    if not values:
+        return None
+    span_text = m.group(0)
+    scale = _SCALE_AFTER.match(text, m.end())
+    if scale:
+        factor = SCALES[scale.group(1).lower()]
+        values = frozenset(v * factor for v in values)
+        span_text = text[m.start() : scale.end()]
+    end = scale.end() if scale else m.end()
+    # a bare "1" is often "a"/"an" in the other language ("1 hari" = "a day")
+    soft = values == frozenset({1.0}) and not scale
+    return Mention(span_text, "number", values, m.start(), end, soft)
 
-    for m in _TIME.finditer(text):
-        if free(*m.span()):
-            hour, minute = int(m.group(1)), int(m.group(2))
-            if m.group(4) and m.group(4).lower() == "p" and hour < 12:
-                hour += 12
-            elif m.group(4) and m.group(4).lower() == "a" and hour == 12:
-                hour = 0
-            clock = {hour + minute / 100, hour + minute / 60}
-            if minute == 0:
-                clock.add(float(hour))
-            add(m, Mention(m.group(0).rstrip(), "number", frozenset(clock)))
-    for m in _TIME_ID.finditer(text):
-        if free(*m.span()):
-            hour, minute = int(m.group(1) or m.group(3)), int(m.group(2) or m.group(4))
-            clock = {hour + minute / 100, hour + minute / 60}
-            if minute == 0:
-                clock.add(float(hour))
-            add(m, Mention(m.group(0), "number", frozenset(clock)))
-    for m in (*_FRACTION_EN.finditer(text), *_FRACTION_ID.finditer(text)):
-        if free(*m.span()):
-            value = _fraction(m.group(1), m.group(2))
-            if value is not None:
-                # "a quarter", "seperempat": like "half", often no quantity at all
-                soft = m.group(1).lower() in ("a", "se", "one", "satu", "1")
-                add(m, Mention(m.group(0), "number", frozenset({value}), soft=soft))
 
+class _Mentions:
+    """The mentions found so far, each with the place where it starts, and the spans
+    they take."""
+
+    def __init__(self) -> None:
+        self.taken = _Taken()
+        self.found: list[tuple[int, Mention]] = []
+
+    def add(self, mention: Mention) -> None:
+        self.taken.append((mention.start, mention.end))
+        self.found.append((mention.start, mention))
+
+    def in_order(self) -> list[Mention]:
+        self.found.sort(key=lambda pair: pair[0])
+        return [mention for _, mention in self.found]
+
+
+def extract_mentions(text: str, lang: str = "id") -> list[Mention]:
+    """Number and date mentions of ``text`` (dates first; their digits are not counted
+    again as numbers)."""
+    text = _join_split_thousands(unicodedata.normalize("NFC", text))
+    mentions = _Mentions()
+    free = mentions.taken.free
+    for pattern, rule in _SPAN_RULES:
+        for m in pattern.finditer(text):
+            mention = rule(m, free)
+            if mention is not None:
+                mentions.add(replace(mention, start=m.start(), end=m.end()))
     for m in _NUMBER.finditer(text):
-        if not free(*m.span()):
-            continue
-        values = parse_number(m.group(0), lang)
-        if not values:
-            continue
-        span_text = m.group(0)
-        scale = _SCALE_AFTER.match(text, m.end())
-        if scale:
-            factor = SCALES[scale.group(1).lower()]
-            values = frozenset(v * factor for v in values)
-            span_text = text[m.start() : scale.end()]
-        end = scale.end() if scale else m.end()
-        taken.append((m.start(), end))
-        # a bare "1" is often "a"/"an" in the other language ("1 hari" = "a day")
-        soft = values == frozenset({1.0}) and not scale
-        out.append((m.start(), Mention(span_text, "number", values, m.start(), end, soft)))
-
+        if free(*m.span()):
+            mention = _digit_number(text, m, lang)
+            if mention is not None:
+                mentions.add(mention)
     for mention in _word_numbers(text, free):
-        taken.append((mention.start, mention.end))
-        out.append((mention.start, mention))
-
-    out.sort(key=lambda pair: pair[0])
-    return [mention for _, mention in out]
+        mentions.add(mention)
+    return mentions.in_order()
 
 
 def _fraction(numerator: str, denominator: str) -> float | None:
@@ -408,147 +483,290 @@ def _fraction(numerator: str, denominator: str) -> float | None:
     return top / bottom
 
 
-def _word_numbers(text: str, free: Any) -> list[Mention]:
-    """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
-    250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
-    month ("lima belas Maret", "the fifth of June") becomes a date."""
+#: what a word rule of :class:`_WordRun` did with a word: took it into the number, or
+#: skipped it ("and" of "two hundred and five"); ``None``: the word is no part of it
+_TAKE, _SKIP = 1, 2
+_ID_MULTIPLIERS = {"belas": None, "puluh": 10.0, "ratus": 100.0}
+_ID_MULTIPLIED_KIND = {"belas": "teen", "puluh": "ten", "ratus": "hundred"}
+#: the words before a scale that make it a number ("a thousand" = seribu)
+_SCALE_ARTICLES = ("a", "an", "one")
+
+
+class _WordRun:
+    """Reads spelled-out numbers from a list of words, one run at a time.
+
+    The state of the number being read: ``total`` (what the scales have multiplied so
+    far), ``current`` (the part below the last scale), ``last`` (the last unit, which a
+    following "puluh"/"ratus" multiplies), ``kind`` (the type of the previous component:
+    "unit", "teen", "ten", "hundred", "scale", "ord", "" before the first) and ``soft``;
+    ``first``/``end`` are the indexes of its first and last words.
+    """
+
+    def __init__(self, text: str, words: list[re.Match[str]]) -> None:
+        self.text = text
+        self.words = words
+        self.out: list[Mention] = []
+        self.begin(0)
+
+    def begin(self, i: int) -> None:
+        self.first = self.end = i
+        self._reset()
+
+    def _reset(self) -> None:
+        self.total = self.current = self.last = 0.0
+        self.kind = ""
+        self.soft = False
+
+    def emit(self) -> None:
+        """Keep the number read so far (if any) as a mention, and start afresh."""
+        if self.kind:
+            start, end = self.words[self.first].start(), self.words[self.end].end()
+            value = self.total + self.current
+            mention = Mention(self.text[start:end], "number", frozenset({float(value)}), start, end)
+            if self.soft or value == 1 or _SOFT_AFTER.match(self.text, end):
+                mention = replace(mention, soft=True)
+            self.out.append(mention)
+        self._reset()
+
+    def restart_at(self, j: int) -> None:
+        """Word ``j`` cannot continue the number: keep it, and start a new one there."""
+        self.emit()
+        self.first = j
+
+    def gap_before(self, j: int) -> str:
+        return self.text[self.words[j - 1].end() : self.words[j].start()]
+
+    def read(self, i: int) -> int:
+        """Read the longest run of number words from word ``i`` (joined by spaces or
+        hyphens); returns the index of the word it stopped at."""
+        self.begin(i)
+        j = i
+        while j < len(self.words):
+            if j > i and not _RUN_GAP.fullmatch(self.gap_before(j)):
+                break
+            step = self._step(self.words[j].group(0).lower(), j)
+            if step is None:
+                break
+            if step == _TAKE:
+                self.end = j
+            j += 1
+        return j
+
+    def _step(self, w: str, j: int) -> int | None:
+        for rule in _RULES_BY_WORD.get(w, ()):
+            step = rule(self, w, j)
+            if step is not None:
+                return step
+        return None
+
+    def date(self) -> Mention | None:
+        """The run as a day followed by a month ("lima belas Maret", "the fifth of June"):
+        a date; ``None`` when it is not one."""
+        value = self.total + self.current
+        date = _DATE_AFTER.match(self.text, self.words[self.end].end())
+        if not (date and value == int(value) and 1 <= value <= 31 and self.total == 0):
+            return None
+        start = self.words[self.first].start()
+        month = MONTHS[date.group(1).lower()]
+        if date.group(1).lower() in _VERB_MONTHS and date.group(1)[0].islower():
+            return None
+        year = _year_or_none(date.group(2))
+        return Mention(
+            self.text[start : date.end()],
+            "date",
+            frozenset({(year, month, int(value))}),
+            start,
+            date.end(),
+        )
+
+
+def _unit_word(run: _WordRun, w: str, j: int) -> int | None:
+    """satu ... sembilan, one ... nine."""
+    if w not in _UNITS_ID and w not in _UNITS_EN:
+        return None
+    if run.kind in ("unit", "teen", "ord"):
+        run.restart_at(j)
+    v = float(_UNITS_ID.get(w) or _UNITS_EN[w])
+    run.current += v
+    run.last, run.kind = v, "unit"
+    return _TAKE
+
+
+def _teen_or_ten_word(run: _WordRun, w: str, j: int) -> int | None:
+    """sepuluh, sebelas, ten ... nineteen, twenty ... ninety."""
+    if w not in _TEENS and w not in _TENS_EN:
+        return None
+    if run.kind in ("unit", "teen", "ten", "ord"):
+        run.restart_at(j)
+    run.current += float(_TEENS.get(w) or _TENS_EN[w])
+    run.last, run.kind = 0.0, "ten" if w in _TENS_EN else "teen"
+    return _TAKE
+
+
+def _id_multiplier(run: _WordRun, w: str, j: int) -> int | None:
+    """ "belas", "puluh", "ratus" after a unit: "lima belas", "dua puluh", "tiga ratus"."""
+    if w not in _ID_MULTIPLIERS or run.kind != "unit":
+        return None
+    factor = _ID_MULTIPLIERS[w]
+    run.current += 10.0 if factor is None else run.last * (factor - 1)
+    run.last, run.kind = 0.0, _ID_MULTIPLIED_KIND[w]
+    return _TAKE
+
+
+def _id_ordinal_multiplier(run: _WordRun, w: str, j: int) -> int | None:
+    """An ordinal of the teens or tens: "kesembilan belas" = nineteenth, "kedua puluh" =
+    twentieth (no longer the soft "kedua" = both)."""
+    if w not in ("belas", "puluh") or run.kind != "ord" or not 2 <= run.current <= 9:
+        return None
+    run.current = run.current + 10.0 if w == "belas" else run.current * 10.0
+    run.soft = False
+    return _TAKE
+
+
+def _id_decade(run: _WordRun, w: str, j: int) -> int | None:
+    """ "dua puluhan" = the twenties (of an age, a decade)."""
+    if w != "puluhan" or run.kind != "unit" or not 2 <= run.current <= 9:
+        return None
+    run.current *= 10.0
+    run.last, run.kind = 0.0, "ten"
+    return _TAKE
+
+
+def _hundred_word(run: _WordRun, w: str, j: int) -> int | None:
+    if w != "hundred" or run.kind not in ("", "unit", "teen", "ten"):
+        return None
+    run.current = (run.current or 1.0) * 100.0
+    run.last, run.kind = 0.0, "hundred"
+    return _TAKE
+
+
+def _se_word(run: _WordRun, w: str, j: int) -> int | None:
+    """seratus, seribu, sejuta, semiliar."""
+    if w not in _SE_WORDS:
+        return None
+    value = _SE_WORDS[w]
+    if run.kind in ("unit", "teen", "ten", "hundred", "ord") or (
+        value >= 1e3 and run.kind == "scale"
+    ):
+        run.restart_at(j)
+    if value >= 1e3:
+        run.total += run.current + value
+        run.current, run.kind = 0.0, "scale"
+    else:
+        run.current += value
+        run.kind = "hundred"
+    run.last = 0.0
+    return _TAKE
+
+
+def _article_scale(run: _WordRun, w: str, j: int) -> int | None:
+    """ "a thousand" = seribu (soft: "a thousand words" = "ribuan kata")."""
+    if w not in _WORD_SCALES or run.kind or j == 0:
+        return None
+    if run.words[j - 1].group(0).lower() not in _SCALE_ARTICLES:
+        return None
+    if not _RUN_GAP.fullmatch(run.gap_before(j)):
+        return None
+    run.total, run.current, run.last, run.kind = 0.0, float(_WORD_SCALES[w]), 0.0, "scale"
+    run.first, run.soft = j, True
+    return _TAKE
+
+
+def _scale_word(run: _WordRun, w: str, j: int) -> int | None:
+    """ribu, juta, thousand, million... after a number."""
+    if w not in _WORD_SCALES or not run.kind or run.kind == "ord":
+        return None
+    scale = _WORD_SCALES[w]
+    run.total = (
+        (run.total + (run.current or 1.0)) * scale
+        if scale > 1e3
+        else run.total + (run.current or 1.0) * scale
+    )
+    run.current, run.last, run.kind = 0.0, 0.0, "scale"
+    return _TAKE
+
+
+def _ordinal_word(run: _WordRun, w: str, j: int) -> int | None:
+    """Ordinals ("ketiga", "third", "twenty-first" = 21) and the soft words for one and
+    two ("satu", "kedua", "both")."""
+    if w not in _ORDINALS and w not in _SOFT:
+        return None
+    if run.kind == "ten" and w in _UNIT_ORDINALS_EN:
+        run.current += _UNIT_ORDINALS_EN[w]  # "twenty-first" = 21
+        run.soft, run.kind = False, "ord"
+        return _TAKE
+    if run.kind:
+        run.restart_at(j)
+    run.current = float(_ORDINALS.get(w) or _SOFT[w])
+    run.soft = w in _SOFT
+    run.kind = "ord"
+    return _TAKE
+
+
+def _and_word(run: _WordRun, w: str, j: int) -> int | None:
+    """ "and" inside a number: "two hundred and five"."""
+    if w == "and" and run.kind in ("hundred", "scale") and j + 1 < len(run.words):
+        return _SKIP
+    return None
+
+
+#: the word rules of :class:`_WordRun`, in order, each with the words it may take: the
+#: first rule that takes a word decides
+_WORD_RULES: tuple[tuple[Callable[[_WordRun, str, int], int | None], frozenset[str]], ...] = (
+    (_unit_word, frozenset({*_UNITS_ID, *_UNITS_EN})),
+    (_teen_or_ten_word, frozenset({*_TEENS, *_TENS_EN})),
+    (_id_multiplier, frozenset(_ID_MULTIPLIERS)),
+    (_id_ordinal_multiplier, frozenset({"belas", "puluh"})),
+    (_id_decade, frozenset({"puluhan"})),
+    (_hundred_word, frozenset({"hundred"})),
+    (_se_word, frozenset(_SE_WORDS)),
+    (_article_scale, frozenset(_WORD_SCALES)),
+    (_scale_word, frozenset(_WORD_SCALES)),
+    (_ordinal_word, frozenset({*_ORDINALS, *_SOFT})),
+    (_and_word, frozenset({"and"})),
+)
+#: for each word, the rules that may take it, in order (most words of a text: none)
+_RULES_BY_WORD = {
+    w: tuple(rule for rule, vocabulary in _WORD_RULES if w in vocabulary)
+    for w in frozenset().union(*(vocabulary for _, vocabulary in _WORD_RULES))
+}
+
+
+def _number_words(text: str, free: _Free) -> list[re.Match[str]]:
+    """The words of ``text`` that may be part of a spelled-out number: not taken by
+    another mention, and not inside an idiom ("kaki lima")."""
     idioms = _Taken()
     for m in _IDIOMS.finditer(text):
         idioms.append(m.span())
-    words = [
+    return [
         m
         for m in _LETTERS.finditer(text)
         if free(m.start(), m.end()) and idioms.free(m.start(), m.start() + 1)
     ]
-    out: list[Mention] = []
+
+
+def _word_numbers(text: str, free: _Free) -> list[Mention]:
+    """Spelled-out numbers: "dua ratus lima puluh ribu" = "two hundred fifty thousand" =
+    250000; "lima belas" = "fifteen"; ordinals ("ketiga", "third"); a day followed by a
+    month ("lima belas Maret", "the fifth of June") becomes a date."""
+    words = _number_words(text, free)
+    run = _WordRun(text, words)
     i = 0
     while i < len(words):
-        total = current = last = 0.0
-        kind = ""  # type of the previous component
-        first = i
-        end_i = i
-        soft = False
-
-        def emit(first: int, end_i: int) -> None:
-            nonlocal total, current, last, kind, soft
-            if kind:
-                start, end = words[first].start(), words[end_i].end()
-                value = total + current
-                mention = Mention(text[start:end], "number", frozenset({float(value)}), start, end)
-                if soft or value == 1 or _SOFT_AFTER.match(text, end):
-                    mention = replace(mention, soft=True)
-                out.append(mention)
-            total = current = last = 0.0
-            kind, soft = "", False
-
-        j = i
-        while j < len(words):
-            w = words[j].group(0).lower()
-            if j > i:
-                gap = text[words[j - 1].end() : words[j].start()]
-                if not _RUN_GAP.fullmatch(gap):
-                    break
-            if w in _UNITS_ID or w in _UNITS_EN:
-                if kind in ("unit", "teen", "ord"):
-                    emit(first, end_i)
-                    first = j
-                v = float(_UNITS_ID.get(w) or _UNITS_EN[w])
-                current += v
-                last, kind = v, "unit"
-            elif w in _TEENS or w in _TENS_EN:
-                if kind in ("unit", "teen", "ten", "ord"):
-                    emit(first, end_i)
-                    first = j
-                current += float(_TEENS.get(w) or _TENS_EN[w])
-                last, kind = 0.0, "ten" if w in _TENS_EN else "teen"
-            elif w in ("belas", "puluh", "ratus") and kind == "unit":
-                factor = {"belas": None, "puluh": 10.0, "ratus": 100.0}[w]
-                current += 10.0 if factor is None else last * (factor - 1)
-                last, kind = 0.0, {"belas": "teen", "puluh": "ten", "ratus": "hundred"}[w]
-            elif w in ("belas", "puluh") and kind == "ord" and 2 <= current <= 9:
-                # an ordinal of the teens or tens: "kesembilan belas" = nineteenth,
-                # "kedua puluh" = twentieth (no longer the soft "kedua" = both)
-                current = current + 10.0 if w == "belas" else current * 10.0
-                soft = False
-            elif w == "puluhan" and kind == "unit" and 2 <= current <= 9:
-                current *= 10.0  # "dua puluhan" = the twenties (of an age, a decade)
-                last, kind = 0.0, "ten"
-            elif w == "hundred" and kind in ("", "unit", "teen", "ten"):
-                current = (current or 1.0) * 100.0
-                last, kind = 0.0, "hundred"
-            elif w in _SE_WORDS:
-                if kind in ("unit", "teen", "ten", "hundred", "ord") or (
-                    _SE_WORDS[w] >= 1e3 and kind == "scale"
-                ):
-                    emit(first, end_i)
-                    first = j
-                if _SE_WORDS[w] >= 1e3:
-                    total += current + _SE_WORDS[w]
-                    current, kind = 0.0, "scale"
-                else:
-                    current += _SE_WORDS[w]
-                    kind = "hundred"
-                last = 0.0
-            elif (
-                w in _WORD_SCALES
-                and not kind
-                and j > 0
-                and words[j - 1].group(0).lower() in ("a", "an", "one")
-                and _RUN_GAP.fullmatch(text[words[j - 1].end() : words[j].start()])
-            ):
-                # "a thousand" = seribu (soft: "a thousand words" = "ribuan kata")
-                total, current, last, kind = 0.0, float(_WORD_SCALES[w]), 0.0, "scale"
-                first, soft = j, True
-            elif w in _WORD_SCALES and kind and kind != "ord":
-                total = (
-                    (total + (current or 1.0)) * _WORD_SCALES[w]
-                    if _WORD_SCALES[w] > 1e3
-                    else total + (current or 1.0) * _WORD_SCALES[w]
-                )
-                current, last, kind = 0.0, 0.0, "scale"
-            elif (w in _ORDINALS or w in _SOFT) and kind == "ten" and w in _UNIT_ORDINALS_EN:
-                current += _UNIT_ORDINALS_EN[w]  # "twenty-first" = 21
-                soft, kind = False, "ord"
-            elif w in _ORDINALS or w in _SOFT:
-                if kind:
-                    emit(first, end_i)
-                    first = j
-                current = float(_ORDINALS.get(w) or _SOFT[w])
-                soft = w in _SOFT
-                kind = "ord"
-            elif w == "and" and kind in ("hundred", "scale") and j + 1 < len(words):
-                j += 1
-                continue
-            else:
-                break
-            end_i = j
-            j += 1
-        if not kind:
+        j = run.read(i)
+        if not run.kind:
             i = max(j, i + 1)
             continue
-        # a day number followed by a month: a date
-        value = total + current
-        date = _DATE_AFTER.match(text, words[end_i].end())
-        if date and value == int(value) and 1 <= value <= 31 and total == 0:
-            start = words[first].start()
-            month = MONTHS[date.group(1).lower()]
-            if not (date.group(1).lower() in ("may", "mar", "des") and date.group(1)[0].islower()):
-                out.append(
-                    Mention(
-                        text[start : date.end()],
-                        "date",
-                        frozenset({(_year_or_none(date.group(2)), month, int(value))}),
-                        start,
-                        date.end(),
-                    )
-                )
-                i = end_i + 1
-                while i < len(words) and words[i].start() < date.end():
-                    i += 1
-                continue
-        emit(first, end_i)
-        i = end_i + 1
-    return out
+        date = run.date()
+        if date is None:
+            run.emit()
+            i = run.end + 1
+            continue
+        run.out.append(date)
+        i = run.end + 1
+        while i < len(words) and words[i].start() < date.end:
+            i += 1
+    return run.out
 
 
 # ------------------------------------------------------------------ days of the month

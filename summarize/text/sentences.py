@@ -187,6 +187,41 @@ def _starts_with_function_word(token: str) -> bool:
     return match is not None and head[0].isupper() and match.group().lower() in ALL_STOPWORDS
 
 
+def _ends_list_number(text: str, word: str, token_start: int) -> bool:
+    """Whether a number with a full stop ends a sentence: "1. Pertama" at the start of a
+    paragraph or after a colon is list numbering."""
+    if len(word) > 2:
+        return True
+    i = token_start - 1
+    while i >= 0 and text[i].isspace():
+        i -= 1
+    return not (i < 0 or text[i] == ":")
+
+
+def _is_initial_like(word: str, lower: str) -> bool:
+    """Ambiguous abbreviations, dotted ones ("U.S.", "M.Sc.") and initials ("J.")."""
+    return (
+        lower in AMBIGUOUS_ABBREVIATIONS
+        or _DOTTED_RE.match(word) is not None
+        or (len(word) == 1 and word.isalpha())
+    )
+
+
+def _word_ends_sentence(text: str, word: str, token_start: int, next_token: str) -> bool:
+    """Whether ``word`` followed by a full stop (and then ``next_token``) ends a sentence."""
+    if word.isdigit():
+        return _ends_list_number(text, word, token_start)
+    lower = word.lower()
+    if lower in TITLE_ABBREVIATIONS:
+        return False
+    if lower in NUMBER_ABBREVIATIONS or lower in MONTH_ABBREVIATIONS:
+        return not next_token.lstrip(_OPENERS)[:1].isdigit()
+    if _is_initial_like(word, lower):
+        # Initials ("J. Stoltenberg"), "U.S.", "M.Sc.": only split before "Dia", "The", ...
+        return _starts_with_function_word(next_token)
+    return True
+
+
 def _is_boundary(text: str, match: re.Match[str], next_token: str) -> bool:
     """Decide whether the terminator ``match`` (followed by ``next_token``) ends a sentence."""
     if not _can_start_sentence(next_token):
@@ -197,35 +232,29 @@ def _is_boundary(text: str, match: re.Match[str], next_token: str) -> bool:
     if "?" in punct or "!" in punct:
         return True
     if "\u2026" in punct or len(punct) >= 2:  # ellipsis
-        if len(punct) >= 4:
-            return True  # "...." = ellipsis plus full stop
-        # A free-standing ellipsis (" ... ") marks an omission inside a sentence.
-        return token != punct
+        # "...." = ellipsis plus full stop; a free-standing ellipsis (" ... ") marks an
+        # omission inside a sentence.
+        return len(punct) >= 4 or token != punct
     word = token[:-1]
     if not word:
         return True
-    lower = word.lower()
-    next_is_number = next_token.lstrip(_OPENERS)[:1].isdigit()
-    if word.isdigit():
-        # "1. Pertama" at the start of a paragraph or after a colon is list numbering.
-        if len(word) > 2:
-            return True
-        i = token_start - 1
-        while i >= 0 and text[i].isspace():
-            i -= 1
-        return not (i < 0 or text[i] == ":")
-    if lower in TITLE_ABBREVIATIONS:
-        return False
-    if lower in NUMBER_ABBREVIATIONS or lower in MONTH_ABBREVIATIONS:
-        return not next_is_number
-    if (
-        lower in AMBIGUOUS_ABBREVIATIONS
-        or _DOTTED_RE.match(word)
-        or (len(word) == 1 and word.isalpha())
-    ):
-        # Initials ("J. Stoltenberg"), "U.S.", "M.Sc.": only split before "Dia", "The", ...
-        return _starts_with_function_word(next_token)
-    return True
+    return _word_ends_sentence(text, word, token_start, next_token)
+
+
+def _sentence_end(text: str, match: re.Match[str], protected: bytearray) -> int | None:
+    """Where the sentence that the terminator ``match`` may end stops (after closing
+    quotes and brackets), or ``None`` when it ends none."""
+    if protected and protected[match.start()]:
+        return None
+    end = match.end()
+    while end < len(text) and text[end] in _CLOSERS:
+        end += 1
+    if end >= len(text) or text[end] != " ":
+        return None  # "10.30", "U.S.A", ".\"," or the end of the text
+    next_start = end + 1
+    next_end = text.find(" ", next_start)
+    next_token = text[next_start : next_end if next_end != -1 else len(text)]
+    return end if _is_boundary(text, match, next_token) else None
 
 
 def _split_paragraph(paragraph: str) -> list[str]:
@@ -238,19 +267,10 @@ def _split_paragraph(paragraph: str) -> list[str]:
     sentences: list[str] = []
     start = 0
     for match in _TERMINATOR_RE.finditer(text):
-        if protected and protected[match.start()]:
-            continue
-        end = match.end()
-        while end < len(text) and text[end] in _CLOSERS:
-            end += 1
-        if end >= len(text) or text[end] != " ":
-            continue  # "10.30", "U.S.A", ".\"," or the end of the text
-        next_start = end + 1
-        next_end = text.find(" ", next_start)
-        next_token = text[next_start : next_end if next_end != -1 else len(text)]
-        if _is_boundary(text, match, next_token):
+        end = _sentence_end(text, match, protected)
+        if end is not None:
             sentences.append(text[start:end].strip())
-            start = next_start
+            start = end + 1
     tail = text[start:].strip()
     if tail:
         sentences.append(tail)
