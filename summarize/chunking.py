@@ -61,14 +61,17 @@ def pack_by_budget(counts: Sequence[int], budget: int) -> list[list[int]]:
 
 
 def length_sorted_batches(
-    counts: Sequence[int], *, max_batch_size: int, max_batch_tokens: int
+    counts: Sequence[int], *, max_batch_size: int, max_batch_tokens: int, sort: bool = True
 ) -> list[list[int]]:
     """Indices grouped into batches of similar length (longest first).
 
     A batch's padded size (``len(batch) * longest``) stays within ``max_batch_tokens``
     and its length within ``max_batch_size``; a single item always forms a batch.
+    ``sort=False`` keeps the input order (the benchmark's ablation of the sorting).
     """
-    order = sorted(range(len(counts)), key=lambda i: (-counts[i], i))
+    order = (
+        sorted(range(len(counts)), key=lambda i: (-counts[i], i)) if sort else range(len(counts))
+    )
     batches: list[list[int]] = []
     current: list[int] = []
     longest = 0

@@ -112,20 +112,6 @@ def _invoke_guarded(invoke: Any, ctx: click.Context) -> Any:
         raise _one_line(exc) from None
 
 
-class ErrorHandlingGroup(click.Group):
-    """A group whose commands turn domain exceptions and usage errors into one-line
-    errors."""
-
-    def make_context(self, *args: Any, **kwargs: Any) -> click.Context:
-        try:
-            return super().make_context(*args, **kwargs)
-        except click.UsageError as exc:
-            raise _one_line(exc) from None
-
-    def invoke(self, ctx: click.Context) -> Any:
-        return _invoke_guarded(super().invoke, ctx)
-
-
 class ErrorHandlingCommand(click.Command):
     """A command (also used on its own, as ``python app.py`` runs the demo) that turns
     domain exceptions and usage errors into one-line errors."""
@@ -138,3 +124,8 @@ class ErrorHandlingCommand(click.Command):
 
     def invoke(self, ctx: click.Context) -> Any:
         return _invoke_guarded(super().invoke, ctx)
+
+
+class ErrorHandlingGroup(ErrorHandlingCommand, click.Group):
+    """A group whose commands turn domain exceptions and usage errors into one-line
+    errors (:class:`ErrorHandlingCommand`'s handling, around ``click.Group``'s own)."""

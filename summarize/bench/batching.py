@@ -35,6 +35,7 @@ from summarize.bench.run import (
     load_average,
     machine_info,
     run_interleaved,
+    setup_logging,
     summarize_rounds,
 )
 from summarize.bench.workers import SystemSpec
@@ -149,11 +150,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(message)s",
-        datefmt="%H:%M:%S",
-    )
+    setup_logging(args.quiet)
     started = time.perf_counter()
     if args.tiny:
         from summarize.engines.ct2 import cache_root

@@ -34,6 +34,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from summarize.testing import tiny
+
 logger = logging.getLogger(__name__)
 
 #: Bump when anything that changes the built files changes.
@@ -107,25 +109,12 @@ def pseudo_words(n: int = 60_000, seed: int = SEED) -> tuple[str, ...]:
 def _bart_bpe() -> tuple[dict[str, int], list[tuple[str, str]]]:
     """Byte-level BPE (vocabulary, merges) trained on the seed corpus plus the pseudo-words
     (each twice), to distilbart's 50,264 entries: about 35k pseudo-words become tokens."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-
     from summarize.testing.corpus import load_corpus
+    from summarize.testing.vocab import train_byte_bpe
 
     words = pseudo_words()
-    backend = Tokenizer(models.BPE())
-    backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
-    trainer = trainers.BpeTrainer(
-        vocab_size=BART_VOCAB,
-        special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
-        initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
-        show_progress=False,
-    )
     lines = [" " + " ".join(words[i : i + 64]) for i in range(0, len(words), 64)]
-    backend.train_from_iterator(list(load_corpus().all_lines) + lines * 2, trainer)
-    model = json.loads(backend.to_str())["model"]
-    vocab: dict[str, int] = dict(sorted(model["vocab"].items(), key=lambda item: item[1]))
-    merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
-    return vocab, merges  # type: ignore[return-value]
+    return train_byte_bpe(list(load_corpus().all_lines) + lines * 2, BART_VOCAB)
 
 
 def _filler_words() -> list[str]:
@@ -144,153 +133,59 @@ def _filler_words() -> list[str]:
 def build_marian_tokenizer(corpus: Any, dest: Path) -> Any:
     """opus-mt-id-en layout with the real vocabulary size: ``</s>``=0, ``<unk>``=1, source
     pieces, target pieces, pseudo-word pieces, ``<pad>``=54,795."""
-    from transformers import MarianTokenizer
-
     from summarize.testing import vocab as tv
 
     # BPE with 1,500 pieces: about 1.4 pieces per word of Indonesian news, like the real one.
-    source = tv.train_sentencepiece(corpus.indonesian, vocab_size=1500, model_type="bpe", seed=SEED)
-    target = tv.train_sentencepiece(corpus.english, vocab_size=400, seed=SEED)
-    vocab = {"</s>": 0, "<unk>": 1}
-    for piece in tv.spm_pieces(source, skip_special=True) + tv.spm_pieces(
-        target, skip_special=True
-    ):
-        vocab.setdefault(piece, len(vocab))
-    fillers: list[str] = []
-    for word in _filler_words():
-        if len(vocab) >= MARIAN_VOCAB - 1:
-            break
-        piece = "▁" + word
-        if piece not in vocab:
-            vocab[piece] = len(vocab)
-            fillers.append(piece)
-    vocab["<pad>"] = len(vocab)
-    if len(vocab) != MARIAN_VOCAB:
-        raise RuntimeError(f"Marian vocabulary has {len(vocab)} entries, not {MARIAN_VOCAB}")
-    # Pseudo-word pieces decode as words: they are user-defined pieces of target.spm.
-    (dest / "source.spm").write_bytes(source)
-    (dest / "target.spm").write_bytes(tv.append_user_pieces(target, fillers))
-    (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    tokenizer = MarianTokenizer(
-        source_spm=str(dest / "source.spm"),
-        target_spm=str(dest / "target.spm"),
-        vocab=str(dest / "vocab.json"),
-        source_lang="id",
-        target_lang="en",
-        model_max_length=512,
+    return tv.build_marian_tokenizer(
+        corpus,
+        dest,
+        seed=SEED,
+        source_pieces=1500,
+        source_model="bpe",
+        size=MARIAN_VOCAB,
+        fillers=("▁" + word for word in _filler_words()),
     )
-    tokenizer.save_pretrained(dest)
-    return tokenizer
 
 
 def build_bart_tokenizer(corpus: Any, dest: Path) -> Any:
     """distilbart layout: byte-level BPE (``<s>``=0 ``<pad>``=1 ``</s>``=2 ``<unk>``=3,
     ``<mask>`` last) trained on the seed corpus plus the pseudo-words, to 50,264 entries."""
-    from transformers import BartTokenizer
+    from summarize.testing import vocab as tv
 
     del corpus  # part of the cached BPE training
     vocab, merges = _bart_bpe()
-    vocab = dict(vocab)
     if len(vocab) != BART_VOCAB:
         raise RuntimeError(f"BART vocabulary has {len(vocab)} entries, not {BART_VOCAB}")
-    vocab["<mask>"] = len(vocab)
-    (dest / "vocab.json").write_text(json.dumps(vocab, ensure_ascii=False), encoding="utf-8")
-    merges_text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
-    (dest / "merges.txt").write_text(merges_text, encoding="utf-8")
-    # transformers accepts merges as (a, b) pairs; its annotation says str | list[str]
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)  # type: ignore[arg-type]
-    tokenizer.save_pretrained(dest)
-    return tokenizer
+    return tv.write_bart_tokenizer(vocab, merges, dest)
 
 
 # --------------------------------------------------------------------------- configs
 
+#: Helsinki-NLP/opus-mt-id-en and sshleifer/distilbart-cnn-12-6: sizes, generation defaults.
+OPUS_MT_DIMS = tiny.Dims(d_model=512, encoder_layers=6, decoder_layers=6, heads=8, ffn_dim=2048)
+OPUS_MT_DECODING = tiny.Decoding(max_length=512, num_beams=6)
+DISTILBART_DIMS = tiny.Dims(
+    d_model=1024, encoder_layers=12, decoder_layers=6, heads=16, ffn_dim=4096
+)
+DISTILBART_DECODING = tiny.Decoding(max_length=142, min_length=56, num_beams=4)
+
 
 def marian_config(tok: Any) -> dict[str, Any]:
     """Helsinki-NLP/opus-mt-id-en's config (real dimensions)."""
-    from summarize.testing import tiny
-
-    cfg = tiny.marian_config(tok)
-    cfg.update(
-        d_model=512,
-        encoder_layers=6,
-        decoder_layers=6,
-        encoder_attention_heads=8,
-        decoder_attention_heads=8,
-        encoder_ffn_dim=2048,
-        decoder_ffn_dim=2048,
-        vocab_size=MARIAN_VOCAB,
-        decoder_vocab_size=MARIAN_VOCAB,
-        max_position_embeddings=512,
-        dropout=0.1,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        init_std=0.02,
-    )
-    return cfg
+    return tiny.marian_config(tok, OPUS_MT_DIMS)
 
 
 def marian_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "bad_words_ids": [[tok.pad_token_id]],
-        "bos_token_id": 0,
-        "decoder_start_token_id": config["decoder_start_token_id"],
-        "eos_token_id": tok.eos_token_id,
-        "forced_eos_token_id": tok.eos_token_id,
-        "pad_token_id": tok.pad_token_id,
-        "max_length": 512,
-        "num_beams": 6,
-    }
+    return tiny.marian_generation(tok, config, OPUS_MT_DECODING)
 
 
 def bart_config(tok: Any) -> dict[str, Any]:
     """sshleifer/distilbart-cnn-12-6's config (real dimensions)."""
-    from summarize.testing import tiny
-
-    cfg = tiny.bart_config(tok)
-    cfg.update(
-        d_model=1024,
-        encoder_layers=12,
-        decoder_layers=6,
-        encoder_attention_heads=16,
-        decoder_attention_heads=16,
-        encoder_ffn_dim=4096,
-        decoder_ffn_dim=4096,
-        vocab_size=BART_VOCAB,
-        max_position_embeddings=1024,
-        dropout=0.1,
-        attention_dropout=0.0,
-        activation_dropout=0.0,
-        init_std=0.02,
-    )
-    cfg["task_specific_params"] = {
-        "summarization": {
-            "early_stopping": True,
-            "length_penalty": 2.0,
-            "max_length": 142,
-            "min_length": 56,
-            "no_repeat_ngram_size": 3,
-            "num_beams": 4,
-        }
-    }
-    return cfg
+    return tiny.bart_config(tok, DISTILBART_DIMS, DISTILBART_DECODING)
 
 
 def bart_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
-    return {
-        "bos_token_id": tok.bos_token_id,
-        "decoder_start_token_id": tok.eos_token_id,
-        "eos_token_id": tok.eos_token_id,
-        "pad_token_id": tok.pad_token_id,
-        "forced_bos_token_id": tok.bos_token_id,
-        "forced_eos_token_id": tok.eos_token_id,
-        "early_stopping": True,
-        "length_penalty": 2.0,
-        "max_length": 142,
-        "min_length": 56,
-        "no_repeat_ngram_size": 3,
-        "num_beams": 4,
-    }
+    return tiny.bart_generation(tok, config, DISTILBART_DECODING)
 
 
 SPECS: dict[str, dict[str, Any]] = {
@@ -350,12 +245,7 @@ def build_one(name: str, dest: Path) -> float:
         transformers.utils.logging.set_verbosity_error()
         transformers.utils.logging.disable_progress_bar()  # no "Writing model shards" bars
         tok = spec["tokenizer"](load_corpus(), scratch)
-        for key in ("is_local", "local_files_only"):  # load artefacts, as in summarize.testing
-            path = scratch / "tokenizer_config.json"
-            cfg = json.loads(path.read_text(encoding="utf-8"))
-            if key in cfg:
-                cfg.pop(key)
-                path.write_text(json.dumps(cfg, ensure_ascii=False, indent=2), encoding="utf-8")
+        tiny.drop_load_artifacts(scratch)
         cfg_kwargs = spec["config"](tok)
         config = getattr(transformers, spec["config_class"])(**cfg_kwargs)
         config.architectures = [spec["model_class"]]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import math
 import time
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -144,75 +145,84 @@ def _footer(report: dict[str, Any]) -> list[str]:
     ]
 
 
+def _table(header: str, rows: Iterable[Sequence[str]]) -> list[str]:
+    """A blank line and a Markdown table with ``header`` (``"| a | b |"``): the first
+    column left-aligned, the others right-aligned."""
+
+    def line(cells: Sequence[str]) -> str:
+        return "| " + " | ".join(cells) + " |"
+
+    aligns = ["---"] + ["---:"] * header.count(" | ")
+    return ["", header, line(aligns), *map(line, rows)]
+
+
 def _ablation_lines(ab: dict[str, Any]) -> list[str]:
     base_rate = ab.get("baseline (plain transformers)", {}).get("median_tokens_per_s")
     full = ab.get("fast (all on)", {}).get("median_tokens_per_s")
     total_gain = (full / base_rate) if full and base_rate else None
-    lines = [
-        "",
-        "Translation only, whole workload per round, one change at a time:",
-        "",
-        "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for name, s in ab.items():
-        speedup = s.get("speedup_of_all_on")
-        share = (
-            f"{math.log(speedup) / math.log(total_gain):.0%}"
-            if speedup and total_gain and total_gain > 1 and name != "fast (all on)"
-            else "-"
+
+    def share(name: str, speedup: Any) -> str:
+        if speedup and total_gain and total_gain > 1 and name != "fast (all on)":
+            return f"{math.log(speedup) / math.log(total_gain):.0%}"
+        return "-"
+
+    header = "| variant | median tokens/s | all-on / variant | share of the log-gain | peak RSS |"
+    rows = (
+        (
+            name,
+            _fmt(s.get("median_tokens_per_s")),
+            _fmt(s.get("speedup_of_all_on"), "×"),
+            share(name, s.get("speedup_of_all_on")),
+            _fmt(s.get("peak_rss_mb"), " MB"),
         )
-        lines.append(
-            f"| {name} | {_fmt(s.get('median_tokens_per_s'))} | "
-            f"{_fmt(speedup, '×')} | {share} | {_fmt(s.get('peak_rss_mb'), ' MB')} |"
-        )
-    return lines
+        for name, s in ab.items()
+    )
+    heading = "Translation only, whole workload per round, one change at a time:"
+    return ["", heading, *_table(header, rows)]
 
 
 def _cache_lines(report: dict[str, Any]) -> list[str]:
-    lines = [
-        "",
-        "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |",
-        "| --- | ---: | ---: | ---: |",
-    ]
-    for name, s in report["cache_repeats"].items():
-        lines.append(
-            f"| {name} | {s['translate_tokens']:,} | {s['cache_hits']} | "
-            f"{_fmt(s['wall_s'], ' s')} |"
-        )
-    return lines
+    header = "| sentence cache, verbatim repeated articles | tokens generated | cache hits | wall |"
+    rows = (
+        (name, f"{s['translate_tokens']:,}", str(s["cache_hits"]), _fmt(s["wall_s"], " s"))
+        for name, s in report["cache_repeats"].items()
+    )
+    return _table(header, rows)
 
 
 def _variant_lines(report: dict[str, Any]) -> list[str]:
-    lines = [
-        "",
+    header = (
         "| fast pipeline variant | articles/min | first result | wall | "
-        "vs streaming (median per round) | peak RSS |",
-        "| --- | ---: | ---: | ---: | ---: | ---: |",
-    ]
-    for name, s in report["pipeline_variants"].items():
-        lines.append(
-            f"| {name} | {_fmt(s['articles_per_min'])} | "
-            f"{_fmt(s['first_result_s'], ' s')} | {_fmt(s['wall_s'], ' s')} | "
-            f"{_fmt(s.get('median_round_speedup_of_streaming'), '×')} | "
-            f"{_fmt(s.get('peak_rss_mb'), ' MB')} |"
+        "vs streaming (median per round) | peak RSS |"
+    )
+    rows = (
+        (
+            name,
+            _fmt(s["articles_per_min"]),
+            _fmt(s["first_result_s"], " s"),
+            _fmt(s["wall_s"], " s"),
+            _fmt(s.get("median_round_speedup_of_streaming"), "×"),
+            _fmt(s.get("peak_rss_mb"), " MB"),
         )
-    return lines
+        for name, s in report["pipeline_variants"].items()
+    )
+    return _table(header, rows)
 
 
 def _drift_lines(report: dict[str, Any]) -> list[str]:
-    lines = [
-        "",
-        "| output agreement | beams | token agreement | common prefix | identical |",
-        "| --- | ---: | ---: | ---: | ---: |",
-    ]
-    for beams, comps in report["drift"].items():
-        for name, s in comps.items():
-            lines.append(
-                f"| {name} | {beams.split('=')[1]} | {s['token_agreement']:.1%} | "
-                f"{s['common_prefix']:.1%} | {s['identical_outputs']:.1%} |"
-            )
-    return lines
+    header = "| output agreement | beams | token agreement | common prefix | identical |"
+    rows = (
+        (
+            name,
+            beams.split("=")[1],
+            f"{s['token_agreement']:.1%}",
+            f"{s['common_prefix']:.1%}",
+            f"{s['identical_outputs']:.1%}",
+        )
+        for beams, comps in report["drift"].items()
+        for name, s in comps.items()
+    )
+    return _table(header, rows)
 
 
 def markdown(report: dict[str, Any]) -> str:

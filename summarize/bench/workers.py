@@ -12,6 +12,7 @@ from other processes on a shared machine hits both alike.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import os
 import resource
 import sys
@@ -142,44 +143,47 @@ class Baseline:
         tokens = int((out[:, 1:] != tok.pad_token_id).sum())
         return [t.strip() for t in tok.batch_decode(out, skip_special_tokens=True)], tokens
 
-    def translate(self, sentences: list[str]) -> tuple[list[str], int]:
-        outs: list[str] = []
-        tokens = 0
-        bs = self.spec.batch_size
-        settings = self.spec.config.translation
-        for i in range(0, len(sentences), bs):
-            texts, n = self._generate(
-                self.mt,
-                self.mt_tok,
-                sentences[i : i + bs],
-                num_beams=settings.num_beams,
-                max_new_tokens=settings.max_new_tokens,
-                do_sample=False,
-            )
-            outs.extend(texts)
-            tokens += n
-        return outs, tokens
-
-    def _sum_generate(self, texts: list[str]) -> tuple[list[str], int, int]:
-        size, settings = self.spec.sum_batch_size, self.spec.config.summary
+    def _batched(
+        self, model: Any, tok: Any, texts: list[str], size: int, **kwargs: Any
+    ) -> tuple[list[str], int, int]:
+        """``texts`` generated in batches of ``size``, in input order: the outputs, the
+        tokens generated and the number of batches."""
         outs: list[str] = []
         tokens = calls = 0
         for i in range(0, len(texts), size):
-            got, n = self._generate(
-                self.sm,
-                self.sm_tok,
-                texts[i : i + size],
-                num_beams=settings.num_beams,
-                max_new_tokens=settings.max_new_tokens,
-                min_new_tokens=settings.min_new_tokens,
-                no_repeat_ngram_size=settings.no_repeat_ngram_size,
-                length_penalty=settings.length_penalty,
-                do_sample=False,
-            )
+            got, n = self._generate(model, tok, texts[i : i + size], **kwargs)
             outs.extend(got)
             tokens += n
             calls += 1
         return outs, tokens, calls
+
+    def translate(self, sentences: list[str]) -> tuple[list[str], int]:
+        settings = self.spec.config.translation
+        outs, tokens, _ = self._batched(
+            self.mt,
+            self.mt_tok,
+            sentences,
+            self.spec.batch_size,
+            num_beams=settings.num_beams,
+            max_new_tokens=settings.max_new_tokens,
+            do_sample=False,
+        )
+        return outs, tokens
+
+    def _sum_generate(self, texts: list[str]) -> tuple[list[str], int, int]:
+        settings = self.spec.config.summary
+        return self._batched(
+            self.sm,
+            self.sm_tok,
+            texts,
+            self.spec.sum_batch_size,
+            num_beams=settings.num_beams,
+            max_new_tokens=settings.max_new_tokens,
+            min_new_tokens=settings.min_new_tokens,
+            no_repeat_ngram_size=settings.no_repeat_ngram_size,
+            length_penalty=settings.length_penalty,
+            do_sample=False,
+        )
 
     def _chunks(self, sentences: list[str]) -> list[str]:
         """Sentences packed into texts that fit the summariser (no truncation)."""
@@ -252,27 +256,6 @@ class Baseline:
 # --------------------------------------------------------------------------- fast path
 
 
-def _input_order_batches(
-    counts: Any, *, max_batch_size: int, max_batch_tokens: int
-) -> list[list[int]]:
-    """Ablation: :func:`summarize.chunking.length_sorted_batches` without the sorting."""
-    batches: list[list[int]] = []
-    current: list[int] = []
-    longest = 0
-    for i, c in enumerate(counts):
-        new_longest = max(longest, c)
-        if current and (
-            len(current) >= max_batch_size or new_longest * (len(current) + 1) > max_batch_tokens
-        ):
-            batches.append(current)
-            current, new_longest = [], c
-        current.append(i)
-        longest = new_longest
-    if current:
-        batches.append(current)
-    return batches
-
-
 class Fast:
     """The project's own path: :class:`summarize.pipeline.Pipeline` (or its Translator)."""
 
@@ -280,6 +263,7 @@ class Fast:
         self.spec = spec
 
     def setup(self) -> dict[str, Any]:
+        from summarize.chunking import length_sorted_batches
         from summarize.pipeline import Pipeline
 
         s = self.spec
@@ -293,8 +277,8 @@ class Fast:
             out["load_sum_s"] = float(getattr(self.pipe.summarizer.engine, "load_seconds", 0.0))
         # The comparison uses one fixed output cap on both sides: no ratio-based cap.
         translator.length_ratio = None
-        if not s.sort_batches:
-            translator.batcher = _input_order_batches
+        if not s.sort_batches:  # the ablation: batches in input order
+            translator.batcher = functools.partial(length_sorted_batches, sort=False)
         if s.max_batch_size:
             translator.max_batch_size = s.max_batch_size
         engine = translator.engine

@@ -22,8 +22,8 @@ other as held out), with percentile bootstrap CIs:
 
 from __future__ import annotations
 
+import functools
 import html
-import json
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -32,7 +32,13 @@ from typing import Any
 
 from summarize.errors import MalformedRecordError
 from summarize.evaluation.datasets import iter_jsonl
-from summarize.evaluation.trust import Rate, _rate, rules_fingerprint
+from summarize.evaluation.trust import (
+    Rate,
+    _rate,
+    echo_report,
+    rules_fingerprint,
+    write_case_files,
+)
 from summarize.types import Flag
 
 #: Categories whose errors are facts the flags should catch, and the flags that catch them.
@@ -235,8 +241,7 @@ def run_annotated(
     items = load_annotations(path)
     cases = [(it, tuple(check_translation(it.source, it.translation))) for it in items]
 
-    def rate(values: list[bool]) -> Rate:
-        return _rate(values, resamples, seed)
+    rate = functools.partial(_rate, resamples=resamples, seed=seed)
 
     precision, recall, recall_major, false_flags, overlap = {}, {}, {}, {}, {}
     cat_any: dict[str, dict[str, Rate]] = {c: {} for c in (*FACT_CODES, *OTHER_CATEGORIES)}
@@ -333,24 +338,22 @@ def write_annotated_report(report: AnnotatedReport, out_dir: Path) -> AnnotatedR
         "signature": report.signature,
         "seconds": round(report.seconds, 2),
     }
-    files = {"results": out_dir / "results.json", "cases": out_dir / "cases.jsonl"}
-    files["results"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
-    with open(files["cases"], "w", encoding="utf-8") as fh:
-        for item, flags in report.cases:
-            row = {
-                "index": item.index,
-                "system": item.system,
-                "line": item.line,
-                "major": item.major,
-                "categories": sorted(
-                    {e.get("cat", "") for e in item.errors if e.get("severity") == "major"}
-                ),
-                "source": item.source,
-                "translation": item.translation,
-                "flags": [f.to_dict() for f in flags],
-            }
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return replace(report, files={k: str(v) for k, v in files.items()})
+    rows = (
+        {
+            "index": item.index,
+            "system": item.system,
+            "line": item.line,
+            "major": item.major,
+            "categories": sorted(
+                {e.get("cat", "") for e in item.errors if e.get("severity") == "major"}
+            ),
+            "source": item.source,
+            "translation": item.translation,
+            "flags": [f.to_dict() for f in flags],
+        }
+        for item, flags in report.cases
+    )
+    return replace(report, files=write_case_files(out_dir, results, rows))
 
 
 def annotated_command(
@@ -361,8 +364,6 @@ def annotated_command(
     output_dir: Path | None = None,
 ) -> AnnotatedReport:
     """``summarize eval trust --annotated FILE``: run, print, write the files."""
-    import click
-
     out_dir = output_dir or Path("results") / "eval" / "trust-annotated"
     report = run_annotated(
         path,
@@ -370,8 +371,5 @@ def annotated_command(
         resamples=1000 if resamples is None else resamples,
         output_dir=out_dir,
     )
-    click.echo(render_annotated(report))
-    for kind, file in report.files.items():
-        click.echo(f"{kind}: {file}")
-    click.echo(f"done in {report.seconds:.1f} s")
+    echo_report(render_annotated(report), report.files, report.seconds)
     return report

@@ -63,6 +63,28 @@ def _raw(repo: str, commit: str, path: str) -> str:
     return f"https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 
 
+def _pinned(
+    repo: tuple[str, str],
+    path: str,
+    sha256: str,
+    *,
+    name: str = "",
+    licence: bool = False,
+    head_lines: int | None = None,
+    source_sha256: str | None = None,
+) -> DataFile:
+    """The file at ``path`` of GitHub ``repo`` (``(owner/name, commit)``), cached as ``name``
+    (default: the last part of ``path``)."""
+    return DataFile(
+        name or path.rsplit("/", 1)[-1],
+        _raw(*repo, path),
+        sha256,
+        licence=licence,
+        head_lines=head_lines,
+        source_sha256=source_sha256,
+    )
+
+
 _NUSAX = ("IndoNLP/nusax", "75b0be5d982348332509f296e10d9bf9cb66d60f")
 _OPUS = ("Helsinki-NLP/OPUS-MT-testsets", "ac0f19c0be3cb4e0d9450fcb2d7a9847c4bdd180")
 _TALPCO = ("matbahasa/TALPCo", "eb4746249830e2c0a8b192a464a74616da3e0453")
@@ -104,14 +126,14 @@ _MT_OUTPUTS = {
     ),
 }
 
-_FLORES_SOURCE = DataFile(
-    "flores-dev.id",
-    _raw(*_MOZILLA, "evaluation/id-en/flores-dev.id"),
+_FLORES_SOURCE = _pinned(
+    _MOZILLA,
+    "evaluation/id-en/flores-dev.id",
     "bf26d9a91c0ac76d2b9be2afe969d6e3af641ae947b930b830d4025c8961ce12",
 )
-_FLORES_REFERENCE = DataFile(
-    "flores-dev.en",
-    _raw(*_MOZILLA, "evaluation/id-en/flores-dev.en"),
+_FLORES_REFERENCE = _pinned(
+    _MOZILLA,
+    "evaluation/id-en/flores-dev.en",
     "51a25f527fd81f428b6933d85a2f5e5544af92aa82042c7fbf0c4120327fba0a",
 )
 _FLORES_CITATION = (
@@ -132,19 +154,19 @@ _TABLE: tuple[DataSet, ...] = (
         citation="Winata et al. 2023. NusaX: Multilingual Parallel Sentiment Dataset for "
         "10 Indonesian Local Languages. EACL 2023 (arXiv:2205.15960).",
         files=(
-            DataFile(
-                "train.csv",
-                _raw(*_NUSAX, "datasets/mt/train.csv"),
+            _pinned(
+                _NUSAX,
+                "datasets/mt/train.csv",
                 "cf4276730de04f0cb3369c48b67d454f4aae52646315f19eb71b908f5dfaae0e",
             ),
-            DataFile(
-                "valid.csv",
-                _raw(*_NUSAX, "datasets/mt/valid.csv"),
+            _pinned(
+                _NUSAX,
+                "datasets/mt/valid.csv",
                 "fd148ce931676460bb89ce94205f5cea3fb0fbd1fc4b561a016dc25ceb8e049a",
             ),
-            DataFile(
-                "LICENSE",
-                _raw(*_NUSAX, "datasets/LICENSE"),
+            _pinned(
+                _NUSAX,
+                "datasets/LICENSE",
                 "5e436ff8ffbb77d8607220e9bce20c8915d860010feeb6c1ebef5a85688e9b39",
                 licence=True,
             ),
@@ -161,14 +183,14 @@ _TABLE: tuple[DataSet, ...] = (
         citation="Tiedemann 2020. The Tatoeba Translation Challenge - Realistic Data Sets "
         "for Low Resource and Multilingual MT. WMT 2020.",
         files=(
-            DataFile(
-                "tatoeba-test-v2021-08-07.eng",
-                _raw(*_OPUS, "testsets/eng-ind/tatoeba-test-v2021-08-07.eng"),
+            _pinned(
+                _OPUS,
+                "testsets/eng-ind/tatoeba-test-v2021-08-07.eng",
                 "5be2580c047332ab45c37458c90b809d6acc8a825b5ffaa1186a10d95cc760c6",
             ),
-            DataFile(
-                "tatoeba-test-v2021-08-07.ind",
-                _raw(*_OPUS, "testsets/eng-ind/tatoeba-test-v2021-08-07.ind"),
+            _pinned(
+                _OPUS,
+                "testsets/eng-ind/tatoeba-test-v2021-08-07.ind",
                 "54a22a42977ed8fe8363ff890a4d29b10258c85b38c89828e65597fffe561445",
             ),
         ),
@@ -187,19 +209,19 @@ _TABLE: tuple[DataSet, ...] = (
         "Corpus (TALPCo). Proceedings of the 24th Annual Meeting of the Association for "
         "Natural Language Processing, 436-439.",
         files=(
-            DataFile(
-                "data_ind.txt",
-                _raw(*_TALPCO, "ind/data_ind.txt"),
+            _pinned(
+                _TALPCO,
+                "ind/data_ind.txt",
                 "2ab889fba9590d13594f465887475105a518b90262463c0908c5976e10bf62c9",
             ),
-            DataFile(
-                "data_eng.txt",
-                _raw(*_TALPCO, "eng/data_eng.txt"),
+            _pinned(
+                _TALPCO,
+                "eng/data_eng.txt",
                 "11b6d7820b7a1fa36c19578a0f4bc3ab3baa46392c6c2d5b2e0488e81a1cd5cc",
             ),
-            DataFile(
+            _pinned(
+                _TALPCO,
                 "readme.md",
-                _raw(*_TALPCO, "readme.md"),
                 "47ea899b57b39fa3b6b0b2345cc8fb3f1040d624417ccd1e984b1ca55fa99a39",
                 licence=True,
             ),
@@ -216,16 +238,17 @@ _TABLE: tuple[DataSet, ...] = (
         citation="Kurniawan and Louvan 2018. IndoSum: A New Benchmark Dataset for "
         "Indonesian Text Summarization. IALP 2018, 215-220.",
         files=(
-            DataFile(
-                "dev.01.first150.jsonl",
-                _raw(*_INDOSUM, "indosum/dev.01.jsonl"),
+            _pinned(
+                _INDOSUM,
+                "indosum/dev.01.jsonl",
                 "3a1090c80948e8066f6c30d73dde9c49803eda14a8a9162cf2b7bf466747d484",
+                name="dev.01.first150.jsonl",
                 head_lines=150,
                 source_sha256="f57fd914e820f5ba929c96934a831117c1ba09fafdd0576178b0da905b57195b",
             ),
-            DataFile(
-                "README.txt",
-                _raw(*_INDOSUM, "indosum/README.txt"),
+            _pinned(
+                _INDOSUM,
+                "indosum/README.txt",
                 "6f482c4bc3996688635e0a947e633767354d3a2564804edc777b0ba762d9a413",
                 licence=True,
             ),
@@ -245,9 +268,9 @@ _TABLE: tuple[DataSet, ...] = (
         files=(
             _FLORES_SOURCE,
             _FLORES_REFERENCE,
-            DataFile(
+            _pinned(
+                _OPUS,
                 "LICENSE-CC-BY-SA",
-                _raw(*_OPUS, "LICENSE-CC-BY-SA"),
                 "387de84dbfb3abdbf918f748b5bf74f9c3d8ee64d13cd61af00fc68db88cdc35",
                 licence=True,
             ),
@@ -278,9 +301,9 @@ _TABLE: tuple[DataSet, ...] = (
                 for system, digests in _MT_OUTPUTS.items()
                 for ext, digest in zip(("", ".bleu", ".comet"), digests, strict=True)
             ),
-            DataFile(
+            _pinned(
+                _MOZILLA,
                 "LICENSE",
-                _raw(*_MOZILLA, "LICENSE"),
                 "1f256ecad192880510e84ad60474eab7589218784b9a50bc7ceee34c2b91f1d5",
                 licence=True,
             ),

@@ -26,7 +26,7 @@ import functools
 import random
 import re
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -508,8 +508,7 @@ def run_trust(
     names = [ds.name for ds in datasets]
     groups = [*names, "all"]
 
-    def rate(values: list[bool]) -> Rate:
-        return _rate(values, resamples, seed)
+    rate = functools.partial(_rate, resamples=resamples, seed=seed)
 
     recall, recall_any = _recalls(scored, groups, rate)
     fpr = _false_positives(scored, groups, rate)
@@ -575,7 +574,6 @@ def render_trust(report: TrustReport) -> str:
 
 def write_trust_report(report: TrustReport, out_dir: Path) -> TrustReport:
     """results.json, report.md and cases.jsonl (every case with its flags)."""
-    import json
     from dataclasses import replace
 
     out_dir.mkdir(parents=True, exist_ok=True)
@@ -599,12 +597,6 @@ def write_trust_report(report: TrustReport, out_dir: Path) -> TrustReport:
         "signature": report.signature,
         "seconds": round(report.seconds, 2),
     }
-    files = {
-        "results": out_dir / "results.json",
-        "report": out_dir / "report.md",
-        "cases": out_dir / "cases.jsonl",
-    }
-    files["results"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
     md = [
         f"# Detector benchmark: {report.suite.name}",
         "",
@@ -618,20 +610,52 @@ def write_trust_report(report: TrustReport, out_dir: Path) -> TrustReport:
         "`flags`); many are reference errors.",
         "",
     ]
-    files["report"].write_text("\n".join(md))
+    rows = (
+        {
+            "dataset": case.dataset,
+            "index": case.index,
+            "fault": case.fault,
+            "detail": case.detail,
+            "source": case.source,
+            "translation": case.translation,
+            "flags": list(codes),
+        }
+        for case, codes in report.cases
+    )
+    return replace(report, files=write_case_files(out_dir, results, rows, "\n".join(md)))
+
+
+def write_case_files(
+    out_dir: Path,
+    results: dict[str, Any],
+    rows: Iterable[dict[str, Any]],
+    report_md: str | None = None,
+) -> dict[str, str]:
+    """Write ``results.json``, ``report.md`` (given ``report_md``) and ``cases.jsonl`` (one
+    JSON object a line, from ``rows``) into ``out_dir``; returns kind -> path."""
+    import json
+
+    files = {"results": out_dir / "results.json"}
+    if report_md is not None:
+        files["report"] = out_dir / "report.md"
+    files["cases"] = out_dir / "cases.jsonl"
+    files["results"].write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n")
+    if report_md is not None:
+        files["report"].write_text(report_md)
     with open(files["cases"], "w", encoding="utf-8") as fh:
-        for case, codes in report.cases:
-            row = {
-                "dataset": case.dataset,
-                "index": case.index,
-                "fault": case.fault,
-                "detail": case.detail,
-                "source": case.source,
-                "translation": case.translation,
-                "flags": list(codes),
-            }
+        for row in rows:
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    return replace(report, files={k: str(v) for k, v in files.items()})
+    return {k: str(v) for k, v in files.items()}
+
+
+def echo_report(rendered: str, files: dict[str, str], seconds: float) -> None:
+    """Print a rendered report, the files written and the time taken (the CLI's output)."""
+    import click
+
+    click.echo(rendered)
+    for kind, file in files.items():
+        click.echo(f"{kind}: {file}")
+    click.echo(f"done in {seconds:.1f} s")
 
 
 def trust_command(
@@ -644,16 +668,11 @@ def trust_command(
 ) -> bool:
     """``summarize eval TARGET`` for a detector suite: run, print, write the files.
     Returns False (doing nothing) when ``target`` is not a detector suite."""
-    import click
-
     path = find_trust_suite(target)
     if path is None:
         return False
     suite = load_trust_suite(path)
     out_dir = output_dir or Path("results") / "eval" / suite.name
     report = run_trust(suite, limit=limit, seed=seed, resamples=resamples, output_dir=out_dir)
-    click.echo(render_trust(report))
-    for kind, file in report.files.items():
-        click.echo(f"{kind}: {file}")
-    click.echo(f"done in {report.seconds:.1f} s")
+    echo_report(render_trust(report), report.files, report.seconds)
     return True

@@ -9,6 +9,10 @@ SentencePiece files). They are saved with
 ``AutoModelForSeq2SeqLM.from_pretrained`` like the real ones.
 
 Random weights rarely emit EOS, so generation defaults cap ``max_length`` at 64.
+
+The Marian and BART config and generation builders take their sizes (:class:`Dims`) and
+generation limits (:class:`Decoding`): :mod:`summarize.bench.models` builds its real-size
+random models through them, with the tokenizer builders of :mod:`summarize.testing.vocab`.
 """
 
 from __future__ import annotations
@@ -77,22 +81,59 @@ def _round_up(value: int, multiple: int) -> int:
     return int(math.ceil(value / multiple) * multiple)
 
 
-def _bart_family_dims() -> dict[str, Any]:
-    """Tiny dimensions for BART-like configs (Marian, BART, M2M100, mBART)."""
+@dataclass(frozen=True)
+class Dims:
+    """Network size of a BART-family config (Marian, BART, M2M100, mBART)."""
+
+    d_model: int = D_MODEL
+    encoder_layers: int = ENCODER_LAYERS
+    decoder_layers: int = DECODER_LAYERS
+    heads: int = HEADS
+    ffn_dim: int = FFN_DIM
+
+
+@dataclass(frozen=True)
+class Decoding:
+    """Generation defaults that scale with the model: length limits and beams."""
+
+    max_length: int = MAX_LENGTH
+    min_length: int = 4
+    num_beams: int = NUM_BEAMS
+
+
+#: The tiny models' sizes and generation defaults.
+TINY_DIMS = Dims()
+TINY_DECODING = Decoding()
+
+
+def bart_family_dims(dims: Dims = TINY_DIMS) -> dict[str, Any]:
+    """The size fields of a BART-like config (Marian, BART, M2M100, mBART)."""
     return {
-        "d_model": D_MODEL,
-        "encoder_layers": ENCODER_LAYERS,
-        "decoder_layers": DECODER_LAYERS,
-        "encoder_attention_heads": HEADS,
-        "decoder_attention_heads": HEADS,
-        "encoder_ffn_dim": FFN_DIM,
-        "decoder_ffn_dim": FFN_DIM,
+        "d_model": dims.d_model,
+        "encoder_layers": dims.encoder_layers,
+        "decoder_layers": dims.decoder_layers,
+        "encoder_attention_heads": dims.heads,
+        "decoder_attention_heads": dims.heads,
+        "encoder_ffn_dim": dims.ffn_dim,
+        "decoder_ffn_dim": dims.ffn_dim,
         "dropout": 0.1,
         "attention_dropout": 0.0,
         "activation_dropout": 0.0,
         "encoder_layerdrop": 0.0,
         "decoder_layerdrop": 0.0,
         "init_std": 0.02,
+    }
+
+
+def _summarization_params(decoding: Decoding) -> dict[str, Any]:
+    """CNN/DM-style summarisation defaults (BART's generation config, T5's task params)."""
+    return {
+        "early_stopping": True,
+        "length_penalty": 2.0,
+        "max_length": decoding.max_length,
+        "min_length": decoding.min_length,
+        "no_repeat_ngram_size": 3,
+        "num_beams": decoding.num_beams,
     }
 
 
@@ -112,11 +153,11 @@ def _t5_dims() -> dict[str, Any]:
     }
 
 
-def marian_config(tok: Any) -> dict[str, Any]:
+def marian_config(tok: Any, dims: Dims = TINY_DIMS) -> dict[str, Any]:
     """Helsinki-NLP/opus-mt-id-en: swish, static sinusoidal positions, scaled embeddings."""
     pad = tok.pad_token_id
     return {
-        **_bart_family_dims(),
+        **bart_family_dims(dims),
         "vocab_size": tok.vocab_size,
         "decoder_vocab_size": tok.vocab_size,
         "max_position_embeddings": 512,
@@ -137,8 +178,10 @@ def marian_config(tok: Any) -> dict[str, Any]:
     }
 
 
-def _marian_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
-    """opus-mt generation defaults (scaled down): never generate ``<pad>``."""
+def marian_generation(
+    tok: Any, config: dict[str, Any], decoding: Decoding = TINY_DECODING
+) -> dict[str, Any]:
+    """opus-mt generation defaults (the tiny ones scaled down): never generate ``<pad>``."""
     return {
         "bad_words_ids": [[tok.pad_token_id]],
         "bos_token_id": 0,
@@ -146,15 +189,17 @@ def _marian_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
         "eos_token_id": tok.eos_token_id,
         "forced_eos_token_id": tok.eos_token_id,
         "pad_token_id": tok.pad_token_id,
-        "max_length": MAX_LENGTH,
-        "num_beams": NUM_BEAMS,
+        "max_length": decoding.max_length,
+        "num_beams": decoding.num_beams,
     }
 
 
-def bart_config(tok: Any) -> dict[str, Any]:
+def bart_config(
+    tok: Any, dims: Dims = TINY_DIMS, decoding: Decoding = TINY_DECODING
+) -> dict[str, Any]:
     """sshleifer/distilbart-cnn-12-6; like the real one, ``vocab_size`` excludes ``<mask>``."""
     return {
-        **_bart_family_dims(),
+        **bart_family_dims(dims),
         "vocab_size": len(tok) - 1,
         "max_position_embeddings": 1024,
         "activation_function": "gelu",
@@ -171,21 +216,14 @@ def bart_config(tok: Any) -> dict[str, Any]:
         "decoder_start_token_id": tok.eos_token_id,
         "forced_bos_token_id": tok.bos_token_id,
         "forced_eos_token_id": tok.eos_token_id,
-        "task_specific_params": {
-            "summarization": {
-                "early_stopping": True,
-                "length_penalty": 2.0,
-                "max_length": MAX_LENGTH,
-                "min_length": 4,
-                "no_repeat_ngram_size": 3,
-                "num_beams": NUM_BEAMS,
-            }
-        },
+        "task_specific_params": {"summarization": _summarization_params(decoding)},
     }
 
 
-def _bart_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
-    """distilbart-cnn generation defaults (scaled down)."""
+def bart_generation(
+    tok: Any, config: dict[str, Any], decoding: Decoding = TINY_DECODING
+) -> dict[str, Any]:
+    """distilbart-cnn generation defaults (the tiny ones scaled down)."""
     return {
         "bos_token_id": tok.bos_token_id,
         "decoder_start_token_id": tok.eos_token_id,
@@ -193,12 +231,7 @@ def _bart_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
         "pad_token_id": tok.pad_token_id,
         "forced_bos_token_id": tok.bos_token_id,
         "forced_eos_token_id": tok.eos_token_id,
-        "early_stopping": True,
-        "length_penalty": 2.0,
-        "max_length": MAX_LENGTH,
-        "min_length": 4,
-        "no_repeat_ngram_size": 3,
-        "num_beams": NUM_BEAMS,
+        **_summarization_params(decoding),
     }
 
 
@@ -215,12 +248,7 @@ def _t5_config(tok: Any) -> dict[str, Any]:
         "decoder_start_token_id": tok.pad_token_id,
         "task_specific_params": {
             "summarization": {
-                "early_stopping": True,
-                "length_penalty": 2.0,
-                "max_length": MAX_LENGTH,
-                "min_length": 4,
-                "no_repeat_ngram_size": 3,
-                "num_beams": NUM_BEAMS,
+                **_summarization_params(TINY_DECODING),
                 "prefix": "summarize: ",
             },
             "translation_en_to_de": {
@@ -271,7 +299,7 @@ def _mt5_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
 def _m2m_family_config(tok: Any, vocab_size: int) -> dict[str, Any]:
     """M2M100 / NLLB (``model_type`` ``m2m_100``): ReLU, pre-norm, sinusoidal positions."""
     return {
-        **_bart_family_dims(),
+        **bart_family_dims(),
         "vocab_size": vocab_size,
         "max_position_embeddings": 1024,
         "activation_function": "relu",
@@ -309,7 +337,7 @@ def _m2m_generation(tok: Any, config: dict[str, Any]) -> dict[str, Any]:
 def _mbart50_config(tok: Any) -> dict[str, Any]:
     """facebook/mbart-large-50-many-to-many-mmt: pre-norm with final layer norms."""
     return {
-        **_bart_family_dims(),
+        **bart_family_dims(),
         "vocab_size": len(tok),
         "max_position_embeddings": 1024,
         "activation_function": "relu",
@@ -335,12 +363,12 @@ SPECS: dict[str, TinySpec] = {
     for spec in (
         TinySpec(
             "marian", "Helsinki-NLP/opus-mt-id-en", "MarianMTModel", "MarianConfig",
-            tv.build_marian_tokenizer, marian_config, _marian_generation,
+            tv.build_marian_tokenizer, marian_config, marian_generation,
             "Indonesian->English Marian translator",
         ),
         TinySpec(
             "bart", "sshleifer/distilbart-cnn-12-6", "BartForConditionalGeneration", "BartConfig",
-            tv.build_bart_tokenizer, bart_config, _bart_generation,
+            tv.build_bart_tokenizer, bart_config, bart_generation,
             "English BART summariser",
         ),
         TinySpec(
@@ -489,7 +517,7 @@ def _build_one(
     try:
         with _quiet_transformers():
             tokenizer = spec.tokenizer(corpus, scratch, seed=seed)
-            _drop_load_artifacts(scratch)
+            drop_load_artifacts(scratch)
             _build_model(spec, tokenizer, scratch, seed)
         _make_readable(scratch)
         marker = {**_marker(spec, seed, corpus), "files": sorted(p.name for p in scratch.iterdir())}
@@ -515,7 +543,7 @@ def _quiet_transformers() -> Iterator[None]:
             hf_logging.enable_progress_bar()
 
 
-def _drop_load_artifacts(directory: Path) -> None:
+def drop_load_artifacts(directory: Path) -> None:
     """Remove keys that ``from_pretrained(<local dir>)`` leaks into ``tokenizer_config.json``."""
     path = directory / "tokenizer_config.json"
     config = json.loads(path.read_text(encoding="utf-8"))

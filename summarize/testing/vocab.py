@@ -121,22 +121,40 @@ def _fairseq_vocab(pieces: Iterable[str]) -> dict[str, int]:
 # --------------------------------------------------------------------------- builders
 
 
-def build_marian_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:
+def build_marian_tokenizer(
+    corpus: SeedCorpus,
+    dest: Path,
+    *,
+    seed: int = 0,
+    source_pieces: int = 500,
+    source_model: str = "unigram",
+    size: int | None = None,
+    fillers: Iterable[str] = (),
+) -> Any:
     """Helsinki-NLP/opus-mt-id-en layout: ``source.spm`` (id), ``target.spm`` (en), ``vocab.json``.
 
     The shared vocabulary is ``</s>``=0, ``<unk>``=1, the source then target pieces, and
-    ``<pad>`` as the last id (Marian's convention).
+    ``<pad>`` as the last id (Marian's convention). ``source.spm`` is a ``source_model``
+    SentencePiece model of ``source_pieces`` pieces. With ``size``, the vocabulary is grown
+    to exactly ``size`` entries with the ``fillers`` pieces (``"▁word"``), which are also
+    appended to ``target.spm`` as user-defined pieces so that they decode as words.
     """
     from transformers import MarianTokenizer
 
-    source = train_sentencepiece(corpus.indonesian, vocab_size=500, seed=seed)
+    source = train_sentencepiece(
+        corpus.indonesian, vocab_size=source_pieces, model_type=source_model, seed=seed
+    )
     target = train_sentencepiece(corpus.english, vocab_size=400, seed=seed)
-    (dest / "source.spm").write_bytes(source)
-    (dest / "target.spm").write_bytes(target)
     vocab = {"</s>": 0, "<unk>": 1}
     for piece in spm_pieces(source, skip_special=True) + spm_pieces(target, skip_special=True):
         vocab.setdefault(piece, len(vocab))
+    if size is not None:
+        target = append_user_pieces(target, _grow(vocab, fillers, size - 1))
     vocab["<pad>"] = len(vocab)
+    if size is not None and len(vocab) != size:
+        raise RuntimeError(f"Marian vocabulary has {len(vocab)} entries, not {size}")
+    (dest / "source.spm").write_bytes(source)
+    (dest / "target.spm").write_bytes(target)
     _write_json(dest / "vocab.json", vocab)
     tokenizer = MarianTokenizer(
         source_spm=str(dest / "source.spm"),
@@ -150,33 +168,63 @@ def build_marian_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> 
     return tokenizer
 
 
-def build_bart_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:
-    """sshleifer/distilbart-cnn-12-6 layout: byte-level BPE, ``<s>``=0 ``<pad>``=1 ``</s>``=2
-    ``<unk>``=3, ``<mask>`` last; ``vocab.json`` + ``merges.txt`` + ``tokenizer.json``."""
-    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
-    from transformers import BartTokenizer
+def _grow(vocab: dict[str, int], pieces: Iterable[str], size: int) -> list[str]:
+    """Add the new ``pieces`` to ``vocab`` until it has ``size`` entries; returns those added."""
+    added: list[str] = []
+    for piece in pieces:
+        if len(vocab) >= size:
+            break
+        if piece not in vocab:
+            vocab[piece] = len(vocab)
+            added.append(piece)
+    return added
 
-    del seed  # the BPE trainer is deterministic
+
+def train_byte_bpe(
+    lines: Iterable[str], vocab_size: int
+) -> tuple[dict[str, int], list[tuple[str, str]]]:
+    """Byte-level BPE trained on ``lines``: the vocabulary in id order (``<s>``=0 ``<pad>``=1
+    ``</s>``=2 ``<unk>``=3 first) and the merges. The trainer is deterministic."""
+    from tokenizers import Tokenizer, models, pre_tokenizers, trainers
+
     backend = Tokenizer(models.BPE())
     backend.pre_tokenizer = pre_tokenizers.ByteLevel(add_prefix_space=False)
     trainer = trainers.BpeTrainer(
-        vocab_size=700,
+        vocab_size=vocab_size,
         special_tokens=["<s>", "<pad>", "</s>", "<unk>"],
         initial_alphabet=pre_tokenizers.ByteLevel.alphabet(),
         show_progress=False,
     )
-    backend.train_from_iterator(corpus.all_lines, trainer)
+    backend.train_from_iterator(lines, trainer)
     model = json.loads(backend.to_str())["model"]
     vocab: dict[str, int] = dict(sorted(model["vocab"].items(), key=lambda item: item[1]))
-    vocab["<mask>"] = len(vocab)
     merges = [tuple(m) if isinstance(m, list) else tuple(m.split(" ")) for m in model["merges"]]
+    return vocab, merges  # type: ignore[return-value]
+
+
+def write_bart_tokenizer(
+    vocab: dict[str, int], merges: Sequence[tuple[str, str]], dest: Path
+) -> Any:
+    """Save a distilbart-layout tokenizer (``vocab.json`` + ``merges.txt`` + ``tokenizer.json``)
+    of ``vocab`` plus ``<mask>`` as its last entry, and return it."""
+    from transformers import BartTokenizer
+
+    vocab = {**vocab, "<mask>": len(vocab)}
     _write_json(dest / "vocab.json", vocab)
     merges_text = "#version: 0.2\n" + "".join(f"{a} {b}\n" for a, b in merges)
     (dest / "merges.txt").write_text(merges_text, encoding="utf-8")
     # transformers accepts merges as (a, b) pairs; its annotation says str | list[str]
-    tokenizer = BartTokenizer(vocab=vocab, merges=merges, model_max_length=1024)  # type: ignore[arg-type]
+    tokenizer = BartTokenizer(vocab=vocab, merges=list(merges), model_max_length=1024)  # type: ignore[arg-type]
     tokenizer.save_pretrained(dest)
     return tokenizer
+
+
+def build_bart_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:
+    """sshleifer/distilbart-cnn-12-6 layout: byte-level BPE, ``<s>``=0 ``<pad>``=1 ``</s>``=2
+    ``<unk>``=3, ``<mask>`` last; ``vocab.json`` + ``merges.txt`` + ``tokenizer.json``."""
+    del seed  # the BPE trainer is deterministic
+    vocab, merges = train_byte_bpe(corpus.all_lines, 700)
+    return write_bart_tokenizer(vocab, merges, dest)
 
 
 def build_t5_tokenizer(corpus: SeedCorpus, dest: Path, *, seed: int = 0) -> Any:

@@ -145,14 +145,7 @@ def split_web_sources(
     """Split inputs into local paths and a lazy stream of records for the URLs among
     them (URLs given directly and the lines of URL-list files), in order, fetched with
     ``settings``."""
-    local: list[str | os.PathLike[str]] = []
-    urls: list[str] = []
-    for item in items:
-        found = _urls_of(item)
-        if found is None:
-            local.append(item)
-        else:
-            urls.extend(found)
+    local, urls = _local_and_urls(items)
     unique = list(dict.fromkeys(urls))
     stream = iter_url_records(unique, skip=skip, settings=settings) if urls else iter(())
     return local, stream

@@ -4,6 +4,7 @@ per segment, a corpus score recomputed from summed statistics, and the signature
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -57,3 +58,19 @@ def signature(metric: Any, name: str) -> str:
     if not hasattr(metric, "num_refs"):
         metric.num_refs = 1
     return f"{name}|{metric.get_signature().format()}"
+
+
+@dataclass(frozen=True, eq=False)
+class SacrebleuResult:
+    """A corpus score with its sentence scores and the per-segment statistics that
+    bootstrap resampling sums (:meth:`aggregate` rescores resampled sums)."""
+
+    score: float
+    sentence_scores: tuple[float, ...]
+    stats: np.ndarray
+    signature: str
+    details: dict[str, Any] = field(default_factory=dict)
+    metric: Any = None
+
+    def aggregate(self, sums: np.ndarray, n: int) -> np.ndarray:
+        return StatsAggregate(self.metric)(sums, n)

@@ -11,13 +11,10 @@ sentence-level settings (``effective_order=True``), as ``sacrebleu.sentence_bleu
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from summarize.evaluation.metrics._sacrebleu import (
-    StatsAggregate,
+    SacrebleuResult,
     check_lengths,
     score_from_sums,
     segment_statistics,
@@ -32,17 +29,8 @@ def make_bleu(**options: Any) -> Any:
     return BLEU(**options)
 
 
-@dataclass(frozen=True, eq=False)
-class BleuResult:
-    score: float
-    sentence_scores: tuple[float, ...]
-    stats: np.ndarray
-    signature: str
-    details: dict[str, Any] = field(default_factory=dict)
-    metric: Any = None
-
-    def aggregate(self, sums: np.ndarray, n: int) -> np.ndarray:
-        return StatsAggregate(self.metric)(sums, n)
+#: The result of :func:`bleu`.
+BleuResult = SacrebleuResult
 
 
 def bleu(

@@ -8,13 +8,10 @@ as a mean of sentence scores.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import Any
 
-import numpy as np
-
 from summarize.evaluation.metrics._sacrebleu import (
-    StatsAggregate,
+    SacrebleuResult,
     check_lengths,
     score_from_sums,
     segment_statistics,
@@ -29,17 +26,8 @@ def make_chrf(word_order: int = 0, **options: Any) -> Any:
     return CHRF(word_order=word_order, **options)
 
 
-@dataclass(frozen=True, eq=False)
-class ChrfResult:
-    score: float
-    sentence_scores: tuple[float, ...]
-    stats: np.ndarray
-    signature: str
-    details: dict[str, Any] = field(default_factory=dict)
-    metric: Any = None
-
-    def aggregate(self, sums: np.ndarray, n: int) -> np.ndarray:
-        return StatsAggregate(self.metric)(sums, n)
+#: The result of :func:`chrf`.
+ChrfResult = SacrebleuResult
 
 
 def chrf(
