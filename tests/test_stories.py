@@ -165,3 +165,73 @@ def test_ray_output_grouped_in_input_order(tmp_path: Path, fmt: str) -> None:
     assert done.merged_path == stories_path(out) == tmp_path / "out.stories.json"
     final = json.loads(done.merged_path.read_text(encoding="utf-8"))
     assert final == {"a": "a", "c": "a", "bridge": "a"}
+
+
+def _mixed_articles(n: int = 200) -> list[dict[str, object]]:
+    """``n`` records: stories of several articles sharing most sentences, exact and
+    near copies (a word changed, a sentence dropped), articles of their own, bridges
+    joining two stories, and a few bad records."""
+    import random
+
+    from summarize.testing.corpus import FALLBACK_INDONESIAN as sents
+
+    rng = random.Random(22)
+    seeds = [p.read_text(encoding="utf-8") for p in sorted((ROOT / "seeds").glob("*.txt"))]
+    out: list[dict[str, object]] = []
+    for i in range(n):
+        kind = i % 8
+        if kind == 0:
+            text = seeds[i % len(seeds)]  # an exact copy of a seed
+        elif kind == 1:  # a near-copy of a seed: one sentence dropped, one word changed
+            lines = [s for s in seeds[i % len(seeds)].split(". ") if s]
+            del lines[rng.randrange(1, len(lines))]
+            text = ". ".join(lines).replace(" dan ", " serta ", 1)
+        elif kind == 2:
+            text = A if i % 3 else C
+        elif kind == 3:  # a bridge: half of A, half of C
+            text = " ".join(A.split(". ")[:3]) + ". " + " ".join(C.split(". ")[:3]) + "."
+        elif kind == 4:
+            text = " ".join(rng.sample(sents, 4))  # an article of its own
+        elif kind == 5 and i % 40 == 5:
+            out.append({"id": f"m{i}", "text": 42})  # a bad record
+            continue
+        else:
+            text = " ".join(sents[(i + k) % len(sents)] for k in range(3))
+        out.append({"id": f"m{i}", "text": text})
+    return out
+
+
+def test_ray_stories_equal_the_local_engines_on_seeds_and_200_mixed_articles(
+    tiny_models: dict[str, str], tmp_path: Path
+) -> None:
+    """``story`` and ``duplicate_of`` of every record: ``summarize run`` with the local
+    engine against the Ray engine with 2 actors, on the seeds and 200 mixed articles."""
+    pytest.importorskip("ray")
+    pytest.importorskip("pyarrow")
+    import os
+
+    from summarize.distributed import read_results
+
+    src = tmp_path / "mixed.jsonl"
+    rows = _mixed_articles()
+    src.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), "utf-8")
+    base = [sys.executable, "-m", "summarize", "run", str(ROOT / "seeds"), str(src)]
+    base += ["-s", "extract-translate", "--mt-model", tiny_models["marian"], "--num-beams", "1"]
+    base += ["--max-translation-length", "4", "--no-progress", "--no-repair"]
+    env = {k: v for k, v in os.environ.items() if k != "RAY_ADDRESS"}
+    local_out, ray_out = tmp_path / "local.jsonl", tmp_path / "ray"
+    for cmd in (
+        [*base, "-o", str(local_out), "-b", "8"],
+        [*base, "-o", str(ray_out), "--engine", "ray", "--actors", "2", "-b", "8"],
+    ):
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=900, env=env)
+        assert done.returncode == 1, done.stderr[-3000:]  # the bad records
+    lines = local_out.read_text(encoding="utf-8").splitlines()
+    local = {r["id"]: (r["story"], r["duplicate_of"]) for r in map(json.loads, lines)}
+    got = {r["id"]: (r["story"], r["duplicate_of"]) for r in read_results(ray_out)}
+    assert len(local) == 5 + len(rows)
+    assert got == local
+    stories = {story for story, _ in local.values() if story}
+    copies = sum(1 for _, dup in local.values() if dup)
+    # the mix really groups: several stories of many articles, and many near-copies
+    assert 5 < len(stories) < len(local) - 100 and copies > 50, (len(stories), copies)

@@ -4,7 +4,9 @@
 runs :mod:`summarize.bench.extraction` (main-text extraction), ``--text-worst-case``
 the worst-case text preparation benchmark (:mod:`summarize.bench.textcase`) and
 ``--demo-load`` the demo under concurrent users (:mod:`summarize.bench.demo_load`) and
-``--batching`` per-article against cross-article batching (:mod:`summarize.bench.batching`)
+``--batching`` per-article against cross-article batching (:mod:`summarize.bench.batching`),
+``--scale`` the local engine against Ray (:mod:`summarize.bench.scale`) and
+``--determinism`` the same-records check across engines (:mod:`summarize.bench.determinism`)
 instead; the remaining arguments go to them.
 """
 
@@ -32,6 +34,14 @@ if __name__ == "__main__":
         from summarize.bench.batching import main as batching_main
 
         sys.exit(batching_main([a for a in args if a != "--batching"]))
+    if "--scale" in args:
+        from summarize.bench.scale import main as scale_main
+
+        sys.exit(scale_main([a for a in args if a != "--scale"]))
+    if "--determinism" in args:
+        from summarize.bench.determinism import main as determinism_main
+
+        sys.exit(determinism_main([a for a in args if a != "--determinism"]))
     from summarize.bench.run import main
 
     sys.exit(main())

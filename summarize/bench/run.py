@@ -515,25 +515,21 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "it changes outputs)",
     )
     p.add_argument("-q", "--quiet", action="store_true")
-    p.add_argument(
-        "--scale",
-        action="store_true",
-        help="instead: local engine vs Ray as input grows (summarize.bench.scale)",
-    )
     return p.parse_args(argv)
+
+
+def setup_logging(quiet: bool) -> None:
+    """The bench commands' log lines: time-stamped messages, INFO unless ``quiet``."""
+    logging.basicConfig(
+        level=logging.WARNING if quiet else logging.INFO,
+        format="%(asctime)s %(message)s",
+        datefmt="%H:%M:%S",
+    )
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
-    logging.basicConfig(
-        level=logging.WARNING if args.quiet else logging.INFO,
-        format="%(asctime)s %(message)s",
-        datefmt="%H:%M:%S",
-    )
-    if args.scale:
-        from summarize.bench.scale import main as scale_main
-
-        return scale_main(args.quick, args.output_dir)
+    setup_logging(args.quiet)
     if args.quick:
         args.articles = min(args.articles, 2)
         args.max_new_tokens = min(args.max_new_tokens, 16)

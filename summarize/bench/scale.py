@@ -1,78 +1,127 @@
-"""``python -m summarize.bench --scale``: the local engine vs the Ray engine as input grows.
+"""``python -m summarize.bench --scale``: the local engine against the Ray engine, honestly.
 
-Part 1, tiny models (CTranslate2 int8, so that the engines' own costs are visible beside
-the models'): short synthetic articles (two shuffled seed-corpus sentences each,
-so the sentence cache cannot serve them) at three sizes. For each engine and size it
-reports articles/s over the whole run, the cost per article in the steady state (the
-time after the first batch came back, divided by the articles after it: model loading
-and Ray's start-up are fixed costs, not per-article ones; Ray writes one part file per
-batch here so the driver hears of every batch), and peak memory (``VmHWM``) of the
-driver and of each Ray actor. Each size runs three times (the median is shown; the
-machine is shared, so single runs are noisy).
+*Workload*: the seeds-like workload (:mod:`summarize.bench.workload`: the seed articles,
+then word-swapped copies the sentence cache cannot serve), strategy ``extract-translate``
+(key sentences picked, then translated) with the real-size random opus-mt
+(:mod:`summarize.bench.models`) on CTranslate2 int8 and the **default generation
+settings** of :class:`~summarize.config.PipelineConfig` (its beams and output cap, not
+greedy decoding). The repair step is off: random weights would flag nearly every
+sentence and translate it twice, which a real model does not.
 
-Part 2, the real-size random opus-mt model (:mod:`summarize.bench.models`), translation
-only (``extract-translate`` with the full translation), CTranslate2 int8: the local
-engine with its default thread layout vs Ray with 2 actors of one thread each.
+*Alternation*: each round runs the local engine and the Ray engine once each, the order
+swapped every round (``--rounds``, at least 3), every run in a fresh child process of
+this parent, so load from other processes hits both alike.
 
-Every engine runs in its own child process started from this lean parent (the peak
-memory of a process is carried over to the processes it spawns); Ray starts once per
-child with ``num_cpus`` = the machine's cores. Peak memory is reset before each size
-(``/proc/self/clear_refs``), so each size's peak is its own.
+*CPU time*: the CPU-seconds (user + system) of the child's whole process tree, read
+from ``/proc/<pid>/stat`` just before and just after the measured run: the driver with
+all its threads, and every descendant (Ray's GCS, raylet and worker processes, the
+model actors), each with the CPU of its children that already exited
+(``cutime``/``cstime``). The local engine's run includes loading the models; the Ray
+engine's run includes starting the actor pool, which loads them in each actor.
+``ray.init`` is not in it: it is start-up, measured apart.
+
+*Start-up*: in a fresh child for each of 1, 2 and 4 actors: ``ray.init`` (a private
+instance), then the actor pool ready and the first record written (a one-sentence
+article, one record per part file, so the first record is reported as soon as it is
+written).
+
+The load average is sampled every 5 seconds during the whole benchmark and reported.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
-import random
+import statistics
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from summarize.strategies import DEFAULT_STRATEGY, TRANSLATION_ONLY_STRATEGY
+from summarize.strategies import TRANSLATION_ONLY_STRATEGY
 
-SIZES = (500, 2_000, 10_000)
-REAL_ARTICLES = 120
-TINY_SETTINGS = {"num_beams": 1, "max_new_tokens": 8}
-REAL_SETTINGS = {"num_beams": 1, "max_new_tokens": 24}
-
-
-# --------------------------------------------------------------------------- workload
-
-
-def _call(target: str, *args: Any) -> Any:
-    import importlib
-
-    module, _, name = target.partition(":")
-    return getattr(importlib.import_module(module), name)(*args)
+ARTICLES = 10
+ROUNDS = 3
+BATCH_SIZE = 2
+STARTUP_ACTORS = (1, 2, 4)
+RAY_ACTORS = 2
+_TICK = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 
 
-def _in_subprocess(target: str, *args: Any) -> Any:
-    """``module:function(*args)`` in a spawned child (this parent never holds a model)."""
-    import multiprocessing
-
-    with multiprocessing.get_context("spawn").Pool(1) as pool:
-        return pool.apply(_call, (target, *args))
+# --------------------------------------------------------------------------- CPU time
 
 
-def synthetic_articles(n: int, seed: int = 0) -> list[dict[str, Any]]:
-    """``n`` short articles: two seed-corpus sentences with their words shuffled."""
-    from summarize.testing.corpus import FALLBACK_INDONESIAN
+def _stat(pid: int) -> tuple[int, float] | None:
+    """``(parent pid, CPU seconds incl. exited children)`` of ``pid``."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii", errors="replace") as fh:
+            text = fh.read()
+    except OSError:
+        return None
+    fields = text[text.rindex(")") + 2 :].split()
+    # after the command: state ppid ... utime(12) stime(13) cutime(14) cstime(15)
+    ticks = sum(int(fields[i]) for i in (11, 12, 13, 14))
+    return int(fields[1]), ticks / _TICK
 
-    rng = random.Random(seed)
-    out = []
-    for i in range(n):
-        sentences = []
-        for _ in range(2):
-            words = rng.choice(FALLBACK_INDONESIAN).rstrip(".").split()
-            rng.shuffle(words)
-            sentences.append(" ".join(words).capitalize() + ".")
-        out.append({"id": f"a{i}", "text": " ".join(sentences)})
-    return out
+
+def tree_cpu(root: int | None = None) -> float:
+    """CPU seconds of ``root`` (default: this process) and all its living descendants,
+    each including its already exited (waited-for) children."""
+    root = root or os.getpid()
+    stats = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            got = _stat(int(entry))
+            if got is not None:
+                stats[int(entry)] = got
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _) in stats.items():
+        children.setdefault(ppid, []).append(pid)
+    total, todo = 0.0, [root]
+    while todo:
+        pid = todo.pop()
+        if pid in stats:
+            total += stats[pid][1]
+        todo.extend(children.get(pid, []))
+    return total
+
+
+class LoadWatch:
+    """The 1-minute load average, sampled every ``interval`` seconds."""
+
+    def __init__(self, interval: float = 5.0) -> None:
+        self.samples: list[float] = []
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._loop, args=(interval,), daemon=True)
+
+    def _loop(self, interval: float) -> None:
+        while not self._stop.is_set():
+            self.samples.append(os.getloadavg()[0])
+            self._stop.wait(interval)
+
+    def __enter__(self) -> LoadWatch:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+    def summary(self) -> dict[str, float]:
+        values = self.samples or [os.getloadavg()[0]]
+        return {
+            "min": round(min(values), 2),
+            "mean": round(statistics.fmean(values), 2),
+            "max": round(max(values), 2),
+        }
+
+
+# --------------------------------------------------------------------------- children
 
 
 def write_jsonl(records: list[dict[str, Any]], path: Path) -> Path:
@@ -82,212 +131,129 @@ def write_jsonl(records: list[dict[str, Any]], path: Path) -> Path:
     return path
 
 
-# --------------------------------------------------------------------------- memory
-
-
-def _status_mb(pid: int | str, key: str) -> float | None:
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii") as fh:
-            for line in fh:
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        return None
-    return None
-
-
-def reset_peak() -> None:
-    """Reset this process's peak RSS (``VmHWM``) so the next measurement is its own."""
-    try:
-        with open("/proc/self/clear_refs", "w", encoding="ascii") as fh:
-            fh.write("5")
-    except OSError:  # pragma: no cover - not Linux
-        pass
-
-
-def peak_mb() -> float | None:
-    return _status_mb("self", "VmHWM")
-
-
-class ActorWatch:
-    """Samples the peak RSS of the Ray model actors (processes titled
-    ``ray::MapWorker(MapBatches(ModelStage))``) on this machine while a run goes on."""
-
-    def __init__(self, interval: float = 0.5) -> None:
-        self.interval = interval
-        self.peaks: dict[int, float] = {}
-        self._before: set[int] = set()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._loop, daemon=True)
-
-    def _loop(self) -> None:
-        while not self._stop.is_set():
-            self.sample()
-            self._stop.wait(self.interval)
-
-    def sample(self) -> None:
-        for entry in os.listdir("/proc"):
-            if not entry.isdigit():
-                continue
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as fh:
-                    title = fh.read(200)
-            except OSError:
-                continue
-            if b"MapBatches(ModelStage)" in title and int(entry) not in self._before:
-                mb = _status_mb(entry, "VmHWM")
-                if mb is not None:
-                    self.peaks[int(entry)] = max(mb, self.peaks.get(int(entry), 0.0))
-
-    def __enter__(self) -> ActorWatch:
-        self.sample()  # actors of an earlier run that are still exiting are not this run's
-        self._before, self.peaks = set(self.peaks), {}
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        self._thread.join()
-        self.sample()
-
-
-# --------------------------------------------------------------------------- children
-
-
 def _config(spec: dict[str, Any]) -> Any:
-    from summarize.config import PipelineConfig, backend_options
-    from summarize.types import GenerationSettings
+    from summarize.config import PipelineConfig
 
-    return PipelineConfig(
-        strategy=spec["strategy"],
-        mt_model=spec["mt_model"],
-        sum_model=spec.get("sum_model"),
-        backend=spec["backend"],
-        full_translation=True if spec["strategy"] == TRANSLATION_ONLY_STRATEGY else None,
-        translation=GenerationSettings(**spec["settings"]),
-        summary=GenerationSettings(**spec["settings"]),
-        backend_options=backend_options(spec.get("backend_options")),
-        # No sentence cache: repeated runs over one input would measure the cache.
-        cache_size=0,
-    )
-
-
-def _local_child(spec: dict[str, Any]) -> dict[str, Any]:
-    """The local engine over each input file, in this process."""
-    from summarize.io import iter_records
-    from summarize.pipeline import Pipeline
-
-    pipe = Pipeline(_config(spec))
-    start = time.perf_counter()
-    pipe.load()
-    load_s = time.perf_counter() - start
-    out: dict[str, Any] = {"engine": "local", "load_s": round(load_s, 2), "runs": []}
-    warmup = synthetic_articles(2 * spec["batch_size"], seed=-1)
-    list(pipe.run(warmup, batch_size=spec["batch_size"]))  # first-call costs are not per article
-    for path in spec["inputs"]:
-        reset_peak()
-        reps = []
-        for _ in range(spec["repeats"]):
-            n = 0
-            first_at = first_n = None
-            start = time.perf_counter()
-            for _result in pipe.run(iter_records([path]), batch_size=spec["batch_size"]):
-                n += 1
-                if first_at is None and n >= spec["batch_size"]:
-                    first_at, first_n = time.perf_counter(), n
-            end = time.perf_counter()
-            reps.append(_figures(n, start, end, first_at, first_n, None, {}))
-        out["runs"].append(_median(reps, peak_mb()))
-    return out
-
-
-def _median(reps: list[dict[str, Any]], driver_peak: float | None) -> dict[str, Any]:
-    """The repetitions of one size: median time and cost, the peak memory over all."""
-    import statistics
-
-    out = dict(reps[0])
-    for key in ("seconds", "articles_per_s", "steady_ms_per_article"):
-        values = [r[key] for r in reps if r[key] is not None]
-        out[key] = round(statistics.median(values), 2) if values else None
-    out["repeats"] = len(reps)
-    out["steady_ms_all"] = [r["steady_ms_per_article"] for r in reps]
-    out["driver_peak_mb"] = round(driver_peak, 1) if driver_peak else None
-    if "actor_peak_mb" in out:
-        out["actor_peak_mb"] = max((r["actor_peak_mb"] for r in reps), key=lambda a: max(a or [0]))
-    return out
+    return PipelineConfig.from_dict(spec["config"])
 
 
 class _FirstBatch:
-    """Records when the first results came back, and how many."""
+    """A job's event callback: when the first articles finished, and how many."""
 
     def __init__(self) -> None:
         self.at: float | None = None
-        self.n: int | None = None
+        self.n = 0
 
-    def __call__(self, n: int) -> None:
-        if self.at is None:
-            self.at, self.n = time.perf_counter(), n
+    def __call__(self, event: Any) -> None:
+        from summarize.jobs import Done
+
+        if self.at is None and isinstance(event, Done):
+            self.at, self.n = time.perf_counter(), event.n
+
+
+def _figures(n: int, start: float, end: float, first: _FirstBatch, cpu: float) -> dict[str, Any]:
+    steady = None
+    if first.at is not None and n > first.n:
+        steady = (end - first.at) / (n - first.n)
+    return {
+        "articles": n,
+        "wall_s": round(end - start, 2),
+        "cpu_s": round(cpu, 2),
+        "wall_s_per_article": round((end - start) / n, 3) if n else None,
+        "cpu_s_per_article": round(cpu / n, 3) if n else None,
+        "steady_wall_s_per_article": round(steady, 3) if steady else None,
+        "first_batch_s": round(first.at - start, 2) if first.at else None,
+    }
+
+
+def _job(spec: dict[str, Any], output: str, actors: int | None, rows: int) -> Any:
+    """The benchmark's job: the local engine (``actors`` ``None``) or the Ray engine."""
+    from summarize.distributed import RayOptions
+    from summarize.jobs import LOCAL, RAY, Job
+
+    config = _config(spec).replace(batch_size=spec["batch_size"])
+    if actors is None:
+        return Job(tuple(spec["inputs"]), output, config, engine=LOCAL)
+    options = RayOptions(actors=actors, rows_per_file=rows)
+    return Job(tuple(spec["inputs"]), output, config, engine=RAY, ray=options)
+
+
+def _measured(spec: dict[str, Any], actors: int | None, rows: int) -> dict[str, Any]:
+    """One job, timed and its process tree's CPU counted."""
+    from summarize.jobs import run_job
+
+    with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmp:
+        output = str(Path(tmp) / ("out.jsonl" if actors is None else "out"))
+        job = _job(spec, output, actors, rows)
+        first = _FirstBatch()
+        cpu0, start = tree_cpu(), time.perf_counter()
+        summary = run_job(job, on_event=first)
+        end, cpu1 = time.perf_counter(), tree_cpu()
+    n = summary.ok + summary.failed
+    return _figures(n, start, end, first, cpu1 - cpu0)
+
+
+def _local_child(spec: dict[str, Any]) -> dict[str, Any]:
+    """The local engine over the input, in this process: load, then run."""
+    return {"engine": "local", **_measured(spec, None, spec["batch_size"])}
+
+
+def _ray_init(cpus: int) -> Any:
+    import logging
+
+    import ray
+
+    ray.init(
+        address="local",
+        num_cpus=cpus,
+        include_dashboard=False,
+        log_to_driver=False,
+        logging_level=logging.WARNING,
+    )
+    return ray
 
 
 def _ray_child(spec: dict[str, Any]) -> dict[str, Any]:
-    """The Ray engine over each input file, this process being the driver."""
-    import ray
-
-    from summarize.distributed import RayOptions
-    from summarize.distributed import engine as ray_engine
-
-    ray.init(num_cpus=spec["cpus"], include_dashboard=False, log_to_driver=False)
-    options = RayOptions(
-        actors=spec["actors"], batch_size=spec["batch_size"], rows_per_file=spec["rows_per_file"]
-    )
-    out: dict[str, Any] = {"engine": "ray", "runs": []}
-    with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmp:
-        for k, path in enumerate(spec["inputs"]):
-            reset_peak()
-            reps = []
-            for rep in range(spec["repeats"]):
-                first = _FirstBatch()
-                start = time.perf_counter()
-                with ActorWatch() as watch:
-                    summary = ray_engine.run(
-                        [path], Path(tmp) / f"out{k}-{rep}", _config(spec), options, on_batch=first
-                    )
-                end = time.perf_counter()
-                n = summary.ok + summary.failed
-                actors = sorted(round(v, 1) for v in watch.peaks.values())
-                reps.append(
-                    _figures(n, start, end, first.at, first.n, None, {"actor_peak_mb": actors})
-                )
-            out["runs"].append(_median(reps, peak_mb()))
-    ray.shutdown()
-    return out
+    """The Ray engine over the input, this process being the driver of a private
+    instance; the measured run starts after ``ray.init``."""
+    ray = _ray_init(spec["cpus"])
+    try:
+        figures = _measured(spec, spec["actors"], spec["batch_size"])
+    finally:
+        ray.shutdown()
+    return {"engine": "ray", "actors": spec["actors"], **figures}
 
 
-def _figures(
-    n: int,
-    start: float,
-    end: float,
-    first_at: float | None,
-    first_n: int | None,
-    peak: float | None,
-    extra: dict[str, Any],
-) -> dict[str, Any]:
-    steady = None
-    if first_at is not None and first_n is not None and n > first_n:
-        steady = (end - first_at) / (n - first_n)
+def _startup_child(spec: dict[str, Any]) -> dict[str, Any]:
+    """``ray.init``, then the actor pool ready and the first record written."""
+    cpu0, start = tree_cpu(), time.perf_counter()
+    ray = _ray_init(spec["cpus"])
+    inited = time.perf_counter()
+    first = _FirstBatch()
+    try:
+        from summarize.jobs import run_job
+
+        with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmp:
+            job = _job({**spec, "batch_size": 1}, str(Path(tmp) / "out"), spec["actors"], 1)
+            run_job(job, on_event=first)
+            end, cpu1 = time.perf_counter(), tree_cpu()
+    finally:
+        ray.shutdown()
     return {
-        "articles": n,
-        "seconds": round(end - start, 2),
-        "articles_per_s": round(n / (end - start), 2),
-        "steady_ms_per_article": round(steady * 1000, 2) if steady else None,
-        "driver_peak_mb": round(peak, 1) if peak else None,
-        **extra,
+        "actors": spec["actors"],
+        "ray_init_s": round(inited - start, 2),
+        "pool_and_first_record_s": round((first.at or end) - inited, 2),
+        "total_s": round((first.at or end) - start, 2),
+        "cpu_s": round(cpu1 - cpu0, 2),
     }
+
+
+_CHILDREN = {"local": _local_child, "ray": _ray_child, "startup": _startup_child}
 
 
 def _child_main(kind: str, spec_path: str, out_path: str) -> int:
     spec = json.loads(Path(spec_path).read_text(encoding="utf-8"))
-    result = _local_child(spec) if kind == "local" else _ray_child(spec)
+    result = _CHILDREN[kind](spec)
     Path(out_path).write_text(json.dumps(result), encoding="utf-8")
     return 0
 
@@ -295,9 +261,10 @@ def _child_main(kind: str, spec_path: str, out_path: str) -> int:
 def _spawn(kind: str, spec: dict[str, Any], tmp: Path) -> dict[str, Any]:
     spec_path, out_path = tmp / f"{kind}-spec.json", tmp / f"{kind}-out.json"
     spec_path.write_text(json.dumps(spec), encoding="utf-8")
-    if out_path.exists():
-        out_path.unlink()
+    out_path.unlink(missing_ok=True)
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "TRANSFORMERS_OFFLINE": "1"}
+    env.pop("RAY_ADDRESS", None)
+    load = os.getloadavg()[0]
     proc = subprocess.run(
         [sys.executable, "-m", "summarize.bench.scale", kind, str(spec_path), str(out_path)],
         env=env,
@@ -305,179 +272,190 @@ def _spawn(kind: str, spec: dict[str, Any], tmp: Path) -> dict[str, Any]:
     )
     if proc.returncode != 0 or not out_path.exists():
         raise RuntimeError(f"the {kind} benchmark child failed (exit code {proc.returncode})")
-    return dict(json.loads(out_path.read_text(encoding="utf-8")))
+    result = dict(json.loads(out_path.read_text(encoding="utf-8")))
+    result["load_1min"] = [round(load, 2), round(os.getloadavg()[0], 2)]
+    return result
+
+
+# --------------------------------------------------------------------------- the run
+
+
+def _median(runs: list[dict[str, Any]], key: str) -> float | None:
+    values = [r[key] for r in runs if r.get(key) is not None]
+    return round(statistics.median(values), 3) if values else None
+
+
+def engine_summary(runs: list[dict[str, Any]]) -> dict[str, Any]:
+    """Medians over the rounds of one engine, and the per-round figures."""
+    return {
+        "rounds": len(runs),
+        "cpu_s_per_article": _median(runs, "cpu_s_per_article"),
+        "wall_s_per_article": _median(runs, "wall_s_per_article"),
+        "steady_wall_s_per_article": _median(runs, "steady_wall_s_per_article"),
+        "cpu_s_per_article_all": [r["cpu_s_per_article"] for r in runs],
+        "wall_s_per_article_all": [r["wall_s_per_article"] for r in runs],
+        "runs": runs,
+    }
+
+
+def _models(tiny: bool) -> str:
+    from summarize.bench.run import _in_subprocess
+
+    if tiny:
+        from summarize.engines.ct2 import cache_root
+
+        tiny_dir = os.environ.get("SUMMARIZE_TINY_DIR") or str(cache_root() / "tiny")
+        return str(
+            _in_subprocess("summarize.testing:build_tiny_models", tiny_dir, ["marian"])["marian"]
+        )
+    built = _in_subprocess("summarize.bench.models:ensure_bench_models", None, ["opus-mt-id-en"])
+    return str(built["opus-mt-id-en"])
+
+
+def bench_config(mt_model: str) -> Any:
+    """The measured pipeline: the default generation settings, CTranslate2 int8."""
+    from summarize.config import PipelineConfig
+
+    return PipelineConfig(
+        strategy=TRANSLATION_ONLY_STRATEGY,
+        mt_model=mt_model,
+        backend="ctranslate2",
+        device="cpu",
+        dtype="int8",
+        repair=False,
+    )
+
+
+def run_scale(args: argparse.Namespace) -> dict[str, Any]:
+    """Alternated rounds of both engines, then start-up; returns the report."""
+    from summarize.bench.run import load_average, machine_info
+    from summarize.bench.workload import build_workload
+
+    started = time.perf_counter()
+    cpus = max(len(os.sched_getaffinity(0)), 1)
+    config = bench_config(_models(args.tiny))
+    report: dict[str, Any] = {
+        "machine": machine_info(),
+        "cpus": cpus,
+        "started": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "load_before": load_average(),
+        "workload": {
+            "articles": args.articles,
+            "batch_size": args.batch_size,
+            "ray_actors": args.actors,
+            "rounds": args.rounds,
+            "models": "tiny" if args.tiny else "real-size random opus-mt-id-en",
+            "pipeline": config.to_dict(),
+        },
+    }
+    with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmpdir, LoadWatch() as load:
+        tmp = Path(tmpdir)
+        inputs = [str(write_jsonl(build_workload(args.articles), tmp / "articles.jsonl"))]
+        spec = {
+            "config": config.to_dict(),
+            "inputs": inputs,
+            "batch_size": args.batch_size,
+            "actors": args.actors,
+            "cpus": cpus,
+        }
+        runs: dict[str, list[dict[str, Any]]] = {"local": [], "ray": []}
+        for k in range(args.rounds):
+            order = ("local", "ray") if k % 2 == 0 else ("ray", "local")
+            for kind in order:
+                print(f"round {k + 1}/{args.rounds}: {kind}", file=sys.stderr, flush=True)
+                runs[kind].append(_spawn(kind, spec, tmp))
+        one = [{"id": "start", "text": "Pemerintah kota mengumumkan rencana baru hari ini."}]
+        start_spec = {**spec, "inputs": [str(write_jsonl(one, tmp / "one.jsonl"))]}
+        startup = []
+        for actors in args.startup_actors:
+            print(f"start-up: {actors} actor(s)", file=sys.stderr, flush=True)
+            startup.append(_spawn("startup", {**start_spec, "actors": actors}, tmp))
+    report["local"] = engine_summary(runs["local"])
+    report["ray"] = engine_summary(runs["ray"])
+    report["startup"] = startup
+    report["load_during"] = load.summary()
+    report["load_after"] = load_average()
+    local_cpu, ray_cpu = report["local"]["cpu_s_per_article"], report["ray"]["cpu_s_per_article"]
+    report["ray_cpu_per_article_vs_local"] = (
+        round(ray_cpu / local_cpu, 3) if local_cpu and ray_cpu else None
+    )
+    report["seconds"] = round(time.perf_counter() - started, 1)
+    return report
 
 
 # --------------------------------------------------------------------------- report
 
 
-def _spread(values: list[float]) -> float | None:
-    """Largest relative deviation from the mean, in percent."""
-    values = [v for v in values if v]
-    if not values:
-        return None
-    mean = sum(values) / len(values)
-    return round(100 * max(abs(v - mean) / mean for v in values), 1)
-
-
 def render(report: dict[str, Any]) -> str:
+    w = report["workload"]
     lines = [
-        "Scale benchmark: local engine vs Ray, tiny models on CTranslate2 int8, "
-        f"median of {report['repeats']} runs per size, {report['cpus']} cores",
+        f"Scale benchmark: {w['articles']} articles per run, -b {w['batch_size']}, "
+        f"Ray with {w['ray_actors']} actors, {w['rounds']} alternated rounds, "
+        f"{report['cpus']} cores, models: {w['models']}",
+        f"load average (1 min) during the run: min {report['load_during']['min']}, "
+        f"mean {report['load_during']['mean']}, max {report['load_during']['max']}",
         "",
+        f"{'engine':<6} {'CPU s/article':>14} {'wall s/article':>15} {'steady wall':>12}"
+        "  per round: CPU s/article | wall s/article",
     ]
-    lines.append(
-        f"{'engine':<6} {'articles':>8} {'wall s':>8} {'art/s':>8} {'steady ms/art':>14} "
-        f"{'driver MB':>10}  actor peak MB"
-    )
-    for part in ("local", "ray"):
-        for run in report["tiny"][part]["runs"]:
-            actors = ", ".join(str(a) for a in run.get("actor_peak_mb", [])) or "-"
-            lines.append(
-                f"{part:<6} {run['articles']:>8} {run['seconds']:>8} {run['articles_per_s']:>8} "
-                f"{run['steady_ms_per_article']!s:>14} {run['driver_peak_mb']!s:>10}  {actors}"
-            )
-    lines.append("")
-    for part in ("local", "ray"):
-        checks = report["checks"][part]
+    for name in ("local", "ray"):
+        s = report[name]
         lines.append(
-            f"{part}: steady cost per article spread {checks['cost_spread_pct']}% "
-            f"(target within 20%), driver memory largest/smallest "
-            f"{checks['driver_growth']}x (target at most 1.5x)"
+            f"{name:<6} {s['cpu_s_per_article']!s:>14} {s['wall_s_per_article']!s:>15} "
+            f"{s['steady_wall_s_per_article']!s:>12}  {s['cpu_s_per_article_all']} | "
+            f"{s['wall_s_per_article_all']}"
         )
-    real = report.get("real")
-    if real:
-        lines += [
-            "",
-            f"Real-size random opus-mt, translation only, {real['articles']} articles, "
-            "CTranslate2 int8:",
-            f"  local engine (default threads): {real['local_articles_per_s']} articles/s",
-            f"  Ray, 2 actors x 1 thread:       {real['ray_articles_per_s']} articles/s "
-            f"(steady {real['ray_steady_articles_per_s']} articles/s)",
-            f"  ratio Ray/local: {real['ratio']} whole run, {real['steady_ratio']} steady "
-            "(target at least 0.8)",
-        ]
-    lines.append(f"\nTotal {report['seconds']:.0f}s.")
+    lines += [
+        f"Ray CPU per article / local: {report['ray_cpu_per_article_vs_local']}",
+        "",
+        f"{'actors':>6} {'ray.init s':>11} {'pool + first record s':>22} {'total s':>8} {'CPU s':>7}",
+    ]
+    for s in report["startup"]:
+        lines.append(
+            f"{s['actors']:>6} {s['ray_init_s']:>11} {s['pool_and_first_record_s']:>22} "
+            f"{s['total_s']:>8} {s['cpu_s']:>7}"
+        )
+    lines.append(f"\nTotal {report['seconds']:.0f} s.")
     return "\n".join(lines)
 
 
-def _growth(runs: list[dict[str, Any]]) -> float | None:
-    first, last = runs[0]["driver_peak_mb"], runs[-1]["driver_peak_mb"]
-    return round(last / first, 2) if first and last else None
-
-
-def run_scale(
-    sizes: tuple[int, ...] = SIZES,
-    *,
-    real: bool = True,
-    real_articles: int = REAL_ARTICLES,
-    repeats: int = 3,
-    tiny_dir: str | None = None,
-    output_dir: str | None = None,
-) -> dict[str, Any]:
-    """Run the scaling benchmark; returns the report (also written as JSON/Markdown)."""
-    started = time.perf_counter()
-    cpus = max(len(os.sched_getaffinity(0)), 1)
-    tiny = tiny_dir or os.environ.get("SUMMARIZE_TINY_DIR")
-    if not tiny:
-        from summarize.engines.ct2 import cache_root
-
-        tiny = str(cache_root() / "tiny")
-    paths = _in_subprocess("summarize.testing:build_tiny_models", tiny, ["marian", "bart"])
-    report: dict[str, Any] = {"sizes": list(sizes), "cpus": cpus, "repeats": repeats}
-    with tempfile.TemporaryDirectory(prefix="summarize-scale-") as tmpdir:
-        tmp = Path(tmpdir)
-        inputs = [
-            str(write_jsonl(synthetic_articles(n, seed=n), tmp / f"articles-{n}.jsonl"))
-            for n in sizes
-        ]
-        spec = {
-            "strategy": DEFAULT_STRATEGY,
-            "mt_model": paths["marian"],
-            "sum_model": paths["bart"],
-            "backend": "ctranslate2",
-            "settings": TINY_SETTINGS,
-            "inputs": inputs,
-            "batch_size": 32,
-            "rows_per_file": 32,  # one part file per model batch: the driver hears of each
-            "repeats": repeats,
-            "actors": 2,
-            "cpus": cpus,
-        }
-        report["tiny"] = {"local": _spawn("local", spec, tmp), "ray": _spawn("ray", spec, tmp)}
-        report["checks"] = {
-            part: {
-                "cost_spread_pct": _spread(
-                    [r["steady_ms_per_article"] for r in report["tiny"][part]["runs"]]
-                ),
-                "driver_growth": _growth(report["tiny"][part]["runs"]),
-            }
-            for part in ("local", "ray")
-        }
-        if real:
-            report["real"] = _real(tmp, real_articles, cpus)
-    report["seconds"] = round(time.perf_counter() - started, 1)
-    if output_dir:
-        out = Path(output_dir)
-        out.mkdir(parents=True, exist_ok=True)
-        (out / "scale.json").write_text(json.dumps(report, indent=2), encoding="utf-8")
-        (out / "scale.md").write_text(render(report) + "\n", encoding="utf-8")
-    return report
-
-
-def _real(tmp: Path, articles: int, cpus: int) -> dict[str, Any]:
-    from summarize.bench.workload import build_workload
-
-    models = _in_subprocess("summarize.bench.models:ensure_bench_models", None, ["opus-mt-id-en"])
-    records = build_workload(articles)
-    path = str(write_jsonl(records, tmp / "real.jsonl"))
-    spec = {
-        "strategy": TRANSLATION_ONLY_STRATEGY,
-        "mt_model": models["opus-mt-id-en"],
-        "backend": "ctranslate2",
-        "settings": REAL_SETTINGS,
-        "inputs": [path],
-        "batch_size": 4,
-        "rows_per_file": 4,
-        "repeats": 1,
-        "actors": 2,
-        "cpus": cpus,
-    }
-    local = _spawn("local", spec, tmp)["runs"][0]
-    ray_run = _spawn("ray", spec, tmp)["runs"][0]
-    ray_steady = (
-        round(1000 / ray_run["steady_ms_per_article"], 2)
-        if ray_run["steady_ms_per_article"]
-        else None
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    p = argparse.ArgumentParser(
+        prog="python -m summarize.bench --scale",
+        description="Local engine vs Ray engine in alternation: CPU-seconds and wall time "
+        "per article, and Ray start-up with 1, 2 and 4 actors.",
     )
-    local_steady = (
-        round(1000 / local["steady_ms_per_article"], 2) if local["steady_ms_per_article"] else None
+    p.add_argument("--articles", type=int, default=ARTICLES, help=f"per run ({ARTICLES})")
+    p.add_argument("--rounds", type=int, default=ROUNDS, help=f"of each engine ({ROUNDS})")
+    p.add_argument("--batch-size", type=int, default=BATCH_SIZE, help=f"-b ({BATCH_SIZE})")
+    p.add_argument("--actors", type=int, default=RAY_ACTORS, help=f"Ray actors ({RAY_ACTORS})")
+    p.add_argument(
+        "--startup-actors",
+        type=lambda s: tuple(int(x) for x in s.split(",")),
+        default=STARTUP_ACTORS,
+        help="actor counts whose start-up is measured (1,2,4)",
     )
-    return {
-        "articles": articles,
-        "local_articles_per_s": local["articles_per_s"],
-        "local_steady_articles_per_s": local_steady,
-        "ray_articles_per_s": ray_run["articles_per_s"],
-        "ray_steady_articles_per_s": ray_steady,
-        "ratio": round(ray_run["articles_per_s"] / local["articles_per_s"], 2),
-        "steady_ratio": round(ray_steady / local_steady, 2)
-        if ray_steady and local_steady
-        else None,
-        "local": local,
-        "ray": ray_run,
-    }
+    p.add_argument("--tiny", action="store_true", help="the tiny test models (smoke test)")
+    p.add_argument("--quick", action="store_true", help="small and short (smoke test)")
+    p.add_argument("--output-dir", default="bench/results", help="default: bench/results")
+    args = p.parse_args(argv)
+    if args.quick:
+        args.articles, args.rounds, args.startup_actors = 4, 1, (1,)
+    return args
 
 
-def main(quick: bool = False, output_dir: str | None = None) -> int:
-    """``--scale``: the full run, or with ``quick`` small sizes (a smoke test)."""
-    sizes = (20, 80, 400) if quick else SIZES
-    report = run_scale(
-        sizes,
-        real_articles=8 if quick else REAL_ARTICLES,
-        repeats=1 if quick else 3,
-        output_dir=output_dir,
-    )
-    print(render(report))
+def main(argv: Sequence[str] | None = None) -> int:
+    """``--scale``: alternated rounds, start-up; the report as JSON and text."""
+    args = parse_args(argv)
+    report = run_scale(args)
+    out = Path(args.output_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = time.strftime("%Y%m%d-%H%M%S")
+    (out / f"scale-{stamp}.json").write_text(json.dumps(report, indent=2) + "\n", "utf-8")
+    text = render(report)
+    (out / f"scale-{stamp}.md").write_text(text + "\n", encoding="utf-8")
+    print(text)
+    print(f"results in {out / f'scale-{stamp}.json'}")
     return 0
 
 
