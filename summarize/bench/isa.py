@@ -16,7 +16,7 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,18 @@ ISA_FLAGS: dict[str, tuple[str, ...]] = {
     "AVX-512 BF16": ("avx512_bf16",),
     "AMX": ("amx_tile", "amx_int8", "amx_bf16"),
 }
+
+#: Environment variables that hold a library to a lower ISA or pick its GEMM backend
+#: (``ONEDNN_MAX_CPU_ISA=AVX2`` etc. make an AVX-512 host measure like an AVX2-only one):
+#: a figure taken with any of them set says so.
+ISA_ENV = (
+    "ONEDNN_MAX_CPU_ISA",
+    "DNNL_MAX_CPU_ISA",
+    "MKL_ENABLE_INSTRUCTIONS",
+    "ATEN_CPU_CAPABILITY",
+    "CT2_FORCE_CPU_ISA",
+    "CT2_USE_MKL",
+)
 
 _CHILD = """
 import sys, ctranslate2
@@ -57,14 +69,25 @@ def isa_label(present: dict[str, bool]) -> str:
     return " + ".join(names) if names else f"none of {', '.join(present)}"
 
 
+def isa_env(environ: Mapping[str, str] | None = None) -> dict[str, str]:
+    """The :data:`ISA_ENV` variables set in ``environ`` (default: this process's)."""
+    env = os.environ if environ is None else environ
+    return {name: env[name] for name in ISA_ENV if env.get(name)}
+
+
 def host_isa() -> dict[str, Any]:
-    """This host's instruction sets (empty on systems without ``/proc/cpuinfo``)."""
+    """This host's instruction sets (empty on systems without ``/proc/cpuinfo``) and the
+    variables that hold the libraries to fewer of them (``held``)."""
     try:
         flags = cpu_flags(Path("/proc/cpuinfo").read_text(encoding="utf-8", errors="replace"))
     except OSError:
         flags = frozenset()
     present = isa_present(flags)
-    return {"present": present, "label": isa_label(present) if flags else "unknown"}
+    return {
+        "present": present,
+        "label": isa_label(present) if flags else "unknown",
+        "held": isa_env(),
+    }
 
 
 def parse_ct2_logs(text: str) -> dict[str, str]:
@@ -117,4 +140,7 @@ def describe(host: dict[str, Any], ct2: dict[str, str]) -> str:
         if "onednn_isa" in ct2:
             used += f" ({ct2['onednn_isa']})"
         parts.append(used)
+    held = host.get("held") or {}
+    if held:
+        parts.append("held by " + " ".join(f"{k}={v}" for k, v in sorted(held.items())))
     return "; ".join(parts)
