@@ -9,8 +9,9 @@ Nothing heavy is imported here: torch and transformers load on first use.
 
 from __future__ import annotations
 
-from importlib import import_module
 from typing import TYPE_CHECKING, Any
+
+from summarize._lazy import lazy_attribute
 
 __version__ = "0.1.0"
 
@@ -26,6 +27,8 @@ _LAZY = {
     "StoryIndex": "summarize.stories",
     "group_stories": "summarize.stories",
     "build_digest": "summarize.digest",
+    "Job": "summarize.jobs",
+    "run_job": "summarize.jobs",
 }
 
 from summarize.errors import (  # noqa: E402
@@ -62,6 +65,8 @@ __all__ = [
     "StoryIndex",
     "group_stories",
     "build_digest",
+    "Job",
+    "run_job",
     "AlignedSentence",
     "GenerationSettings",
     "PreparedArticle",
@@ -84,6 +89,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from summarize.config import PipelineConfig
     from summarize.digest import build_digest
     from summarize.engines import load_engine
+    from summarize.jobs import Job, run_job
     from summarize.pipeline import Pipeline, process_batch, summarize, translate
     from summarize.stories import StoryIndex, group_stories
     from summarize.strategies import STRATEGIES
@@ -91,9 +97,4 @@ if TYPE_CHECKING:  # pragma: no cover
 
 
 def __getattr__(name: str) -> Any:
-    module = _LAZY.get(name)
-    if module is None:
-        raise AttributeError(f"module 'summarize' has no attribute {name!r}")
-    value = getattr(import_module(module), name)
-    globals()[name] = value
-    return value
+    return lazy_attribute(__name__, _LAZY, globals(), name)

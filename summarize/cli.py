@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 import sys
 import time
 from collections.abc import Callable, Iterator
@@ -162,9 +161,11 @@ def ray_options(f: Any) -> Any:
         if "[default" not in help_text:  # shown from RayOptions, not restated here
             help_text += f"  [default: {getattr(defaults, name)}]"
         f = click.option(flag, name, type=kind, default=None, help=f"[--engine ray] {help_text}")(f)
+    from summarize.jobs.job import ENGINES
+
     return click.option(
         "--engine",
-        type=click.Choice(["local", "ray"]),
+        type=click.Choice(ENGINES),
         default="local",
         show_default=True,
         help="local: stream in this process; ray: Ray Data on this machine or a cluster.",
@@ -257,256 +258,101 @@ def run(
     4 the output cannot be written (disk full, I/O error), 130 interrupted
     (Ctrl-C or SIGTERM). What was written stays valid; --resume continues.
     """
-    from summarize.io import OutputLock, check_unique_ids
-    from summarize.pipeline import Pipeline
-
     ray_settings = pop_ray_options(options, engine)
     config = pipeline_config(pop_pipeline_options(options))
     if show_config:
         click.echo(json.dumps(config.to_dict(), indent=2, ensure_ascii=False))
         return
-    if engine == "ray":
-        if feeds:
-            raise click.UsageError("--feed needs the local engine")
-        _check_inputs(paths, feeds)
-        _run_ray(paths, output, config, ray_settings, config.batch_size, resume, progress)
-        return
-    from summarize import storage
-
-    storage.check_scheme(output)
-    if storage.is_uri(output) and not storage.is_remote(output):  # file:///...
-        output = str(storage.local_path(output))
-    if output != "-" and not storage.is_remote(output) and os.path.isdir(output):
-        raise click.UsageError(f"-o {output} is a directory (only --engine ray writes one)")
-    _check_inputs(paths, feeds)
-    if resume and output == "-":
-        raise click.UsageError("--resume needs an output file (-o FILE)")
-    pipeline = Pipeline(config)
     fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
-    if storage.is_remote(output):  # s3://, gs://...: a local spool committed to the store
-        with storage.SpooledOutput(output, resume=resume) as spool:
-            with OutputLock(spool.path):
-                if resume:
-                    check_unique_ids(paths)
-                _run_locked(
-                    pipeline, paths, feeds, str(spool.path), resume, config.batch_size, progress,
-                    fetch, shown=output, checkpoint=spool.checkpoint,
-                )  # fmt: skip
-        return
-    with OutputLock(output):  # before anything reads, cuts or truncates the output
-        if resume:
-            check_unique_ids(paths)
-        _run_locked(pipeline, paths, feeds, output, resume, config.batch_size, progress, fetch)
-
-
-def _run_locked(
-    pipeline: Any,
-    paths: tuple[str, ...],
-    feeds: tuple[str, ...],
-    output: str,
-    resume: bool,
-    batch_size: int,
-    progress: bool,
-    fetch: Any = None,
-    *,
-    shown: str | None = None,
-    checkpoint: Callable[[], None] | None = None,
-) -> None:
-    """The local engine's run into ``output`` (a local file, or the spool file of an
-    object: then ``shown`` is the object's URI, for messages, and ``checkpoint`` commits
-    what was written so far when it is time to)."""
-    from summarize.errors import FeedError, OutputError
-    from summarize.io import (
-        JsonlWriter,
-        completed_ids,
-        count_records,
-        iter_records,
-        replace_superseded,
-    )
-    from summarize.progress import StageBar
-    from summarize.stories import StoryIndex
-    from summarize.types import RunSummary
-    from summarize.web import iter_feed_records
-    from summarize.web.reader import repeated_urls
-
-    # transient errors (timeouts, 503...) are not done: fetched again, their lines replaced
-    done = completed_ids(output, retry_transient=True) if resume else set()
-    stories = StoryIndex()
-    written_story: dict[str, str] = {}  # article id -> the story id its line has
-    if resume:
-        written_story = _index_previous_results(stories, output)
-    start = time.perf_counter()
-    total = None if feeds else count_records(paths)
-    counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
-    flag_counts: dict[str, int] = {}
-    repaired = [0, 0]  # sentences retranslated: cleared, still flagged
-    seen_ids: set[str] = set()
-    repeated: list[str] = []  # ids met again in this input (each is processed again)
-    unreadable: list[str] = []  # input files that could not be opened (one record each)
-
-    def skip(record_id: str) -> bool:
-        if record_id not in done:
-            return False
-        counts["skipped"] += 1
-        bar.update(1)
-        return True
-
-    def pending() -> Iterator[dict[str, Any]]:
-        for feed in feeds:
-            try:
-                yield from iter_feed_records(feed, skip=skip, settings=fetch)
-            except FeedError as exc:
-                counts["failed"] += 1
-                bar.write(f"Error: {exc}")
-        # URLs in ``done`` are not fetched
-        for record in iter_records(paths, skip=skip, fetch=fetch, on_unreadable=unreadable.append):
-            rid = str(record.get("id"))
-            if not skip(rid):
-                if rid in seen_ids:
-                    repeated.append(rid)
-                seen_ids.add(rid)
-                yield record
-
-    def write_error(exc: OSError) -> OutputError:
-        written = counts["ok"] + counts["failed"]
-        reason = exc.strerror or str(exc)
-        hint = f"; continue with --resume -o {shown or output}" if output != "-" else ""
-        return OutputError(
-            f"cannot write {shown or output}: {reason} (errno {exc.errno}). The {written} records "
-            f"written before are valid{hint} once the problem is fixed."
-        )
-
-    with StageBar(total, unit="article", enabled=progress) as bar:
-        bar.stage("loading models")
-        pipeline.load()
-        load_time = time.perf_counter() - start
-        for warning in pipeline.license_warnings():
-            bar.write(f"Warning: {warning}")
-        urls_repeated = repeated_urls(paths)
-        if urls_repeated:
-            bar.write(
-                f"Warning: {urls_repeated} URL(s) given more than once; each URL is fetched "
-                "and processed once"
-            )
-        try:
-            writer_cm = JsonlWriter(output, append=resume)
-        except OSError as exc:
-            raise write_error(exc) from None
-        with writer_cm as writer:
-            try:
-                for result in pipeline.run(pending(), batch_size=batch_size, on_event=bar.event):
-                    result = _with_story(stories, result)
-                    try:
-                        writer.write(result.to_dict())
-                    except OSError as exc:  # ENOSPC, EIO, EFBIG...: the line was taken back
-                        bar.close()
-                        raise write_error(exc) from None
-                    if checkpoint is not None:
-                        checkpoint()
-                    if result.story:
-                        written_story[result.id] = result.story
-                    for code, n in result.flag_counts.items():
-                        flag_counts[code] = flag_counts.get(code, 0) + n
-                    for a in result.alignment:
-                        if a.repairs:
-                            repaired[0 if any(r.cleared for r in a.repairs) else 1] += 1
-                    if result.error:
-                        counts["failed"] += 1
-                    else:
-                        counts["ok"] += 1
-                        counts["warned"] += bool(result.warnings)
-                    bar.update(1)
-            except KeyboardInterrupt:
-                interrupted = True
-            else:
-                interrupted = False
-    if repeated:
-        click.echo(
-            f"Warning: {len(repeated)} record(s) repeat an id met earlier in the input "
-            f"(first: {repeated[0]!r}); each was processed and written (--resume needs "
-            "unique ids)",
-            err=True,
-        )
-    if resume and not interrupted:  # retried records replace their old lines
-        try:
-            replace_superseded(output)
-        except OSError as exc:
-            raise write_error(exc) from None
-    elapsed = time.perf_counter() - start
-    target = "stdout" if output == "-" else (shown or output)
-    _note_merged_stories(stories, written_story, output, shown=shown)
-    if interrupted:
-        written = counts["ok"] + counts["failed"]
-        hint = f" Continue with --resume -o {target}." if output != "-" else ""
-        click.echo(
-            f"Interrupted: {written} records written to {target} in {elapsed:.1f}s.{hint}",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
-    summary = RunSummary(
-        ok=counts["ok"],
-        failed=counts["failed"],
-        skipped=counts["skipped"],
-        warned=counts["warned"],
-        elapsed=elapsed,
-        load_time=load_time,
-        target=target,
-        unreadable=len(unreadable),
-    )
-    click.echo(summary.line(), err=True)
-    click.echo(_flag_summary(flag_counts, repaired), err=True)
-    if counts["failed"]:
-        sys.exit(EXIT_FAILED_RECORDS)
-
-
-def _run_ray(
-    paths: tuple[str, ...],
-    output: str,
-    config: Any,
-    settings: dict[str, Any],
-    batch_size: int,
-    resume: bool,
-    progress: bool,
-) -> None:
-    """``run --engine ray``: the same pipeline on Ray Data (:mod:`summarize.distributed`)."""
-    from summarize.distributed import RayOptions
-    from summarize.distributed import run as run_on_ray
-    from summarize.web import is_url
-
-    if output == "-":
-        raise click.UsageError("--engine ray needs an output directory (-o DIR)")
-    if any(is_url(p) for p in paths):
-        raise click.UsageError("--engine ray reads files and directories, not URLs")
-    options = RayOptions(batch_size=batch_size, **settings)
-    try:
-        summary = run_on_ray(
-            list(paths),
-            output,
-            config,
-            options,
-            resume=resume,
-            progress=progress,
-            on_note=lambda note: click.echo(f"Note: {note}", err=True),
-        )
-    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: complete part files stay
-        click.echo(
-            f"Interrupted: the complete part files stay in {output}. "
-            f"Continue with --resume -o {output}.",
-            err=True,
-        )
-        sys.exit(EXIT_INTERRUPTED)
-    click.echo(summary.line(), err=True)
+    job = _build_job(paths, feeds, output, config, resume, engine, ray_settings, fetch)
+    _check_inputs(paths, feeds)
+    summary = _run_with_progress(job, progress)
     if summary.failed:
         sys.exit(EXIT_FAILED_RECORDS)
 
 
-def _flag_summary(flag_counts: dict[str, int], repaired: list[int]) -> str:
-    """``flags: number 3, name 1; repaired 2 of 3 sentences`` (see summarize.quality)."""
-    text = ", ".join(f"{code} {n}" for code, n in sorted(flag_counts.items())) or "none"
-    tried = sum(repaired)
-    if tried:
-        text += f"; repair cleared {repaired[0]} of {tried} retranslated sentences"
-    return f"flags: {text}"
+def _build_job(
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    output: str,
+    config: Any,
+    resume: bool,
+    engine: str,
+    ray_settings: dict[str, Any],
+    fetch: Any,
+) -> Any:
+    """The :class:`~summarize.jobs.Job` of ``run``'s arguments."""
+    from summarize.jobs import RAY, Job
+
+    if engine != RAY:
+        return Job(paths, output, config, feeds=feeds, resume=resume, engine=engine, fetch=fetch)
+    from summarize.distributed import RayOptions
+
+    ray = RayOptions(**ray_settings)
+    return Job(paths, output, config, feeds=feeds, resume=resume, engine=engine, ray=ray)
+
+
+class _RunView:
+    """A job's events on stderr: the progress bar (counting articles, the stage in its
+    postfix), warnings and notes above it, then the closing lines."""
+
+    def __init__(self, progress: bool) -> None:
+        self.progress = progress
+        self.bar: Any = None
+
+    def __call__(self, event: Any) -> None:
+        from summarize import jobs
+        from summarize.progress import StageBar
+
+        if isinstance(event, jobs.Started):
+            self.bar = StageBar(event.total, unit="article", enabled=self.progress)
+        elif isinstance(event, jobs.Finished):
+            self.close()
+            click.echo(event.summary.line(), err=True)
+            if event.flags is not None:
+                click.echo(event.flags, err=True)
+        elif isinstance(event, jobs.Notice):
+            self.write(event.line())
+        elif self.bar is not None:
+            self._update(event)
+
+    def _update(self, event: Any) -> None:
+        from summarize import jobs
+
+        if isinstance(event, jobs.Total):
+            self.bar.set_total(event.total)
+        elif isinstance(event, jobs.Stage):
+            self.bar.stage(event.text)
+        elif isinstance(event, jobs.Progress):
+            self.bar.event(event.event)
+        elif isinstance(event, jobs.Done):
+            self.bar.update(event.n)
+
+    def write(self, line: str) -> None:
+        if self.bar is not None:
+            self.bar.write(line)
+        else:
+            click.echo(line, err=True)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _run_with_progress(job: Any, progress: bool) -> Any:
+    """Run ``job`` showing its events; Ctrl-C/SIGTERM: its message, exit 130."""
+    from summarize.jobs import JobInterrupted, run_job
+
+    view = _RunView(progress)
+    try:
+        return run_job(job, on_event=view)
+    except JobInterrupted as stop:
+        view.close()
+        click.echo(stop.message, err=True)
+        sys.exit(EXIT_INTERRUPTED)
+    finally:
+        view.close()
 
 
 @main.command()
@@ -559,14 +405,7 @@ def digest(
     Exit status: 0 ok, 1 some inputs or stories failed (listed in the digest),
     2 usage error, 3 model/backend error.
     """
-    from pathlib import Path
-
-    from summarize.digest import build_digest, to_markdown
-    from summarize.errors import FeedError
-    from summarize.io import count_records, iter_records
     from summarize.pipeline import Pipeline
-    from summarize.progress import ProgressEvent, StageBar
-    from summarize.web import iter_feed_records
 
     config = pipeline_config(pop_pipeline_options(options))
     _check_inputs(paths, feeds)
@@ -576,6 +415,39 @@ def digest(
     pipeline = Pipeline(config)
     fetch = _fetch_settings(allow_private_addresses, fetch_timeout)
     feed_errors: list[str] = []
+    result = _build_digest(
+        pipeline, paths, feeds, fetch, feed_errors, max_sentences, config.batch_size, progress
+    )
+    _write_text(_digest_text(result, fmt), output)
+    failed_stories = sum(1 for s in result.stories if s.error)
+    target = "stdout" if output == "-" else output
+    click.echo(
+        f"{len(result.stories)} stories from {result.articles} articles "
+        f"({len(result.failed)} inputs failed, {failed_stories} summaries failed); "
+        f"{time.perf_counter() - start:.1f}s -> {target}",
+        err=True,
+    )
+    if result.failed or failed_stories or feed_errors:
+        sys.exit(EXIT_FAILED_RECORDS)
+
+
+def _build_digest(
+    pipeline: Any,
+    paths: tuple[str, ...],
+    feeds: tuple[str, ...],
+    fetch: Any,
+    feed_errors: list[str],
+    max_sentences: int,
+    batch_size: int,
+    progress: bool,
+) -> Any:
+    """``digest``'s stories, with a bar counting the stories summarised (feeds that
+    cannot be read go to ``feed_errors``)."""
+    from summarize.digest import build_digest
+    from summarize.errors import FeedError
+    from summarize.io import count_records, iter_records
+    from summarize.progress import ProgressEvent, StageBar
+    from summarize.web import iter_feed_records
 
     def records() -> Iterator[dict[str, Any]]:
         for feed in feeds:
@@ -598,38 +470,39 @@ def digest(
     with StageBar(None, unit="story", enabled=progress) as bar:
         bar.stage("loading models")
         pipeline.load()
-        result = build_digest(
+        return build_digest(
             records(),
             pipeline,
             max_sentences=max_sentences,
-            batch_size=config.batch_size,
+            batch_size=batch_size,
             on_event=on_event,
             total=None if feeds else count_records(paths),
         )
+
+
+def _digest_text(result: Any, fmt: str) -> str:
+    """The digest as Markdown, or as JSON lines (stories, then the inputs that failed)."""
+    from summarize.digest import to_markdown
+
     if fmt == "markdown":
-        text = to_markdown(result)
-    else:
-        lines = [json.dumps(s.to_dict(), ensure_ascii=False) for s in result.stories]
-        lines += [
-            json.dumps({"failed": rid, "error": error}, ensure_ascii=False)
-            for rid, error in result.failed
-        ]
-        text = "\n".join(lines) + "\n"
+        return to_markdown(result)
+    lines = [json.dumps(s.to_dict(), ensure_ascii=False) for s in result.stories]
+    lines += [
+        json.dumps({"failed": rid, "error": error}, ensure_ascii=False)
+        for rid, error in result.failed
+    ]
+    return "\n".join(lines) + "\n"
+
+
+def _write_text(text: str, output: str) -> None:
+    """``text`` to stdout (``-``) or to the file ``output`` (its folder made)."""
+    from pathlib import Path
+
     if output == "-":
         click.echo(text, nl=False)
-    else:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text, encoding="utf-8")
-    failed_stories = sum(1 for s in result.stories if s.error)
-    target = "stdout" if output == "-" else output
-    click.echo(
-        f"{len(result.stories)} stories from {result.articles} articles "
-        f"({len(result.failed)} inputs failed, {failed_stories} summaries failed); "
-        f"{time.perf_counter() - start:.1f}s -> {target}",
-        err=True,
-    )
-    if result.failed or failed_stories or feed_errors:
-        sys.exit(EXIT_FAILED_RECORDS)
+        return
+    Path(output).parent.mkdir(parents=True, exist_ok=True)
+    Path(output).write_text(text, encoding="utf-8")
 
 
 def _check_inputs(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
@@ -654,68 +527,6 @@ def _check_inputs(paths: tuple[str, ...], feeds: tuple[str, ...]) -> None:
     for feed in feeds:
         if not is_url(feed):
             raise click.BadParameter(f"'{feed}' is not an http(s) URL.", param_hint="--feed")
-
-
-def _with_story(index: Any, result: Any) -> Any:
-    """``result`` with ``story``/``duplicate_of`` from the story index (not for failures)."""
-    import dataclasses
-
-    if result.error or not result.source or result.id in index:
-        return result
-    found = index.add(result.id, result.source)
-    return dataclasses.replace(result, story=found.story, duplicate_of=found.duplicate_of)
-
-
-def _index_previous_results(index: Any, output: str) -> dict[str, str]:
-    """Put the sources of an output file's results into the story index (``--resume``);
-    returns the story id each of their lines has."""
-    from pathlib import Path
-
-    path = Path(output)
-    written: dict[str, str] = {}
-    if not path.exists():
-        return written
-    with path.open(encoding="utf-8") as fh:
-        for line in fh:
-            try:
-                obj = json.loads(line)
-            except json.JSONDecodeError:
-                continue
-            if isinstance(obj, dict) and obj.get("source") and not obj.get("error"):
-                article = str(obj.get("id"))
-                if article not in index:
-                    index.add(article, str(obj["source"]))
-                    if obj.get("story"):
-                        written[article] = str(obj["story"])
-    return written
-
-
-def _note_merged_stories(
-    index: Any, written: dict[str, str], output: str, *, shown: str | None = None
-) -> None:
-    """A streamed line keeps the story id it was written with; when a later article
-    joined two stories, write every article's final story id beside the output
-    (``OUTPUT.stories.json``) and say so."""
-    moved = index.moved(written)
-    if not moved:
-        return
-    what = f"{len(moved)} article(s) written before their story merged with an earlier one"
-    if output == "-":
-        click.echo(f"Note: {what} carry an older story id.", err=True)
-        return
-    path = f"{output}.stories.json"
-    final = {a.id: a.story for a in index.assignments() if a.id in written}
-    try:
-        with open(path, "w", encoding="utf-8") as fh:
-            json.dump(final, fh, ensure_ascii=False, indent=0)
-            fh.write("\n")
-    except OSError as exc:
-        click.echo(f"Warning: cannot write {path}: {exc.strerror or exc}", err=True)
-        return
-    click.echo(
-        f"Note: {what} carry an older story id; final story ids: {shown or output}.stories.json",
-        err=True,
-    )
 
 
 @main.group()

@@ -216,7 +216,7 @@ def test_ray_with_one_and_two_actors_writes_the_local_records(
 ) -> None:
     pytest.importorskip("ctranslate2")
     from summarize.distributed import RayOptions, read_results
-    from summarize.distributed import run as ray_run
+    from summarize.jobs import run_on_ray as ray_run
 
     local = tmp_path / "local.jsonl"
     result = _cli(

@@ -24,8 +24,8 @@ pytest.importorskip("pyarrow")
 
 from summarize.config import PipelineConfig  # noqa: E402
 from summarize.distributed import RayOptions, read_results  # noqa: E402
-from summarize.distributed import run as ray_run  # noqa: E402
 from summarize.io import iter_records  # noqa: E402
+from summarize.jobs import run_on_ray as ray_run  # noqa: E402
 from summarize.pipeline import Pipeline  # noqa: E402
 from summarize.testing.corpus import FALLBACK_INDONESIAN  # noqa: E402
 from summarize.types import GenerationSettings  # noqa: E402
@@ -101,7 +101,7 @@ def _config(tiny_models: dict[str, str], backend: str) -> PipelineConfig:
 def _local(paths: list[str], config: PipelineConfig) -> dict[str, dict[str, Any]]:
     """The local engine's records, as its JSONL writer writes them, with the story each
     ok record gets when it is written (``summarize run``'s rule)."""
-    from summarize.cli import _with_story
+    from summarize.jobs.stories import with_story as _with_story
     from summarize.stories import StoryIndex
 
     pipe = Pipeline(config)

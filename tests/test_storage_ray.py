@@ -23,9 +23,9 @@ from summarize import storage  # noqa: E402
 from summarize.config import PipelineConfig  # noqa: E402
 from summarize.distributed import RayOptions, read_results  # noqa: E402
 from summarize.distributed import output as parts  # noqa: E402
-from summarize.distributed import run as ray_run  # noqa: E402
 from summarize.distributed.engine import check_paths_reachable, reconcile  # noqa: E402
 from summarize.errors import ConfigError, OutputError  # noqa: E402
+from summarize.jobs import run_on_ray as ray_run  # noqa: E402
 from summarize.types import GenerationSettings  # noqa: E402
 
 N = 8
@@ -49,8 +49,8 @@ def _config(tiny: dict[str, str]) -> PipelineConfig:
 
 def _local(uri: str, config: PipelineConfig, batch_size: int) -> dict[str, dict[str, Any]]:
     """The local engine's records for the same S3 input (its reader, its story rule)."""
-    from summarize.cli import _with_story
     from summarize.io import iter_records
+    from summarize.jobs.stories import with_story as _with_story
     from summarize.pipeline import Pipeline
     from summarize.stories import StoryIndex
 

@@ -1,23 +1,25 @@
-"""The demo's Batch tab: uploaded articles run through the pipeline in batches, with the
-results as a table, a JSONL file and a CSV file."""
+"""The demo's Batch tab: uploaded articles run as one job (:func:`summarize.jobs.run_job`,
+the job ``summarize run`` runs), written to a JSONL file by the job's writer; the table
+and the CSV file are derived from that file."""
 
 from __future__ import annotations
 
 import csv
 import json
-import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from summarize.config import PipelineConfig
 from summarize.demo.errors import DemoError
 from summarize.demo.outputs import RequestFolders
 from summarize.demo.pool import PipelinePool
 from summarize.demo.progress import ProgressFn, no_progress
-from summarize.demo.uploads import batch_records, translation_units, uploaded_paths
+from summarize.demo.uploads import batch_records, uploaded_paths
 from summarize.errors import SummarizeError
-from summarize.types import Result
+from summarize.jobs import Done, Job, JobEvent, Progress, Stage, run_job
+from summarize.types import RunSummary
 
 #: The CSV file's columns (the JSONL file has every field).
 CSV_COLUMNS = (
@@ -42,75 +44,83 @@ class BatchOutput:
     warnings: list[str] = field(default_factory=list)
 
 
+def batch_job(records: Sequence[Mapping[str, Any]], config: PipelineConfig, output: Path) -> Job:
+    """The job of one upload: its records, written to ``output`` (JSONL)."""
+    return Job(records=tuple(records), output=str(output), config=config)
+
+
 @dataclass
-class _ChunkProgress:
-    """Progress of one pipeline batch (``chunk`` articles from ``start``) as a share of
-    the whole upload: translation is the first 70% of a chunk, summaries the rest."""
+class BatchProgress:
+    """A job's events as the page's progress: the share of articles done, and the
+    pipeline stage of the batch in hand."""
 
     progress: ProgressFn
-    start: int
-    size: int
     total: int
-    units: int  # sentences to translate
-    translated: int = 0
+    done: int = 0
 
-    @property
-    def span(self) -> str:
-        if self.size == 1:
-            return f"article {self.start + 1}"
-        return f"articles {self.start + 1}–{self.start + self.size}"
+    def __call__(self, event: JobEvent) -> None:
+        total = max(self.total, 1)
+        if isinstance(event, Done):
+            self.done = event.counts.finished
+            self.progress(self.done / total, f"{self.done} of {self.total} articles done")
+        elif isinstance(event, Progress):
+            stage = event.event.text()
+            self.progress(self.done / total, f"{stage[:1].upper()}{stage[1:]} · {self._span()}")
+        elif isinstance(event, Stage):
+            self.progress(self.done / total, f"{event.text[:1].upper()}{event.text[1:]}…")
 
-    def on_progress(self, n: int) -> None:
-        self.translated += n
-        frac = min(self.translated / self.units, 1.0) if self.units else 0.0
-        verb = "Summarising" if frac >= 1.0 else "Translating"
-        self.progress(
-            (self.start + 0.7 * frac * self.size) / self.total,
-            f"{verb} {self.span} of {self.total}",
-        )
-
-    def on_summary(self, done_inputs: int, total_inputs: int) -> None:
-        frac = done_inputs / total_inputs if total_inputs else 1.0
-        self.progress(
-            (self.start + (0.7 + 0.3 * frac) * self.size) / self.total,
-            f"Summarising {self.span} of {self.total}: {done_inputs} of {total_inputs} passages",
-        )
+    def _span(self) -> str:
+        return f"{self.done} of {self.total} articles done"
 
 
-def write_csv(results: Sequence[Result], path: Path) -> None:
-    """The results as a CSV file of :data:`CSV_COLUMNS`."""
+def read_results(path: Path) -> list[dict[str, Any]]:
+    """The records of the job's JSONL file."""
+    with open(path, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh if line.strip()]
+
+
+def write_csv(results: Sequence[Mapping[str, Any]], path: Path) -> None:
+    """The results (JSONL records) as a CSV file of :data:`CSV_COLUMNS`."""
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh)
         writer.writerow(CSV_COLUMNS)
         for r in results:
             writer.writerow(
                 [
-                    r.id,
-                    r.title or "",
-                    r.title_translation or "",
-                    r.summary,
-                    r.translation,
-                    r.strategy,
-                    r.timings.get("total", ""),
-                    " | ".join(r.warnings),
-                    r.error or "",
+                    r["id"],
+                    r.get("title") or "",
+                    r.get("title_translation") or "",
+                    r.get("summary") or "",
+                    r.get("translation") or "",
+                    r.get("strategy") or "",
+                    (r.get("timings") or {}).get("total", ""),
+                    " | ".join(r.get("warnings") or ()),
+                    r.get("error") or "",
                 ]
             )
 
 
-def result_rows(results: Sequence[Result]) -> tuple[list[list[str]], dict[str, int]]:
-    """The table's rows and the ok/failed/warned counts."""
+def result_rows(results: Sequence[Mapping[str, Any]]) -> list[list[str]]:
+    """The table's rows: id, status, summary, errors / warnings."""
     rows = []
-    counts = {"ok": 0, "failed": 0, "warned": 0}
     for r in results:
-        if r.error:
-            counts["failed"] += 1
-            rows.append([r.id, "error", "", r.error])
+        if r.get("error"):
+            rows.append([r["id"], "error", "", r["error"]])
         else:
-            counts["ok"] += 1
-            counts["warned"] += bool(r.warnings)
-            rows.append([r.id, "ok", r.summary, " | ".join(r.warnings)])
-    return rows, counts
+            rows.append(
+                [r["id"], "ok", r.get("summary") or "", " | ".join(r.get("warnings") or ())]
+            )
+    return rows
+
+
+def status_line(summary: RunSummary) -> str:
+    n = summary.ok + summary.failed
+    return (
+        f"**Done: {n} article{'s' if n != 1 else ''}** · "
+        f"{summary.ok} ok ({summary.warned} with warnings) · {summary.failed} failed "
+        f"· {summary.elapsed:.1f} s. Download the full results (translation, alignment, "
+        "timings) below."
+    )
 
 
 class BatchService:
@@ -137,33 +147,13 @@ class BatchService:
             raise DemoError("The uploaded files contain no articles.", title="No articles")
         return records, total
 
-    def _run(
-        self, pipe: Any, records: list[Any], total: int, jsonl_path: Path, progress: ProgressFn
-    ) -> list[Result]:
-        """The results of the first ``total`` records, ``batch_size`` at a time, each
-        batch written to ``jsonl_path`` as it finishes."""
-        size = self.config.pipeline.batch_size
-        results: list[Result] = []
-        with self.pool.using(pipe), open(jsonl_path, "w", encoding="utf-8") as jf:
-            for start in range(0, total, size):
-                chunk = records[start : start + size]
-                units = sum(translation_units(r) for r in chunk)
-                shown = _ChunkProgress(progress, start, len(chunk), total, units)
-                try:
-                    chunk_results = pipe.process_batch(
-                        chunk,
-                        start_position=start + 1,
-                        on_progress=shown.on_progress,
-                        on_summary=shown.on_summary,
-                    )
-                except SummarizeError as exc:
-                    raise DemoError(str(exc), title="Model problem") from exc
-                for result in chunk_results:
-                    results.append(result)
-                    jf.write(json.dumps(result.to_dict(), ensure_ascii=False) + "\n")
-                jf.flush()
-                progress(len(results) / total, f"{len(results)} of {total} articles done")
-        return results
+    def _run(self, pipe: Any, job: Job, total: int, progress: ProgressFn) -> RunSummary:
+        """The upload's job on ``pipe`` (the pool's pipeline, its models locked)."""
+        try:
+            with self.pool.using(pipe):
+                return run_job(job, pipeline=pipe, on_event=BatchProgress(progress, total))
+        except SummarizeError as exc:
+            raise DemoError(str(exc), title="Model problem") from exc
 
     def process_batch(
         self,
@@ -175,21 +165,16 @@ class BatchService:
         progress: ProgressFn = no_progress,
     ) -> BatchOutput:
         records, total = self._records(files)
-        started = time.perf_counter()
         progress(0.0, "Loading models…")
         pipe = self.pool.pipeline(strategy, mt_model, sum_model, length)
         out_dir = self.folders.new("batch")
         jsonl_path, csv_path = out_dir / "results.jsonl", out_dir / "results.csv"
         progress(0.0, f"0 of {total} articles")
-        results = self._run(pipe, records, total, jsonl_path, progress)
+        job = batch_job(records, pipe.config, jsonl_path)
+        summary = self._run(pipe, job, total, progress)
+        results = read_results(jsonl_path)
         write_csv(results, csv_path)
-        rows, counts = result_rows(results)
-        elapsed = time.perf_counter() - started
-        status = (
-            f"**Done: {len(results)} article{'s' if len(results) != 1 else ''}** · "
-            f"{counts['ok']} ok ({counts['warned']} with warnings) · {counts['failed']} failed "
-            f"· {elapsed:.1f} s. Download the full results (translation, alignment, timings) "
-            "below."
+        notes = [f"{summary.failed} record(s) failed; see the table."] if summary.failed else []
+        return BatchOutput(
+            result_rows(results), str(jsonl_path), str(csv_path), status_line(summary), notes
         )
-        notes = [f"{counts['failed']} record(s) failed; see the table."] if counts["failed"] else []
-        return BatchOutput(rows, str(jsonl_path), str(csv_path), status, notes)

@@ -1,8 +1,10 @@
 """The batch pipeline on Ray Data, from one machine to a cluster (``summarize run --engine ray``).
 
->>> from summarize.distributed import RayOptions, run          # doctest: +SKIP
->>> summary = run(["articles/"], "out/", {"backend": "ctranslate2"}, RayOptions(actors=4))
->>> print(summary.line())
+>>> from summarize import Job, PipelineConfig, run_job          # doctest: +SKIP
+>>> from summarize.distributed import RayOptions
+>>> job = Job(("articles/",), "out/", PipelineConfig(backend="ctranslate2"),
+...           engine="ray", ray=RayOptions(actors=4))
+>>> print(run_job(job).line())
 
 Stages: Ray Data read tasks parse the inputs (:mod:`.sources`, the local reader's ids and
 records); a CPU stage cleans and splits; an actor pool runs the models; writer tasks
@@ -17,7 +19,6 @@ from summarize.distributed.engine import (
     RAY_INSTALL_HINT,
     RayOptions,
     ray_available,
-    run,
 )
 from summarize.distributed.output import FORMATS, completed_ids, read_results
 from summarize.types import RunSummary
@@ -30,5 +31,4 @@ __all__ = [
     "completed_ids",
     "ray_available",
     "read_results",
-    "run",
 ]

@@ -1,28 +1,35 @@
-"""The driver of the Ray engine: models ready, then read -> prepare -> model -> write.
+"""The Ray engine's side of a job: a Ray session (checks, connection), models prepared,
+then the Ray Data plan read -> prepare -> model -> write, and the reconciliation of what
+the writers reported. :mod:`summarize.jobs.ray` drives them (it counts, reconciles and
+groups stories as for every engine).
 
 Ray is imported inside the functions here (nothing heavy at import).
 """
 
 from __future__ import annotations
 
+import contextlib
 import math
 import os
-import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from summarize import storage
 from summarize.config import DEFAULT_BATCH_SIZE, PipelineConfig
-from summarize.distributed import output
+from summarize.distributed import connect, output
+from summarize.distributed.connect import (  # noqa: F401  (re-exported)
+    alive_nodes,
+    check_address,
+    init_ray,
+    resolve_address,
+)
+from summarize.distributed.connect import init_ray as _init_ray
 from summarize.errors import (
-    BackendNotInstalledError,
-    ClusterUnavailableError,
     ConfigError,
     OutputError,
     SummarizeError,
 )
-from summarize.types import RunSummary
 
 RAY_INSTALL_HINT = "pip install 'summarize[ray]'"
 #: Environment of the model actors: models load from the cache, never from the hub.
@@ -136,79 +143,8 @@ def _check_local_models(config: PipelineConfig) -> None:
             local_model_dir(model)
 
 
-def resolve_address(address: str | None) -> str:
-    """The address to give ``ray.init``: the one asked for, else ``$RAY_ADDRESS``, else
-    ``"local"`` (a private instance: ``None`` would join any Ray already running here)."""
-    return address or os.environ.get("RAY_ADDRESS") or "local"
-
-
-def check_address(address: str, timeout: float) -> None:
-    """Fail in one line, within ``timeout`` seconds, for a cluster that cannot answer:
-    a ``ray://`` address without Ray Client installed, or a ``host:port`` (``ray://``
-    included) where nothing accepts a connection. ``auto`` and ``local`` are Ray's own."""
-    import socket
-
-    if address in ("auto", "local"):
-        return
-    target = address
-    if address.startswith("ray://"):
-        try:
-            import grpc  # noqa: F401  (what Ray Client needs beyond ray[data])
-        except ImportError as exc:
-            raise BackendNotInstalledError(
-                "ray:// addresses need Ray Client: pip install 'ray[client]' "
-                "(or run on the cluster's head node with --ray-address auto)"
-            ) from exc
-        target = address[len("ray://") :]
-    host, sep, port = target.rstrip("/").rpartition(":")
-    if not sep or not port.isdigit():
-        raise ConfigError(
-            f"Ray address '{address}' is not auto, local, host:port or ray://host:port"
-        )
-    host = host.strip("[]")
-    try:
-        with socket.create_connection((host, int(port)), timeout=timeout):
-            pass
-    except OSError as exc:
-        raise ClusterUnavailableError(
-            f"no Ray cluster answers at {address} ({exc.strerror or exc}); start one with "
-            "`ray start --head`, or leave out --ray-address to run on this machine"
-        ) from exc
-
-
-def _init_ray(ray: Any, address: str | None, timeout: float = 60.0) -> bool:
-    """Connect to (or start) Ray; returns whether this call started it."""
-    if ray.is_initialized():
-        return False
-    import logging
-
-    address = resolve_address(address)
-    check_address(address, timeout)
-    kwargs: dict[str, Any] = {
-        "address": address,
-        "include_dashboard": False,
-        "log_to_driver": False,
-        "logging_level": logging.WARNING,
-    }
-    import signal
-    import threading
-
-    in_main = threading.current_thread() is threading.main_thread()
-    previous = signal.getsignal(signal.SIGTERM) if in_main else None
-    ray.init(**kwargs)
-    if in_main and previous is not None:
-        # ray.init makes SIGTERM sys.exit(15); keep ours (Interrupted, exit 130).
-        signal.signal(signal.SIGTERM, previous)
-    return True
-
-
 #: How a multi-node cluster is told that local paths are shared (the CLI's flag).
 SHARED_PATH_FLAG = "--shared-path"
-
-
-def alive_nodes(ray: Any) -> int:
-    """How many nodes of the connected cluster are alive."""
-    return sum(1 for node in ray.nodes() if node.get("Alive"))
 
 
 def check_paths_reachable(
@@ -254,27 +190,37 @@ def _quiet_ray_data() -> None:
     warnings.filterwarnings("ignore", message="The minimum number of concurrent actors")
 
 
-def run(
+@dataclass
+class RaySession:
+    """A Ray run in progress: Ray connected, ``out`` checked and writable, ``config``
+    the configuration the actors get (:func:`prepare` points it at converted models)."""
+
+    ray: Any
+    paths: list[str]
+    out: storage.Location
+    config: PipelineConfig
+    options: RayOptions
+    #: the CPUs each model actor reserves (:func:`prepare` decides)
+    actor_cpus: float = 1.0
+
+
+@contextlib.contextmanager
+def session(
     paths: Sequence[str | os.PathLike[str]],
     outdir: str | os.PathLike[str],
     config: PipelineConfig | Mapping[str, Any],
     options: RayOptions | None = None,
     *,
     resume: bool = False,
-    progress: bool = False,
-    on_batch: Callable[[int], None] | None = None,
-    on_note: Callable[[str], None] | None = None,
-) -> RunSummary:
-    """Run the pipeline over ``paths`` on Ray Data; write part files into ``outdir``.
+) -> Iterator[RaySession]:
+    """The checks that need no cluster (output directory, local models, inputs), then
+    Ray connected (or started, and shut down at the end) and the checks that need it
+    (paths every node sees, an output the writers can write), all before any model
+    work. Within the block, a Ray error is raised as the domain error behind it.
 
     ``paths`` and ``outdir`` are local paths or filesystem URIs (``s3://``, ``gs://``,
     ``abfs://``, ``hdfs://``, ``file://``; :mod:`summarize.storage`). On a cluster of
-    more than one node, local paths need ``options.shared_path``. Every run is
-    reconciled (:func:`reconcile`): a record or part file unaccounted for is
-    :class:`~summarize.errors.OutputError`.
-
-    ``config`` is a :class:`~summarize.config.PipelineConfig` (or its ``to_dict`` form). With ``resume``, ids already in ``outdir`` are skipped. Model problems raise
-    domain errors; per-record problems are rows with ``error`` set.
+    more than one node, local paths need ``options.shared_path``.
     """
     ray = _require_ray()
     options = options or RayOptions()
@@ -283,24 +229,12 @@ def run(
     output.check_outdir(out, resume=resume)
     _check_local_models(cfg)
     _check_inputs_exist(paths)
-
-    start = time.perf_counter()
     started = _init_ray(ray, options.address, options.timeout)
     try:
         check_paths_reachable(ray, paths, outdir, options.shared_path)
         output.check_writable(out)  # exit 4 now, not a RayTaskError after the whole run
         output.remove_unfinished(out)
-        done = output.completed_ids(out) if resume else set()
-        from summarize.distributed.prepare import needs_preparation, prepare_models
-
-        prepared = time.perf_counter()
-        if needs_preparation(cfg):
-            device = cfg.device if options.num_gpus_per_actor else "cpu"
-            cfg = prepare_models(cfg, device=device)
-        load_time = time.perf_counter() - prepared
-        summary = _execute(
-            ray, paths, out, cfg, options, done, progress, on_batch, start, load_time
-        )
+        yield RaySession(ray, [str(p) for p in paths], out, cfg, options)
     except Exception as exc:
         domain = _domain_error(exc)
         if domain is not None and domain is not exc:
@@ -309,31 +243,23 @@ def run(
     finally:
         if started:
             ray.shutdown()
-    _group_stories(out, paths, on_note)
-    return summary
 
 
-def _group_stories(
-    out: storage.Location,
-    paths: Sequence[str | os.PathLike[str]],
-    on_note: Callable[[str], None] | None,
-) -> None:
-    """``story``/``duplicate_of`` as the local engine sets them (one pass in the driver)."""
-    from summarize.distributed.grouping import assign_stories
-    from summarize.io import iter_ids
+def prepare(run: RaySession) -> None:
+    """Refuse an actor pool the cluster cannot place, then convert the models once in
+    the driver where the backend needs it (the actors load them from the cache)."""
+    from summarize.distributed.prepare import needs_preparation, prepare_models
 
-    done = assign_stories(out, iter_ids(paths))
-    if done.merged_path is not None and on_note is not None:
-        on_note(
-            "some articles were written before their story merged with an earlier one and "
-            f"carry an older story id; final story ids: {done.merged_path}"
-        )
+    run.actor_cpus = _actor_cpus(run.ray, run.options)
+    if needs_preparation(run.config):
+        device = run.config.device if run.options.num_gpus_per_actor else "cpu"
+        run.config = prepare_models(run.config, device=device)
 
 
 def _actor_cpus(ray: Any, options: RayOptions) -> float:
     """The CPUs each model actor reserves. Refuses (before any work) a pool the cluster
     can never place: it would wait for resources forever."""
-    resources = ray.cluster_resources()
+    resources = connect.cluster_resources(ray, options.timeout)
     cpus = float(resources.get("CPU", 1.0))
     each = options.cpus_per_actor
     if each is None:
@@ -349,50 +275,49 @@ def _actor_cpus(ray: Any, options: RayOptions) -> float:
             f"{options.actors} actors need {options.actors * options.num_gpus_per_actor:g} "
             f"GPUs and the Ray cluster has {gpus:g}"
         )
+    # it could place them: wait (bounded) until other jobs leave them free
+    connect.wait_for_resources(
+        ray, options.actors * each, options.actors * options.num_gpus_per_actor, options.timeout
+    )
     return each
 
 
-def _execute(
-    ray: Any,
-    paths: Sequence[str | os.PathLike[str]],
-    out: storage.Location,
-    cfg: PipelineConfig,
-    options: RayOptions,
-    done: set[str],
-    progress: bool,
-    on_batch: Callable[[int], None] | None,
-    start: float,
-    load_time: float,
-) -> RunSummary:
-    import sys
+def count(run: RaySession) -> tuple[int, int]:
+    """The inputs' records and unreadable files, counted by Ray read tasks."""
+    from summarize.distributed.sources import RecordsDatasource
 
+    _quiet_ray_data()
+    sums = run.ray.data.read_datasource(RecordsDatasource(run.paths, count_only=True)).sum(
+        ["n", "unreadable"]
+    )
+    return int(sums["sum(n)"]), int(sums["sum(unreadable)"])
+
+
+def plan(run: RaySession, done: set[str]) -> Any:
+    """The Ray Data plan: read -> prepare (CPU tasks) -> models (an actor pool) -> write
+    (part files); its rows say what became of each record (``DONE_COLUMNS`` of
+    :mod:`summarize.distributed.stages`). Ids in ``done`` pass through as skipped."""
     from ray.data import ActorPoolStrategy
-    from tqdm import tqdm
 
     from summarize.distributed.sources import RecordsDatasource
     from summarize.distributed.stages import ModelStage, prepare_stage, write_stage
 
     _quiet_ray_data()
-    str_paths = [str(p) for p in paths]
-    actor_cpus = _actor_cpus(ray, options)
-    sums = ray.data.read_datasource(RecordsDatasource(str_paths, count_only=True)).sum(
-        ["n", "unreadable"]
-    )
-    total, unreadable = int(sums["sum(n)"]), int(sums["sum(unreadable)"])
+    options, actor_cpus = run.options, run.actor_cpus
     # Read tasks are I/O: they must fit beside the actors (Ray's default is 1 CPU each).
-    ds = ray.data.read_datasource(
-        RecordsDatasource(str_paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
+    ds = run.ray.data.read_datasource(
+        RecordsDatasource(run.paths, rows_per_block=options.batch_size), num_cpus=_STAGE_CPUS / 4
     )
     ds = ds.map_batches(
         prepare_stage,
         batch_format="pyarrow",
         batch_size=options.batch_size,
-        fn_kwargs={"config": cfg, "skip": frozenset(done)},
+        fn_kwargs={"config": run.config, "skip": frozenset(done)},
         num_cpus=_STAGE_CPUS / 2,
     )
     ds = ds.map_batches(
         ModelStage,
-        fn_constructor_kwargs={"config": cfg, "threads": max(int(actor_cpus), 1)},
+        fn_constructor_kwargs={"config": run.config, "threads": max(int(actor_cpus), 1)},
         compute=ActorPoolStrategy(size=options.actors),
         batch_size=options.batch_size,
         batch_format="pyarrow",
@@ -400,47 +325,20 @@ def _execute(
         num_gpus=options.num_gpus_per_actor or None,
         runtime_env={"env_vars": dict(ACTOR_ENV)},
     )
-    ds = ds.map_batches(
+    return ds.map_batches(
         write_stage,
         batch_format="pyarrow",
         batch_size=options.rows_per_file,
-        fn_kwargs={"outdir": out, "fmt": options.output_format},
+        fn_kwargs={"outdir": run.out, "fmt": options.output_format},
         num_cpus=_STAGE_CPUS / 4,
     )
-    counts = {"ok": 0, "failed": 0, "skipped": 0, "warned": 0}
-    reported: dict[str, int] = {}  # part file a writer wrote -> its records
-    seen: set[str] = set()
-    with tqdm(
-        total=total, unit="article", disable=not progress, file=sys.stderr, dynamic_ncols=True
-    ) as bar:
-        for batch in ds.iter_batches(batch_size=None, batch_format="pyarrow"):
-            rows = batch.to_pylist()
-            for row in rows:
-                seen.add(str(row["id"]))
-                if row["part"]:
-                    reported[row["part"]] = reported.get(row["part"], 0) + 1
-                if row["skip"]:
-                    counts["skipped"] += 1
-                elif row["failed"]:
-                    counts["failed"] += 1
-                else:
-                    counts["ok"] += 1
-                    counts["warned"] += bool(row["warned"])
-            bar.update(len(rows))
-            if on_batch is not None:
-                on_batch(len(rows))
-    reconcile(out, paths, total, counts, reported, seen)
-    return RunSummary(
-        total=total,
-        ok=counts["ok"],
-        failed=counts["failed"],
-        skipped=counts["skipped"],
-        warned=counts["warned"],
-        elapsed=time.perf_counter() - start,
-        load_time=load_time,
-        target=out.uri,
-        unreadable=unreadable,
-    )
+
+
+def execute(run: RaySession, done: set[str]) -> Iterator[list[dict[str, Any]]]:
+    """Run :func:`plan`; its rows (``id``, ``skip``, ``failed``, ``warned``, ``part``)
+    one batch at a time, as the writers finish them."""
+    for batch in plan(run, done).iter_batches(batch_size=None, batch_format="pyarrow"):
+        yield batch.to_pylist()
 
 
 def _some(names: Sequence[str], limit: int = 5) -> str:
