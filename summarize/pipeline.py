@@ -1,8 +1,9 @@
 """The pipeline: raw article → cleaned source → English translation → English summary.
 
-Shape follows the transformers pipelines: *preprocess* (clean, split, detect the
-language) → *forward* (translate and summarise, batched across articles) →
-*postprocess* (reassemble paragraphs, alignment, frozen :class:`Result`).
+:class:`Pipeline` holds the configuration and the models and runs the stages of
+:mod:`summarize.stages` in order: *prepare* (clean, split, detect the language; no
+model) → *translate* → *check* → *repair* → *summarise* (batched across articles) →
+*assemble* (paragraphs, alignment, frozen :class:`Result`).
 
 ``Pipeline.process_batch`` is the batch core: a function over a list of records,
 so a distributed engine can run it (``Pipeline`` instances are also callable on a
@@ -13,45 +14,43 @@ from __future__ import annotations
 
 import dataclasses
 import threading
-import time
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from summarize.config import ACROSS_ARTICLES, DEFAULT_MAX_CHARS, REPAIR_DEFAULTS, PipelineConfig
 from summarize.engines.base import Engine
 from summarize.errors import (
-    PERMANENT,
     BackendNotInstalledError,
     ConfigError,
     InputError,
-    InputTooLargeError,
-    MalformedRecordError,
     ModelLoadError,
     ModelNotAvailableError,
 )
 from summarize.models import registry
-from summarize.strategies import (
-    EXTRACTIVE_METHODS,
-    FROM_TRANSLATION,
-    STRATEGIES,
-    Strategy,
-    default_sum_model,
+from summarize.stages import (
+    Hooks,
+    Models,
+    Record,
+    Repairer,
+    Signature,
+    Work,
+    assemble,
+    check_stage,
+    prepare_all,
+    repair_stage,
+    summarize_stage,
+    to_record,
+    translate_stage,
+    translate_texts,
 )
-from summarize.types import (
-    AlignedSentence,
-    GenerationSettings,
-    PreparedArticle,
-    RepairAttempt,
-    Result,
-)
+from summarize.strategies import EXTRACTIVE_METHODS, STRATEGIES, Strategy, default_sum_model
+from summarize.types import GenerationSettings, Result
 
 if TYPE_CHECKING:  # imported on load: ``summarize.translate`` (the module) must not
     # replace ``summarize.translate`` (the function) on the package before it is used
     from summarize.progress import ProgressCallback
-    from summarize.quality import Flag
     from summarize.summarizer import Summarizer
-    from summarize.translate import Translated, Translator
+    from summarize.translate import Translator
 
 __all__ = [
     "DEFAULT_MAX_CHARS",
@@ -67,23 +66,6 @@ __all__ = [
     "translate",
 ]
 
-_FATAL = (ModelNotAvailableError, ModelLoadError, BackendNotInstalledError, ConfigError)
-
-
-@dataclass(frozen=True)
-class Record:
-    """One input article, normalised from a string, bytes or a dict."""
-
-    id: str
-    text: str | bytes | None
-    title: str | None = None
-    html: bool | None = None
-    error: str | None = None
-    metadata: dict[str, Any] = field(default_factory=dict)
-    warnings: tuple[str, ...] = ()
-    #: ``"transient"`` or ``"permanent"`` for a reader's error (``_error_kind``)
-    error_kind: str | None = None
-
 
 def _check_batch(records: Any) -> None:
     if isinstance(records, (str, bytes, bytearray)):
@@ -93,145 +75,7 @@ def _check_batch(records: Any) -> None:
         )
 
 
-def to_record(item: Any, position: int) -> Record:
-    """Normalise one input item. Strings/bytes get their 1-based position as id.
-
-    Strings are made strict Unicode (lone surrogates become U+FFFD, with a warning), so
-    every result encodes as UTF-8 JSON; a reader's ``_warnings`` become the record's.
-    """
-    from summarize.text.strict import strict_record, strict_text
-
-    if isinstance(item, Record):
-        return item
-    if isinstance(item, (bytes, bytearray)):
-        return Record(id=str(position), text=bytes(item))
-    if isinstance(item, str):
-        text = strict_text(item)
-        fixed = () if text is item else ("replaced lone surrogate(s) in the text with U+FFFD",)
-        return Record(id=str(position), text=text, warnings=fixed)
-    if isinstance(item, Mapping):
-        raw_text = item.get("text")
-        rest, fixes = strict_record({k: v for k, v in item.items() if k != "text"})
-        warnings = tuple(str(w) for w in rest.pop("_warnings", None) or ()) + tuple(fixes)
-        if isinstance(raw_text, str) and strict_text(raw_text) is not raw_text:
-            raw_text = strict_text(raw_text)
-            warnings += ("replaced lone surrogate(s) in the text with U+FFFD",)
-        item = {**rest, "text": raw_text} if "text" in item else rest
-        rid = item.get("id")
-        rid = str(rid) if rid not in (None, "") else str(position)
-        if item.get("_error"):  # keep what the reader knew (a feed item's title, its url)
-            title = item.get("title")
-            kind = item.get("_error_kind")
-            return Record(
-                id=rid,
-                text=None,
-                title=str(title) if title else None,
-                error=str(item["_error"]),
-                metadata={
-                    k: v
-                    for k, v in item.items()
-                    if k not in ("id", "text", "title", "html", "_error", "_error_kind")
-                },
-                warnings=warnings,
-                error_kind=str(kind) if kind else None,
-            )
-        text = item.get("text")
-        if text is None:
-            return Record(
-                id=rid,
-                text=None,
-                error=str(MalformedRecordError("record has no 'text' field")),
-            )
-        if not isinstance(text, (str, bytes)):
-            return Record(
-                id=rid, text=None, error=f"'text' must be a string, not {type(text).__name__}"
-            )
-        title = item.get("title")
-        meta = {k: v for k, v in item.items() if k not in ("id", "text", "title", "html")}
-        return Record(
-            id=rid,
-            text=text,
-            title=str(title) if title else None,
-            html=item.get("html"),
-            metadata=meta,
-            warnings=warnings,
-        )
-    return Record(
-        id=str(position),
-        text=None,
-        error=f"unsupported record type {type(item).__name__} (use str, bytes or dict)",
-    )
-
-
-def _timings(w: _Work) -> dict[str, Any]:
-    """A result's ``timings``: seconds per stage and ``total``; the model stages timed for a
-    whole batch are this record's share (by its sentences), and ``batch`` says which
-    (``shared``), how many records the batch had (``size``) and its ``seconds``."""
-    out: dict[str, Any] = {k: round(v, 4) for k, v in w.timings.items()}
-    out["total"] = round(sum(w.timings.values()), 4)
-    if w.shared:
-        out["batch"] = {
-            "size": w.batch_size,
-            "shared": list(w.shared),
-            "seconds": {k: round(v, 4) for k, v in w.shared.items()},
-        }
-    return out
-
-
-def _paragraph_text(paragraphs: Sequence[Sequence[str]]) -> str:
-    return "\n\n".join(" ".join(s for s in para if s) for para in paragraphs if any(para))
-
-
-@dataclass
-class _Work:
-    """Mutable per-record state while a batch moves through the stages."""
-
-    record: Record
-    article: PreparedArticle | None = None
-    english_input: bool = False
-    translation_sentences: list[str] | None = None  # aligned with article.sentences (or selected)
-    aligned_indices: list[int] = field(default_factory=list)
-    summary_indices: list[int] = field(default_factory=list)  # extract-translate's picks
-    summary: str = ""
-    title_translation: str | None = None
-    warnings: list[str] = field(default_factory=list)
-    timings: dict[str, float] = field(default_factory=dict)
-    #: stages timed for the whole model batch (their ``timings`` are this record's share):
-    #: stage -> the batch's seconds; ``batch_size``: the records in that batch
-    shared: dict[str, float] = field(default_factory=dict)
-    batch_size: int = 1
-    error: str | None = None
-    flags: list[tuple[Flag, ...]] = field(default_factory=list)  # per aligned sentence
-    repairs: list[tuple[RepairAttempt, ...]] = field(default_factory=list)
-    confidence: list[float | None] = field(default_factory=list)  # per aligned sentence
-    truncated: list[bool] = field(default_factory=list)  # per aligned sentence
-
-
-@dataclass(frozen=True)
-class _Hooks:
-    """Progress callbacks of one call (see :meth:`Pipeline.process_batch`)."""
-
-    on_progress: Callable[[int], None] | None = None
-    on_summary: Callable[[int, int], None] | None = None
-    on_event: ProgressCallback | None = None
-
-    def event(self, stage: str, done: int, total: int, unit: str) -> None:
-        if self.on_event is not None:
-            from summarize.progress import ProgressEvent
-
-            self.on_event(ProgressEvent(stage, done, total, unit))
-
-    def counter(self, stage: str, total: int, unit: str) -> Callable[[int], None]:
-        """A translator's ``on_batch(n)`` that reports ``stage`` (and starts it at 0)."""
-        done = 0
-        self.event(stage, 0, total, unit)
-
-        def advance(n: int) -> None:
-            nonlocal done
-            done += n
-            self.event(stage, done, total, unit)
-
-        return advance
+_FATAL = (ModelNotAvailableError, ModelLoadError, BackendNotInstalledError, ConfigError)
 
 
 class Pipeline:
@@ -261,8 +105,6 @@ class Pipeline:
         self._translator: Translator | None = None
         self._fallback: Translator | None = None
         self._summarizer: Summarizer | None = None
-        self._models_cache: dict[str, Any] = {}
-        self._settings_cache: dict[str, Any] = {}
         # Tokenizers and the sentence cache are not thread-safe: one batch at a time.
         self._lock = threading.RLock()
 
@@ -337,7 +179,6 @@ class Pipeline:
     def load(self) -> Pipeline:
         """Load the models this strategy needs (once per process). Returns ``self``."""
         from summarize.summarizer import Summarizer
-        from summarize.translate import Translator
 
         cfg = self.config
         if self._translator is None:
@@ -347,13 +188,7 @@ class Pipeline:
                     f"'{self.mt_model}' is a {engine.profile.family} {engine.profile.task} model, "
                     "not a translation model"
                 )
-            self._translator = Translator(
-                engine,
-                cfg.translation,
-                max_batch_tokens=cfg.max_batch_tokens,
-                cache_size=cfg.cache_size,
-                across_groups=self.across_articles,
-            )
+            self._translator = self._new_translator(engine)
         if self.entry.needs_summarizer and self._summarizer is None:
             assert self.sum_model is not None
             engine = self._engine(self.sum_model, cfg.sum_revision)
@@ -425,126 +260,11 @@ class Pipeline:
         }
         return out
 
-    # -- stages -----------------------------------------------------------------
-    def _preprocess(self, record: Record) -> _Work:
-        from summarize.text import prepare_article
+    # -- the stages' inputs -------------------------------------------------------------
+    def _models(self) -> Models:
+        return Models(self.config, self.entry, self.translator, self._summarizer)
 
-        work = _Work(record, warnings=list(record.warnings))
-        if record.error:
-            work.error = record.error
-            return work
-        start = time.perf_counter()
-        try:
-            assert record.text is not None
-            if self.max_chars is not None and len(record.text) > self.max_chars:
-                raise InputTooLargeError(
-                    f"article has {len(record.text):,} characters, over the limit of "
-                    f"{self.max_chars:,}"
-                )
-            url = record.metadata.get("url")
-            article = prepare_article(
-                record.text,
-                html=record.html,
-                title=record.title,
-                url=url if isinstance(url, str) else None,
-            )
-        except InputError as exc:
-            work.error = str(exc)
-            return work
-        work.article = article
-        work.warnings.extend(article.warnings)
-        if article.language == "en":
-            work.english_input = True
-            work.warnings.append("input is English: translation skipped")
-        work.timings["prepare"] = time.perf_counter() - start
-        return work
-
-    def _select(self, sentences: Sequence[str]) -> list[int]:
-        from summarize.extractive import select_sentences
-
-        return select_sentences(list(sentences), self.config.extractive, self.config.extract_k)
-
-    def _translate_stage(self, works: list[_Work], hooks: _Hooks) -> None:
-        """Translate what each record needs, batched across records."""
-        jobs: list[tuple[_Work, list[str]]] = []
-        for w in works:
-            assert w.article is not None
-            sents = w.article.sentences
-            if self.entry.extractive:
-                chosen = self._select(sents)
-                w.aligned_indices = list(range(len(sents))) if self.full_translation else chosen
-                w.summary_indices = chosen
-            elif self.full_translation:
-                w.aligned_indices = list(range(len(sents)))
-            else:
-                w.aligned_indices = []
-            need = [sents[i] for i in w.aligned_indices]
-            if w.article.title:
-                need.append(w.article.title)
-            if w.english_input:
-                w.translation_sentences = [sents[i] for i in w.aligned_indices]
-                w.title_translation = w.article.title
-                continue
-            jobs.append((w, need))
-        if not jobs:
-            return
-        start = time.perf_counter()
-        flat = [s for _, need in jobs for s in need]
-        count = hooks.counter("translating", len(flat), "sentences")
-
-        def on_batch(n: int) -> None:
-            count(n)
-            if hooks.on_progress is not None:
-                hooks.on_progress(n)
-
-        groups = self.translator.translate_groups([need for _, need in jobs], on_batch=on_batch)
-        elapsed = time.perf_counter() - start
-        for (w, need), group in zip(jobs, groups, strict=True):
-            out = list(group.sentences)
-            assert w.article is not None
-            if w.article.title:
-                w.title_translation = out.pop().text
-            w.translation_sentences = [t.text for t in out]
-            w.truncated = [t.truncated for t in out]
-            w.confidence = [t.confidence for t in out]
-            w.timings["translate"] = elapsed * (len(need) / max(len(flat), 1))
-            w.shared["translate"] = elapsed
-            w.warnings.extend(group.warnings)  # split sentences of this record
-
-    def _flags(
-        self, source: str, translation: str, truncated: bool, translator: Translator
-    ) -> tuple[Flag, ...]:
-        from summarize.quality import check_translation, truncated_flag
-
-        flags = check_translation(source, translation)
-        if truncated:
-            flags.append(truncated_flag(translator.settings.max_new_tokens))
-        return tuple(flags)
-
-    def _quality_stage(self, works: list[_Work], hooks: _Hooks) -> None:
-        """Flag every translated sentence (:mod:`summarize.quality`); with ``repair`` on,
-        retranslate the sentences whose flags a retranslation can fix."""
-        hooks.event("checking", 0, len(works), "articles")
-        for done, w in enumerate(works, 1):
-            assert w.article is not None
-            start = time.perf_counter()
-            if w.english_input or w.translation_sentences is None:
-                w.flags = [() for _ in w.aligned_indices]
-                w.repairs = [() for _ in w.aligned_indices]
-                hooks.event("checking", done, len(works), "articles")
-                continue
-            sources = [w.article.sentences[i] for i in w.aligned_indices]
-            w.flags = [
-                self._flags(src, tr, cut, self.translator)
-                for src, tr, cut in zip(sources, w.translation_sentences, w.truncated, strict=True)
-            ]
-            w.repairs = [() for _ in sources]
-            w.timings["check"] = time.perf_counter() - start
-            hooks.event("checking", done, len(works), "articles")
-        if self.config.repair:
-            self._repair_stage(works, hooks)
-
-    def _repair_translators(self) -> Iterator[tuple[str, Translator, str | None]]:
+    def _repairers(self) -> Iterator[Repairer]:
         """Each repair setting once: stricter decoding, then the fallback model."""
         yield (
             "stricter decoding",
@@ -554,209 +274,26 @@ class Pipeline:
         model = self.config.fallback_mt_model
         if model:
             if self._fallback is None:
-                from summarize.translate import Translator
-
-                engine = self._engine(model, None)
-                if engine.profile.task != registry.TRANSLATION:
-                    raise ConfigError(f"fallback model '{model}' is not a translation model")
-                self._fallback = Translator(
-                    engine,
-                    self.config.translation,
-                    max_batch_tokens=self.config.max_batch_tokens,
-                    cache_size=self.config.cache_size,
-                    across_groups=self.across_articles,
-                )
+                self._fallback = self._fallback_translator(model)
             yield "fallback model", self._fallback, model
 
-    def _repair_stage(self, works: list[_Work], hooks: _Hooks) -> None:
-        from summarize.quality import REPAIRABLE
+    def _fallback_translator(self, model: str) -> Translator:
+        engine = self._engine(model, None)
+        if engine.profile.task != registry.TRANSLATION:
+            raise ConfigError(f"fallback model '{model}' is not a translation model")
+        return self._new_translator(engine)
 
-        def wants_repair(flags: tuple[Flag, ...]) -> bool:
-            return any(f.code in REPAIRABLE for f in flags)
+    def _new_translator(self, engine: Engine) -> Translator:
+        """A translator over ``engine`` with the configuration's settings and batching."""
+        from summarize.translate import Translator
 
-        todo = [(w, j) for w in works for j, flags in enumerate(w.flags) if wants_repair(flags)]
-        if not todo:
-            return
-        start = time.perf_counter()
-        tried_in: dict[int, int] = {}
-        for tried, translator, model in self._repair_translators():
-            if not todo:
-                break
-            sources = [w.article.sentences[w.aligned_indices[j]] for w, j in todo]  # type: ignore[union-attr]
-            count = hooks.counter(f"repairing ({tried})", len(sources), "sentences")
-            outputs = self._translate_per_record(translator, todo, sources, count)
-            still: list[tuple[_Work, int]] = []
-            for (w, j), src, got in zip(todo, sources, outputs, strict=True):
-                assert w.translation_sentences is not None
-                old = w.flags[j]
-                new = got.text
-                flags = self._flags(src, new, got.truncated, translator)
-                kept = [f for f in flags if f.code not in REPAIRABLE]
-                cleared = not wants_repair(flags) and len(kept) <= len(old) - sum(
-                    f.code in REPAIRABLE for f in old
-                )
-                attempt = RepairAttempt(
-                    tried=tried,
-                    translation=new,
-                    flags=tuple(f.code for f in flags),
-                    cleared=cleared,
-                    settings={} if model else translator.settings.to_dict(),
-                    model=model,
-                )
-                w.repairs[j] = (*w.repairs[j], attempt)
-                tried_in[id(w)] = tried_in.get(id(w), 0) + 1
-                if cleared:
-                    w.translation_sentences[j] = new
-                    w.flags[j] = flags
-                    w.confidence[j] = got.confidence
-                else:
-                    still.append((w, j))
-            todo = still
-        elapsed = time.perf_counter() - start
-        total = sum(tried_in.values()) or 1
-        for w in works:
-            if id(w) in tried_in:
-                w.timings["repair"] = elapsed * tried_in[id(w)] / total
-                w.shared["repair"] = elapsed
-
-    @staticmethod
-    def _translate_per_record(
-        translator: Translator,
-        todo: Sequence[tuple[_Work, int]],
-        sources: Sequence[str],
-        on_batch: Callable[[int], None],
-    ) -> list[Translated]:
-        """``sources`` (one per ``todo`` item) translated as one group per record, so a
-        record's retranslations do not depend on the other records of the batch."""
-        groups: dict[int, list[int]] = {}
-        for k, (w, _) in enumerate(todo):
-            groups.setdefault(id(w), []).append(k)
-        order = list(groups.values())
-        done = translator.translate_groups(
-            [[sources[k] for k in ks] for ks in order], on_batch=on_batch
-        )
-        out: list[Translated | None] = [None] * len(sources)
-        for ks, group in zip(order, done, strict=True):
-            for k, t in zip(ks, group.sentences, strict=True):
-                out[k] = t
-        return [t for t in out if t is not None]
-
-    def _summarize_stage(self, works: list[_Work], hooks: _Hooks) -> None:
-        if self.entry.extractive:
-            for w in works:
-                assert w.article is not None and w.translation_sentences is not None
-                chosen = w.summary_indices
-                by_index = dict(zip(w.aligned_indices, w.translation_sentences, strict=True))
-                w.summary = " ".join(by_index[i] for i in chosen if by_index.get(i))
-            return
-        start = time.perf_counter()
-        docs: list[list[str]] = []
-        for w in works:
-            assert w.article is not None
-            if self.entry.summarize_from == FROM_TRANSLATION:
-                if w.translation_sentences is None or len(w.aligned_indices) != len(
-                    w.article.sentences
-                ):
-                    raise ConfigError(f"{self.strategy} needs the full translation")
-                docs.append([s for s in w.translation_sentences if s])
-            else:  # the summariser reads the Indonesian source
-                docs.append(w.article.sentences)
-        hooks.event("summarising", 0, sum(1 for d in docs if d), "passages")
-
-        def on_summary(done: int, total: int) -> None:
-            hooks.event("summarising", done, total, "passages")
-            if hooks.on_summary is not None:
-                hooks.on_summary(done, total)
-
-        outputs = self.summarizer.summarize_many(docs, on_batch=on_summary)
-        elapsed = time.perf_counter() - start
-        total = sum(len(d) for d in docs) or 1
-        for w, doc, (summary, warnings) in zip(works, docs, outputs, strict=True):
-            w.summary = summary
-            w.warnings.extend(warnings)
-            w.timings["summarize"] = elapsed * len(doc) / total
-            w.shared["summarize"] = elapsed
-        if self.entry.translate_summary:
-            from summarize.text import split_sentences
-
-            todo = [w for w in works if not w.english_input and w.summary]
-            pieces = [split_sentences(w.summary) or [w.summary] for w in todo]
-            start = time.perf_counter()
-            flat = [s for p in pieces for s in p]
-            count = hooks.counter("translating summaries", len(flat), "sentences")
-            translated = self.translator.translate_groups(pieces, on_batch=count)
-            elapsed = time.perf_counter() - start
-            for w, p, group in zip(todo, pieces, translated, strict=True):
-                w.summary = " ".join(t for t in group.texts if t)
-                w.timings["translate_summary"] = elapsed * len(p) / max(len(flat), 1)
-                w.shared["translate_summary"] = elapsed
-
-    def _postprocess(self, w: _Work, common_warnings: list[str]) -> Result:
-        rec = w.record
-        if w.error is None and w.article is not None and not w.summary.strip():
-            # Non-empty input always has a summary: an empty one means a broken model
-            # (e.g. a tokenizer that decodes everything to nothing), never success.
-            w.error = (
-                "the model returned an empty summary for a non-empty article (is the model "
-                "broken, e.g. missing or mismatched tokenizer files?)"
-            )
-        if w.error is not None or w.article is None:
-            return Result(
-                id=rec.id,
-                title=rec.title,
-                strategy=self.strategy,
-                error=w.error,
-                warnings=tuple(dict.fromkeys(w.warnings)),
-                metadata=rec.metadata,
-                error_kind=rec.error_kind or PERMANENT,
-            )
-        article = w.article
-        positions = [(p, i) for p, para in enumerate(article.paragraphs) for i in range(len(para))]
-        translations = w.translation_sentences or []
-        flags = w.flags or [() for _ in translations]
-        repairs = w.repairs or [() for _ in translations]
-        confidence = w.confidence or [None for _ in translations]
-        alignment = tuple(
-            AlignedSentence(positions[k][0], positions[k][1], article.sentences[k], t, f, r, c)
-            for k, t, f, r, c in zip(
-                w.aligned_indices, translations, flags, repairs, confidence, strict=True
-            )
-        )
-        paras: list[list[str]] = [[] for _ in article.paragraphs]
-        for a in alignment:
-            paras[a.paragraph].append(a.translation)
-        translation = _paragraph_text(paras)
-        summary_flags: tuple[Flag, ...] = ()
-        if w.summary:
-            from summarize.quality import check_summary
-
-            start = time.perf_counter()
-            try:
-                summary_flags = tuple(
-                    check_summary(article.text, w.summary, None if w.english_input else translation)
-                )
-            except Exception as exc:  # flags inform; they must never cost the result
-                w.warnings.append(f"summary check failed: {type(exc).__name__}: {exc}")
-            w.timings["check"] = w.timings.get("check", 0.0) + time.perf_counter() - start
-        from summarize.quality import count_codes
-
-        counts = count_codes([f for a in alignment for f in a.flags] + list(summary_flags))
-        return Result(
-            id=rec.id,
-            source=article.text,
-            translation=translation,
-            summary=w.summary,
-            title=article.title,
-            title_translation=w.title_translation,
-            alignment=alignment,
-            strategy=self.strategy,
-            models=self._models_cache,
-            settings=self._settings_cache,
-            timings=_timings(w),
-            warnings=tuple(dict.fromkeys(w.warnings + common_warnings)),
-            metadata={**article.metadata, **rec.metadata},
-            flags=summary_flags,
-            flag_counts=counts,
+        cfg = self.config
+        return Translator(
+            engine,
+            cfg.translation,
+            max_batch_tokens=cfg.max_batch_tokens,
+            cache_size=cfg.cache_size,
+            across_groups=self.across_articles,
         )
 
     # -- public entry points ------------------------------------------------------
@@ -784,7 +321,7 @@ class Pipeline:
         summariser batches), with the stage, done, total and unit.
         """
         _check_batch(records)
-        hooks = _Hooks(on_progress, on_summary, on_event)
+        hooks = Hooks(on_progress, on_summary, on_event)
         with self._lock:
             return self._process_batch(records, start_position, hooks)
 
@@ -794,24 +331,17 @@ class Pipeline:
         *,
         start_position: int = 1,
         on_event: ProgressCallback | None = None,
-    ) -> list[_Work]:
+    ) -> list[Work]:
         """The CPU stage on its own: normalise, clean and split ``records``; loads no model.
 
         The items are opaque and picklable: hand them to :meth:`finish_batch`, in this
         process or another (the Ray engine runs the two stages on different workers).
         """
-        hooks = _Hooks(on_event=on_event)
-        recs = [to_record(r, start_position + i) for i, r in enumerate(records)]
-        works = []
-        hooks.event("preparing", 0, len(recs), "articles")
-        for rec in recs:
-            works.append(self._preprocess(rec))
-            hooks.event("preparing", len(works), len(recs), "articles")
-        return works
+        return prepare_all(records, start_position, self.max_chars, Hooks(on_event=on_event))
 
     def finish_batch(
         self,
-        works: Sequence[_Work],
+        works: Sequence[Work],
         *,
         on_progress: Callable[[int], None] | None = None,
         on_summary: Callable[[int, int], None] | None = None,
@@ -819,20 +349,20 @@ class Pipeline:
     ) -> list[Result]:
         """The model stage: translate and summarise what :meth:`prepare_batch` made."""
         with self._lock:
-            return self._finish(list(works), _Hooks(on_progress, on_summary, on_event))
+            return self._finish(list(works), Hooks(on_progress, on_summary, on_event))
 
     def _process_batch(
-        self, records: Sequence[Any], start_position: int, hooks: _Hooks
+        self, records: Sequence[Any], start_position: int, hooks: Hooks
     ) -> list[Result]:
         self.load()
         works = self.prepare_batch(records, start_position=start_position, on_event=hooks.on_event)
         return self._finish(works, hooks)
 
-    def _finish(self, works: list[_Work], hooks: _Hooks) -> list[Result]:
+    def _finish(self, works: list[Work], hooks: Hooks) -> list[Result]:
         self.load()
-        self._models_cache = self.describe()["models"]
-        self._settings_cache = self.settings()
-        common = self.license_warnings()
+        signature = Signature(
+            self.strategy, self.describe()["models"], self.settings(), self.license_warnings()
+        )
         good = [w for w in works if w.error is None]
         try:
             self._forward(good, hooks)
@@ -841,18 +371,23 @@ class Pipeline:
         except Exception:  # find the culprit: redo record by record
             for w in good:
                 self._isolate(w, hooks)
-        return [self._postprocess(w, common) for w in works]
+        return [assemble(w, signature) for w in works]
 
-    def _forward(self, works: list[_Work], hooks: _Hooks) -> None:
+    def _forward(self, works: list[Work], hooks: Hooks) -> None:
+        """The model stages in order, over the records of one batch."""
         for w in works:
             w.batch_size = len(works)
-        if works:
-            self._translate_stage(works, hooks)
-            self._quality_stage(works, hooks)
-            self._summarize_stage(works, hooks)
+        if not works:
+            return
+        models = self._models()
+        translate_stage(works, models, hooks)
+        check_stage(works, models.translator, hooks)
+        if self.config.repair:
+            repair_stage(works, self._repairers(), hooks)
+        summarize_stage(works, models, hooks)
 
-    def _isolate(self, w: _Work, hooks: _Hooks) -> None:
-        fresh = _Work(
+    def _isolate(self, w: Work, hooks: Hooks) -> None:
+        fresh = Work(
             w.record,
             article=w.article,
             english_input=w.english_input,
@@ -866,7 +401,7 @@ class Pipeline:
         except Exception as exc:  # one bad record must not stop the batch
             w.error = f"internal error: {type(exc).__name__}: {exc}"
             return
-        for f in dataclasses.fields(_Work):
+        for f in dataclasses.fields(Work):
             setattr(w, f.name, getattr(fresh, f.name))
 
     def run(
@@ -930,34 +465,8 @@ class Pipeline:
         Each text is split into paragraphs and sentences, translated, and reassembled.
         ``on_event``: a ``translating`` event after each model call.
         """
-        from summarize.text import split_paragraphs, split_sentences
-
         with self._lock:
-            return self._translate_texts(texts, split_paragraphs, split_sentences, on_event)
-
-    def _translate_texts(
-        self,
-        texts: Sequence[str],
-        split_paragraphs: Any,
-        split_sentences: Any,
-        on_event: ProgressCallback | None = None,
-    ) -> list[str]:
-        layout: list[list[list[str]]] = [
-            [split_sentences(p) for p in split_paragraphs(t)] for t in texts
-        ]
-        flat = [s for doc in layout for para in doc for s in para]
-        count = _Hooks(on_event=on_event).counter("translating", len(flat), "sentences")
-        groups = self.translator.translate_groups(
-            [[s for para in doc for s in para] for doc in layout], on_batch=count
-        )
-        out = []
-        for doc, group in zip(layout, groups, strict=True):
-            translated, pos, paras = group.texts, 0, []
-            for para in doc:
-                paras.append(translated[pos : pos + len(para)])
-                pos += len(para)
-            out.append(_paragraph_text(paras))
-        return out
+            return translate_texts(self.translator, texts, on_event)
 
 
 def process_batch(

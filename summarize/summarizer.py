@@ -15,6 +15,22 @@ MAX_REDUCE_ROUNDS = 6
 
 
 @dataclass
+class _Progress:
+    """Summariser inputs done and known so far, reported to ``on_batch(done, total)``
+    after each model batch."""
+
+    on_batch: Callable[[int, int], None] | None
+    done: int = 0
+    total: int = 0
+
+    def advance(self, n: int, added: int = 0) -> None:
+        self.done += n
+        self.total += added
+        if self.on_batch is not None and n:
+            self.on_batch(self.done, self.total)
+
+
+@dataclass
 class SummaryStats:
     generated_tokens: int = 0
     calls: int = 0
@@ -113,6 +129,55 @@ class Summarizer:
             fixed.extend(self._split(chunk) if c > self.budget else [chunk])
         return fixed
 
+    def _fit(self, sentences: list[str]) -> tuple[list[str], int]:
+        """``sentences`` as one text, or as chunks when they do not fit the model; and
+        their token count."""
+        joined = " ".join(sentences)
+        total = self.engine.count_tokens([joined])[0]
+        return (self._chunks(sentences) if total > self.budget else [joined]), total
+
+    def _first_chunks(
+        self, documents: Sequence[Sequence[str]], warnings: dict[int, list[str]]
+    ) -> dict[int, list[str]]:
+        """Each non-empty document's chunks (one when it fits), by index; a split is
+        added to ``warnings``."""
+        state: dict[int, list[str]] = {}
+        for i, sentences in enumerate(documents):
+            sentences = [s for s in sentences if s.strip()]
+            if not sentences:
+                continue
+            chunks, total = self._fit(sentences)
+            if len(chunks) > 1:
+                warnings[i].append(
+                    f"input of {total} tokens exceeded the summariser's limit of {self.budget}; "
+                    f"summarised in {len(chunks)} chunks and combined"
+                )
+            state[i] = chunks
+        return state
+
+    def _round(self, state: dict[int, list[str]], progress: _Progress) -> dict[int, list[str]]:
+        """One summary per chunk of ``state``, grouped by document."""
+        flat = [(i, c) for i, chunks in state.items() for c in chunks]
+        progress.advance(0, len(flat))
+        groups: dict[int, list[int]] = {}
+        for k, (i, _) in enumerate(flat):
+            groups.setdefault(0 if self.across_groups else i, []).append(k)
+        outputs = self._generate([c for _, c in flat], progress.advance, list(groups.values()))
+        grouped: dict[int, list[str]] = {}
+        for (i, _), out in zip(flat, outputs, strict=True):
+            grouped.setdefault(i, []).append(out)
+        return grouped
+
+    def _reduce(self, summaries: list[str], rounds: int, warnings: list[str]) -> str | list[str]:
+        """A document's summary (``str``) from its chunk summaries, or the chunks of the
+        next reduce round (a list)."""
+        if len(summaries) == 1:
+            return summaries[0]
+        if rounds >= MAX_REDUCE_ROUNDS:
+            warnings.append(f"chunk summaries were concatenated after {rounds} reduce rounds")
+            return " ".join(summaries)
+        return self._fit([s for s in summaries if s.strip()] or summaries)[0]
+
     def summarize_many(
         self,
         documents: Sequence[Sequence[str]],
@@ -125,57 +190,21 @@ class Summarizer:
         ``on_batch(done, total)`` is called after every model batch: inputs summarised so
         far and inputs known so far (a reduce round adds its inputs to ``total``).
         """
-        done = total_inputs = 0
-
-        def advance(n: int, added: int = 0) -> None:
-            nonlocal done, total_inputs
-            done += n
-            total_inputs += added
-            if on_batch is not None and n:
-                on_batch(done, total_inputs)
-
+        progress = _Progress(on_batch)
         results: list[tuple[str, list[str]]] = [("", []) for _ in documents]
-        state: dict[int, list[str]] = {}
         warnings: dict[int, list[str]] = {i: [] for i in range(len(documents))}
-        for i, sentences in enumerate(documents):
-            sentences = [s for s in sentences if s.strip()]
-            if not sentences:
-                continue
-            total = self.engine.count_tokens([" ".join(sentences)])[0]
-            chunks = self._chunks(sentences) if total > self.budget else [" ".join(sentences)]
-            if len(chunks) > 1:
-                warnings[i].append(
-                    f"input of {total} tokens exceeded the summariser's limit of {self.budget}; "
-                    f"summarised in {len(chunks)} chunks and combined"
-                )
-            state[i] = chunks
+        state = self._first_chunks(documents, warnings)
         rounds = 0
         while state:
-            flat = [(i, c) for i, chunks in state.items() for c in chunks]
-            advance(0, len(flat))
-            groups: dict[int, list[int]] = {}
-            for k, (i, _) in enumerate(flat):
-                groups.setdefault(0 if self.across_groups else i, []).append(k)
-            outputs = self._generate([c for _, c in flat], advance, list(groups.values()))
-            grouped: dict[int, list[str]] = {}
-            for (i, _), out in zip(flat, outputs, strict=True):
-                grouped.setdefault(i, []).append(out)
+            grouped = self._round(state, progress)
             rounds += 1
-            next_state: dict[int, list[str]] = {}
+            state = {}
             for i, summaries in grouped.items():
-                if len(summaries) == 1:
-                    results[i] = (summaries[0], warnings[i])
-                    continue
-                if rounds >= MAX_REDUCE_ROUNDS:
-                    warnings[i].append(
-                        f"chunk summaries were concatenated after {rounds} reduce rounds"
-                    )
-                    results[i] = (" ".join(summaries), warnings[i])
-                    continue
-                joined = [s for s in summaries if s.strip()] or summaries
-                total = self.engine.count_tokens([" ".join(joined)])[0]
-                next_state[i] = self._chunks(joined) if total > self.budget else [" ".join(joined)]
-            state = next_state
+                reduced = self._reduce(summaries, rounds, warnings[i])
+                if isinstance(reduced, str):
+                    results[i] = (reduced, warnings[i])
+                else:
+                    state[i] = reduced
         return results
 
     def summarize(self, sentences: Sequence[str]) -> tuple[str, list[str]]:

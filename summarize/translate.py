@@ -21,7 +21,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from summarize.chunking import length_sorted_batches, split_to_fit
-from summarize.engines.base import Engine
+from summarize.engines.base import Engine, GenerationBatch
 from summarize.types import GenerationSettings
 
 #: Output length cap relative to the longest source sentence in a batch (plus a constant):
@@ -77,6 +77,11 @@ class TranslatedGroup:
 
 
 _BLANK = Translated("")
+
+#: A model batch's key: its texts and new-token limit.
+_BatchKey = tuple[tuple[str, ...], "int | None"]
+#: One model batch: its group's index, its texts and its settings.
+_Job = tuple[int, tuple[str, ...], GenerationSettings]
 
 
 @dataclass
@@ -245,6 +250,57 @@ class Translator:
                 units.append(s)
         return _Plan(todo, parts_of, list(dict.fromkeys(units)), warnings)
 
+    def _batch_settings(self, counts: Sequence[int], batch: Sequence[int]) -> GenerationSettings:
+        """The settings for one batch: the new-token limit capped by its longest source
+        (``length_ratio``), when that is below the configured one."""
+        settings = self.settings
+        if self.length_ratio and settings.max_new_tokens:
+            longest = max(counts[i] for i in batch)
+            cap = int(longest * self.length_ratio) + MAX_LENGTH_EXTRA
+            if cap < settings.max_new_tokens:
+                settings = GenerationSettings(**{**settings.__dict__, "max_new_tokens": cap})
+        return settings
+
+    def _jobs(self, groups: Sequence[list[str]]) -> list[_Job]:
+        """Each group's units in length-sorted batches (formed within the group), with
+        their settings."""
+        jobs: list[_Job] = []
+        for g, units in enumerate(groups):
+            counts = self.engine.count_tokens(units)
+            for batch in self.batcher(
+                counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
+            ):
+                jobs.append(
+                    (g, tuple(units[i] for i in batch), self._batch_settings(counts, batch))
+                )
+        return jobs
+
+    def _run_window(
+        self, window: Sequence[_Job], batch_cache: bool
+    ) -> dict[_BatchKey, tuple[_Unit, ...]]:
+        """The units of each batch of ``window``: from the batch-keyed cache (when
+        ``batch_cache``), else generated (the window's batches handed over at once)."""
+        done: dict[_BatchKey, tuple[_Unit, ...]] = {}
+        todo: dict[_BatchKey, GenerationSettings] = {}
+        for _, texts, settings in window:
+            key = (texts, settings.max_new_tokens)
+            cached = self._batch_get(key) if batch_cache else None
+            if cached is not None:
+                self.stats.cache_hits += len(texts)
+                done[key] = cached
+            elif key not in done:
+                todo[key] = settings
+        results = self.engine.generate_many(
+            [(list(key[0]), settings) for key, settings in todo.items()], scores=True
+        )
+        for key, result in zip(todo, results, strict=True):
+            self.stats.batches += 1
+            self.stats.generated_tokens += sum(result.tokens)
+            done[key] = _units(result, len(key[0]))
+            if batch_cache:
+                self._batch_put(key, done[key])
+        return done
+
     def _generate_units(
         self,
         groups: Sequence[list[str]],
@@ -257,49 +313,11 @@ class Translator:
         all groups go to the engine together, a window at a time
         (:meth:`Engine.generate_many`: several workers may run them at once; each batch's
         outputs are its own)."""
-        jobs: list[tuple[int, tuple[str, ...], GenerationSettings]] = []
-        for g, units in enumerate(groups):
-            counts = self.engine.count_tokens(units)
-            for batch in self.batcher(
-                counts, max_batch_size=self.max_batch_size, max_batch_tokens=self.max_batch_tokens
-            ):
-                settings = self.settings
-                if self.length_ratio and settings.max_new_tokens:
-                    longest = max(counts[i] for i in batch)
-                    cap = int(longest * self.length_ratio) + MAX_LENGTH_EXTRA
-                    if cap < settings.max_new_tokens:
-                        settings = GenerationSettings(
-                            **{**settings.__dict__, "max_new_tokens": cap}
-                        )
-                jobs.append((g, tuple(units[i] for i in batch), settings))
+        jobs = self._jobs(groups)
         out: list[dict[str, _Unit]] = [{} for _ in groups]
         for start in range(0, len(jobs), GENERATE_WINDOW):
             window = jobs[start : start + GENERATE_WINDOW]
-            done: dict[tuple[tuple[str, ...], int | None], tuple[_Unit, ...]] = {}
-            todo: dict[tuple[tuple[str, ...], int | None], GenerationSettings] = {}
-            for _, texts, settings in window:
-                key = (texts, settings.max_new_tokens)
-                cached = self._batch_get(key) if batch_cache else None
-                if cached is not None:
-                    self.stats.cache_hits += len(texts)
-                    done[key] = cached
-                elif key not in done:
-                    todo[key] = settings
-            results = self.engine.generate_many(
-                [(list(key[0]), settings) for key, settings in todo.items()], scores=True
-            )
-            for key, result in zip(todo, results, strict=True):
-                n = len(key[0])
-                self.stats.batches += 1
-                self.stats.generated_tokens += sum(result.tokens)
-                scores = list(result.scores) + [None] * (n - len(result.scores))
-                cut = list(result.truncated) + [False] * (n - len(result.truncated))
-                done[key] = tuple(
-                    _Unit(t, k, bool(c), sc)
-                    for t, k, c, sc in zip(result.texts, result.tokens, cut, scores, strict=True)
-                )
-                if batch_cache:
-                    self._batch_put(key, done[key])
+            done = self._run_window(window, batch_cache)
             for g, texts, settings in window:
                 out[g].update(zip(texts, done[(texts, settings.max_new_tokens)], strict=True))
                 if on_batch is not None:
@@ -350,6 +368,17 @@ class Translator:
         while self._cached_units > self.cache_size:
             _, old = self._cache.popitem(last=False)
             self._cached_units -= len(old)  # type: ignore[arg-type]
+
+
+def _units(result: GenerationBatch, n: int) -> tuple[_Unit, ...]:
+    """A model batch's ``n`` outputs as units (scores and truncation padded when the
+    engine gave none)."""
+    scores = list(result.scores) + [None] * (n - len(result.scores))
+    cut = list(result.truncated) + [False] * (n - len(result.truncated))
+    return tuple(
+        _Unit(t, k, bool(c), sc)
+        for t, k, c, sc in zip(result.texts, result.tokens, cut, scores, strict=True)
+    )
 
 
 def _weighted_mean(pairs: Sequence[tuple[float, int]]) -> float | None:

@@ -12,6 +12,15 @@ from summarize.models.profiles import crosssum_target_token, language_token_id, 
 from summarize.types import GenerationSettings
 
 _TORCH_DTYPES = {"float32": "float32", "float16": "float16", "bfloat16": "bfloat16"}
+#: The settings passed on to ``generate`` when set.
+_GENERATE_SETTINGS = (
+    "num_beams",
+    "max_new_tokens",
+    "min_new_tokens",
+    "length_penalty",
+    "no_repeat_ngram_size",
+    "repetition_penalty",
+)
 #: Backend options this engine takes (``backend_options``; ``--threads`` on the CLI).
 OPTIONS = ("threads",)
 
@@ -119,43 +128,19 @@ class TransformersEngine(TokenizerMethods):
             padding=True,
             truncation=False,
         ).to(self.device)
-        kwargs = dict(self._gen_kwargs)
-        for name in (
-            "num_beams",
-            "max_new_tokens",
-            "min_new_tokens",
-            "length_penalty",
-            "no_repeat_ngram_size",
-            "repetition_penalty",
-        ):
-            value = getattr(settings, name)
-            if value is not None:
-                kwargs[name] = value
+        kwargs = self._generate_kwargs(settings)
         if settings.do_sample:
-            kwargs["do_sample"] = True
             torch.manual_seed(settings.seed if settings.seed is not None else 0)
-        else:
-            kwargs["do_sample"] = False
         with torch.inference_mode():
             out = self.model.generate(**enc, **kwargs)
         # Column 0 is the decoder start token (pad, </s> or, for CrossSum, a language piece
         # that is not a special token): never part of the text.
         decoded = self.tokenizer.batch_decode(out[:, 1:], skip_special_tokens=True)
-        pad = self.tokenizer.pad_token_id
-        tokens = (
-            (out[:, 1:] != pad).sum(dim=1).tolist()
-            if pad is not None
-            else [out.shape[1] - 1] * len(texts)
-        )
+        counts = self._token_counts(out, len(texts))
         # hit the limit: as many new tokens as allowed (a forced EOS counts as one)
-        config = self.model.generation_config
-        limit = kwargs.get("max_new_tokens") or getattr(config, "max_new_tokens", None)
-        if not limit and getattr(config, "max_length", None):
-            limit = int(config.max_length) - 1
-        most = int(limit) if limit else 0
-        counts = [int(t) for t in tokens]
+        most = self._new_token_limit(kwargs)
         truncated = [most > 0 and c >= most for c in counts]
-        forced = getattr(config, "forced_eos_token_id", None) is not None
+        forced = getattr(self.model.generation_config, "forced_eos_token_id", None) is not None
         mean_logprobs = (
             self._mean_logprobs(
                 enc, out, truncated if forced else [], "forced_bos_token_id" in kwargs
@@ -164,6 +149,32 @@ class TransformersEngine(TokenizerMethods):
             else []
         )
         return GenerationBatch([d.strip() for d in decoded], counts, truncated, mean_logprobs)
+
+    def _generate_kwargs(self, settings: GenerationSettings) -> dict[str, Any]:
+        """``generate`` keyword arguments: the model's forced tokens and the settings
+        that are set."""
+        kwargs = dict(self._gen_kwargs)
+        for name in _GENERATE_SETTINGS:
+            value = getattr(settings, name)
+            if value is not None:
+                kwargs[name] = value
+        kwargs["do_sample"] = bool(settings.do_sample)
+        return kwargs
+
+    def _token_counts(self, out: Any, n: int) -> list[int]:
+        """Each output's tokens (padding and the decoder start token left out)."""
+        pad = self.tokenizer.pad_token_id
+        if pad is None:
+            return [int(out.shape[1] - 1)] * n
+        return [int(t) for t in (out[:, 1:] != pad).sum(dim=1).tolist()]
+
+    def _new_token_limit(self, kwargs: dict[str, Any]) -> int:
+        """The new tokens ``generate`` allowed (0: no limit known)."""
+        config = self.model.generation_config
+        limit = kwargs.get("max_new_tokens") or getattr(config, "max_new_tokens", None)
+        if not limit and getattr(config, "max_length", None):
+            limit = int(config.max_length) - 1
+        return int(limit) if limit else 0
 
     def _mean_logprobs(
         self, enc: Any, out: Any, forced_last: Sequence[bool], forced_first: bool

@@ -1,6 +1,8 @@
 """The CTranslate2 backend: the same models, converted once and run by CTranslate2.
 
 * :mod:`~summarize.engines.ct2.engine`: :class:`CTranslate2Engine` (the ``Engine``);
+* :mod:`~summarize.engines.ct2.loading`: the steps of loading (device, compute type,
+  threads, the cache entry, opening it);
 * :mod:`~summarize.engines.ct2.conversion`: running the converter (with its T5 fix);
 * :mod:`~summarize.engines.ct2.cache`: the on-disk cache of converted models and its lock.
 
@@ -20,13 +22,8 @@ from summarize.engines.ct2.cache import (
     is_complete,
 )
 from summarize.engines.ct2.conversion import convert
-from summarize.engines.ct2.engine import (
-    OPTIONS,
-    QUANTIZATIONS,
-    CTranslate2Engine,
-    default_threads,
-    resolve_quantization,
-)
+from summarize.engines.ct2.engine import OPTIONS, CTranslate2Engine
+from summarize.engines.ct2.loading import QUANTIZATIONS, default_threads, resolve_quantization
 
 __all__ = [
     "CACHE_FORMAT",

@@ -29,7 +29,6 @@ generator per worker thread, seeded when it first samples, so only a fresh engin
 from __future__ import annotations
 
 import json
-import logging
 import math
 import os
 import time
@@ -39,21 +38,20 @@ from pathlib import Path
 from typing import Any
 
 from summarize.engines.base import GenerationBatch, ModelProfile, TokenizerMethods
-from summarize.engines.ct2.cache import (
-    CacheKey,
-    ct2_cache_dir,
-    directory_fingerprint,
-    discard_entry,
-    is_complete,
+from summarize.engines.ct2.cache import ct2_cache_dir, is_complete
+from summarize.engines.ct2.loading import (
+    Converted,
+    Placement,
+    cache_key,
+    open_converted,
+    resolve_quantization,
+    source_dir,
 )
-from summarize.engines.ct2.conversion import convert
 from summarize.engines.ct2.vmap import model_dir_with_vmap, read_vocabulary_map
-from summarize.errors import ConfigError, ModelLoadError
+from summarize.errors import ConfigError
 from summarize.models.profiles import crosssum_target_token, language_token_id, resolve_profile
 from summarize.types import GenerationSettings
 
-#: Quantisations accepted as ``dtype`` (``auto`` is resolved per device).
-QUANTIZATIONS = ("float32", "float16", "bfloat16", "int8", "int8_float32", "int8_float16")
 #: A batch is split into this many sub-batches (CTranslate2 sorts it by length and cuts
 #: it), which the translation workers (``inter_threads``) run in parallel. Fixed, not the
 #: worker count, so that a batch's outputs do not depend on the machine or the actor
@@ -61,28 +59,6 @@ QUANTIZATIONS = ("float32", "float16", "bfloat16", "int8", "int8_float32", "int8
 SUB_BATCHES = 2
 #: Options accepted through ``load_engine(..., backend="ctranslate2", **options)``.
 OPTIONS = ("intra_threads", "inter_threads", "cache_dir", "vmap")
-
-logger = logging.getLogger(__name__)
-
-
-def resolve_quantization(dtype: str, device: str) -> str:
-    """``dtype`` as a CTranslate2 quantisation: ``auto`` is int8 on CPU, float16 on CUDA."""
-    if dtype == "auto":
-        return "float16" if device.startswith("cuda") else "int8"
-    if dtype not in QUANTIZATIONS:
-        raise ConfigError(
-            f"unknown dtype '{dtype}' for the ctranslate2 backend "
-            f"(use auto or one of {', '.join(QUANTIZATIONS)})"
-        )
-    return dtype
-
-
-def default_threads() -> int:
-    """The CPU cores this process may use."""
-    try:
-        return max(len(os.sched_getaffinity(0)), 1)
-    except AttributeError:  # pragma: no cover - not Linux
-        return max(os.cpu_count() or 1, 1)
 
 
 @dataclass(frozen=True)
@@ -165,46 +141,48 @@ class CTranslate2Engine(TokenizerMethods):
         self.converted = converted
         #: the vocabulary map (shortlist) decoding is restricted to, if any
         self.vmap = vmap
-        vocabulary = _read_vocabulary(model_dir)
         # A converted model's vocabulary is in the model's id order: the position of an
         # output token is its id, also for the padding rows a tokenizer does not know.
         self._token_ids: dict[str, int] = {}
-        for i, token in enumerate(vocabulary):
+        for i, token in enumerate(_read_vocabulary(model_dir)):
             self._token_ids.setdefault(token, i)
         self._target_vocab = frozenset(self._token_ids)
         self._eos = tokenizer.eos_token
         self._pad_id = tokenizer.pad_token_id
-        # The decoder's first tokens: a forced target language, BART's forced <s>, or
-        # (CrossSum) the language token the decoder starts from.
-        self._prefix: list[str] | None = None
-        self.start_from_prefix = False
         if profile.src_lang and hasattr(tokenizer, "src_lang"):
             tokenizer.src_lang = profile.src_lang
+        # The decoder's first tokens: a forced target language, BART's forced <s>, or
+        # (CrossSum) the language token the decoder starts from.
+        self._prefix, self.start_from_prefix = self._decoder_prefix(tokenizer, config, profile)
+        self._suppress = self._suppressed(tokenizer)
+
+    def _decoder_prefix(
+        self, tokenizer: Any, config: dict[str, Any], profile: ModelProfile
+    ) -> tuple[list[str] | None, bool]:
+        """The target prefix, and whether the decoder starts from it (CrossSum)."""
         if profile.target_language_name:
             token = crosssum_target_token(config, profile.target_language_name)
             if tokenizer.convert_tokens_to_ids(token) == getattr(tokenizer, "unk_token_id", None):
                 raise ConfigError(f"the tokenizer has no token '{token}' for CrossSum")
-            self._prefix = [token]
-            self.start_from_prefix = True
-        elif profile.tgt_lang:
+            return [token], True
+        if profile.tgt_lang:
             if hasattr(tokenizer, "tgt_lang"):
                 tokenizer.tgt_lang = profile.tgt_lang
             tid = language_token_id(tokenizer, profile.tgt_lang)
-            self._prefix = [tokenizer.convert_ids_to_tokens(tid)]
-        elif self.defaults.forced_bos_token_id is not None:
-            self._prefix = [tokenizer.convert_ids_to_tokens(self.defaults.forced_bos_token_id)]
-        self._suppress = (
-            [
-                toks
-                for toks in (
-                    tokenizer.convert_ids_to_tokens(list(seq))
-                    for seq in self.defaults.bad_words_ids
-                )
-                if toks and all(t in self._target_vocab for t in toks)
-            ]
-            if self._target_vocab
-            else []
+            return [tokenizer.convert_ids_to_tokens(tid)], False
+        if self.defaults.forced_bos_token_id is not None:
+            return [tokenizer.convert_ids_to_tokens(self.defaults.forced_bos_token_id)], False
+        return None, False
+
+    def _suppressed(self, tokenizer: Any) -> list[list[str]]:
+        """The model's ``bad_words_ids`` as token sequences CTranslate2 can suppress (those
+        whose tokens are all in the target vocabulary)."""
+        if not self._target_vocab:
+            return []
+        sequences = (
+            tokenizer.convert_ids_to_tokens(list(seq)) for seq in self.defaults.bad_words_ids
         )
+        return [toks for toks in sequences if toks and all(t in self._target_vocab for t in toks)]
 
     @classmethod
     def load(
@@ -232,9 +210,6 @@ class CTranslate2Engine(TokenizerMethods):
         output vocabulary per batch (opt-in: it can change outputs, see
         :mod:`~summarize.engines.ct2.vmap`).
         """
-        import ctranslate2
-
-        from summarize.models.hub import cached_snapshot, snapshot_with_weights
         from summarize.models.loading import load_config_and_tokenizer
 
         if options:
@@ -245,105 +220,20 @@ class CTranslate2Engine(TokenizerMethods):
         quantization = resolve_quantization(dtype, device)
         if vmap is not None:
             read_vocabulary_map(vmap)  # a missing or empty map is a usage error, up front
-        ct2_device, _, index = device.partition(":")
-        supported = ctranslate2.get_supported_compute_types(ct2_device)
-        if quantization not in supported:
-            raise ConfigError(
-                f"dtype '{quantization}' is not supported by CTranslate2 on {ct2_device} "
-                f"(supported here: {', '.join(sorted(supported))})"
-            )
-        cores = default_threads()
-        if inter_threads is None:
-            # Two workers that each take half of a batch beat one worker with twice the
-            # threads on small CPUs (see docs/performance.md).
-            inter = 2 if ct2_device == "cpu" and cores >= 2 else 1
-        else:
-            inter = int(inter_threads)
-        if inter < 1:
-            raise ConfigError("inter_threads must be at least 1")
-        if intra_threads is None:
-            intra = max(cores // inter, 1) if ct2_device == "cpu" else 0
-        else:
-            intra = int(intra_threads)
-            if intra < 0:
-                raise ConfigError("intra_threads must be 0 (library default) or more")
-
+        placement = Placement.resolve(device, quantization, inter_threads, intra_threads)
         start = time.perf_counter()
-        import transformers
-
-        # As the transformers backend does: the tokenizer's "longer than the maximum
-        # sequence length" warning is noise here, long texts are split before generation.
-        transformers.utils.logging.set_verbosity_error()
-        transformers.utils.logging.disable_progress_bar()
+        _quiet_transformers()
         # No torch here: only a conversion (first use) needs it.
         cfg, tokenizer, commit = load_config_and_tokenizer(model_id, local_dir, revision)
         profile = resolve_profile(model_id, cfg, type(tokenizer).__name__, prompts_dir)
-        cache = ct2_cache_dir(cache_dir)
-        if local_dir is not None:
-            source_dir: Path | None = local_dir
-            key = CacheKey(
-                f"local:{local_dir}",
-                "sha256:" + directory_fingerprint(local_dir, cache),
-                quantization,
-                bool(profile.target_language_name),
-            )
-        else:
-            source_dir = None
-            key = CacheKey(
-                model_id,
-                commit or revision or "main",
-                quantization,
-                bool(profile.target_language_name),
-            )
-        entry = cache / key.dirname()
-        if source_dir is None:
-            # Hub model: the snapshot is needed to convert, and for generation_config.json.
-            if is_complete(entry, key):
-                source_dir = cached_snapshot(model_id, commit or revision)
-            else:
-                source_dir = snapshot_with_weights(
-                    model_id,
-                    commit or revision,
-                    why="needed once to convert it for the ctranslate2 backend",
-                )
-        assert source_dir is not None or is_complete(entry, key)
-        if source_dir is not None:
-            entry, converted = convert(source_dir, key, cache)
-        else:  # pragma: no cover - cached conversion of a hub model without a snapshot
-            converted = False
-        defaults = _Defaults.read(source_dir, cfg)
-
+        converted = _convert(
+            model_id, local_dir, commit or revision, quantization, profile, cache_dir
+        )
+        defaults = _Defaults.read(converted.source, cfg)
         # With a vocabulary map: a directory of links to the entry's files plus the map
-        # (by path, so it stays valid when a damaged entry is converted again below).
-        model_path = model_dir_with_vmap(entry, vmap) if vmap else entry
-
-        def open_translator() -> Any:
-            return ctranslate2.Translator(
-                str(model_path),
-                device=ct2_device,
-                device_index=int(index or 0),
-                compute_type=quantization,
-                inter_threads=inter,
-                intra_threads=intra,
-            )
-
-        try:
-            translator = open_translator()
-        except (RuntimeError, ValueError) as exc:
-            if source_dir is None or converted:
-                first = (str(exc).strip().splitlines() or [""])[0][:300]
-                raise ModelLoadError(f"CTranslate2 could not load {entry}: {first}") from exc
-            # A damaged entry that passed the cheap check: discard it and convert once.
-            logger.warning("CTranslate2 could not load %s (%s): converting again", entry, exc)
-            discard_entry(entry)
-            entry, converted = convert(source_dir, key, cache)
-            try:
-                translator = open_translator()
-            except (RuntimeError, ValueError) as exc2:
-                first = (str(exc2).strip().splitlines() or [""])[0][:300]
-                raise ModelLoadError(
-                    f"CTranslate2 could not load {entry} even after converting again: {first}"
-                ) from exc2
+        # (by path, so it stays valid when a damaged entry is converted again).
+        model_path = model_dir_with_vmap(converted.entry, vmap) if vmap else converted.entry
+        translator, converted = open_converted(placement, converted, model_path)
         return cls(
             model_id,
             tokenizer,
@@ -353,12 +243,12 @@ class CTranslate2Engine(TokenizerMethods):
             device=device,
             dtype=quantization,
             revision=("local" if local_dir else (commit or revision)),
-            model_dir=entry,
+            model_dir=converted.entry,
             defaults=defaults,
-            intra_threads=intra,
-            inter_threads=inter,
+            intra_threads=placement.intra_threads,
+            inter_threads=placement.inter_threads,
             load_seconds=time.perf_counter() - start,
-            converted=converted,
+            converted=converted.converted,
             vmap=Path(vmap).expanduser() if vmap else None,
         )
 
@@ -523,6 +413,33 @@ class CTranslate2Engine(TokenizerMethods):
         max_new = self.translate_options(settings, n)[2]
         truncated = [c >= max_new for c in counts]
         return GenerationBatch([str(d).strip() for d in decoded], counts, truncated, mean_logprobs)
+
+
+def _quiet_transformers() -> None:
+    """As the transformers backend does: the tokenizer's "longer than the maximum sequence
+    length" warning is noise here, long texts are split before generation."""
+    import transformers
+
+    transformers.utils.logging.set_verbosity_error()
+    transformers.utils.logging.disable_progress_bar()
+
+
+def _convert(
+    model_id: str,
+    local_dir: Path | None,
+    revision: str | None,
+    quantization: str,
+    profile: ModelProfile,
+    cache_dir: str | os.PathLike[str] | None,
+) -> Converted:
+    """The model's cache entry, converted on first use (``revision``: the commit when
+    known)."""
+    cache = ct2_cache_dir(cache_dir)
+    crosssum = bool(profile.target_language_name)
+    key = cache_key(model_id, local_dir, revision or "main", quantization, crosssum, cache)
+    complete = local_dir is None and is_complete(cache / key.dirname(), key)
+    source = source_dir(model_id, local_dir, revision, complete)
+    return Converted.ensure(source, key, cache)
 
 
 def _read_vocabulary(model_dir: Path) -> list[str]:
