@@ -51,6 +51,10 @@ class ModelNotAvailableError(SummarizeError):
         )
         super().__init__(msg)
 
+    def __reduce__(self) -> tuple[type[ModelNotAvailableError], tuple[str, str]]:
+        # pickled with its own arguments, so that it crosses a process boundary whole
+        return (type(self), (self.model_id, self.reason))
+
 
 class ModelLoadError(SummarizeError):
     """A model was found but could not be loaded (corrupt files, wrong architecture...)."""
