@@ -232,11 +232,25 @@ def test_ctrl_c_stops_cleanly_and_resume_continues(tiny_models, tmp_path, seed_t
     assert ids == [f"c{i:02d}" for i in range(60)]
 
 
+def _default_sigint() -> None:
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start_and_wait_for_lines(
     cmd: list[str], env: dict[str, str], out: Path, lines: int
 ) -> subprocess.Popen[bytes]:
-    """Start ``cmd`` and return once ``out`` has ``lines`` lines (the job still running)."""
-    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    """Start ``cmd`` and return once ``out`` has ``lines`` lines (the job still running).
+
+    The child starts with SIGINT at its default, as in a terminal: a suite started in the
+    background by a shell without job control inherits SIGINT ignored, and Python then
+    never turns Ctrl-C into KeyboardInterrupt."""
+    proc = subprocess.Popen(
+        cmd,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        preexec_fn=_default_sigint,
+    )
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if out.exists() and len(out.read_bytes().splitlines()) >= lines:
