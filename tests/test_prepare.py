@@ -11,7 +11,7 @@ import pytest
 
 from summarize.config import PipelineConfig
 from summarize.distributed.prepare import needs_preparation, prepare_models
-from summarize.errors import ModelNotAvailableError
+from summarize.errors import ModelLoadError, ModelNotAvailableError
 
 
 def test_model_not_available_pickles_whole() -> None:
@@ -43,3 +43,17 @@ def test_ctranslate2_models_are_converted_in_the_child(
     assert prepare_models(config) == config
     converted = list((tmp_path / "cache" / "ct2").glob("*/model.bin"))
     assert len(converted) == 1, converted
+
+
+def test_another_error_in_the_child_is_one_model_load_error(
+    tiny_models: dict[str, str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    pytest.importorskip("ctranslate2")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("")
+    monkeypatch.setenv("SUMMARIZE_CACHE", str(blocker / "cache"))  # the cache cannot be made
+    config = PipelineConfig(
+        mt_model=tiny_models["marian"], strategy="extract-translate", backend="ctranslate2"
+    )
+    with pytest.raises(ModelLoadError, match="preparing the models failed: NotADirectoryError"):
+        prepare_models(config)

@@ -58,20 +58,6 @@ def too_large(n: int, max_chars: int, unit: str = "characters") -> str:
     )
 
 
-def translation_units(record: dict[str, Any]) -> int:
-    """Sentences (plus title) a record will translate; 0 when it cannot be read."""
-    from summarize.text import prepare_article
-
-    text = record.get("text")
-    if record.get("_error") or not isinstance(text, (str, bytes)):
-        return 0
-    try:
-        article = prepare_article(text, html=record.get("html"), title=record.get("title"))
-    except Exception:
-        return 0
-    return len(article.sentences) + (1 if article.title else 0)
-
-
 def check_article(record: dict[str, Any]) -> int:
     """Check the article up front (typed errors, friendly messages) and count the
     sentences to translate, for the progress bar."""

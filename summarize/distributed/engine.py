@@ -148,16 +148,20 @@ SHARED_PATH_FLAG = "--shared-path"
 
 
 def check_paths_reachable(
-    ray: Any, paths: Sequence[str | os.PathLike[str]], outdir: str | os.PathLike[str], shared: bool
+    ray: Any,
+    paths: Sequence[str | os.PathLike[str]],
+    outdir: str | os.PathLike[str],
+    shared: bool,
+    timeout: float = 60.0,
 ) -> None:
     """On a cluster of more than one node, refuse local input and output paths (each
     node would read and write its own disk: records lost without a word) unless
     ``shared`` says every node mounts them at the same path. Called before any model
-    work."""
+    work; listing the nodes waits at most ``timeout`` seconds."""
     local = [str(p) for p in [*paths, outdir] if not storage.is_remote(p)]
     if not local or shared:
         return
-    nodes = alive_nodes(ray)
+    nodes = alive_nodes(ray, timeout)
     if nodes > 1:
         raise ConfigError(
             f"the Ray cluster has {nodes} nodes and {local[0]} is a local path the other "
@@ -231,7 +235,7 @@ def session(
     _check_inputs_exist(paths)
     started = _init_ray(ray, options.address, options.timeout)
     try:
-        check_paths_reachable(ray, paths, outdir, options.shared_path)
+        check_paths_reachable(ray, paths, outdir, options.shared_path, options.timeout)
         output.check_writable(out)  # exit 4 now, not a RayTaskError after the whole run
         output.remove_unfinished(out)
         yield RaySession(ray, [str(p) for p in paths], out, cfg, options)

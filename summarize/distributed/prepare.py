@@ -48,13 +48,23 @@ def prepare_models(config: PipelineConfig, *, device: str | None = None) -> Pipe
     to the commit that was fetched. Domain errors raised in the child are raised here.
     """
     job = config.replace(device=device) if device is not None else config
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn"))
     try:
-        with ProcessPoolExecutor(max_workers=1, mp_context=get_context("spawn")) as pool:
-            models = pool.submit(describe_models, job).result()
+        models = pool.submit(describe_models, job).result()
+    except SummarizeError:
+        raise
     except BrokenProcessPool as exc:
         raise ModelLoadError(
             f"preparing the models failed: the child process died ({exc})"
         ) from None
+    except Exception as exc:  # a converter's ValueError, a full disk...: still one line, exit 3
+        raise ModelLoadError(f"preparing the models failed: {type(exc).__name__}: {exc}") from exc
+    except BaseException:  # Ctrl-C, SIGTERM: stop the child now, not after its download
+        for process in list(getattr(pool, "_processes", {}).values()):
+            process.terminate()
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
     pins: dict[str, str] = {}
     for key, role in (("mt_revision", "translation"), ("sum_revision", "summarization")):
         described = models.get(role)
