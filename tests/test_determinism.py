@@ -23,6 +23,7 @@ from typing import Any
 
 import pytest
 
+from summarize.bench.determinism import comparable
 from summarize.config import BATCHINGS, PipelineConfig
 from summarize.pipeline import Pipeline
 from summarize.testing.corpus import FALLBACK_INDONESIAN
@@ -53,15 +54,6 @@ def inputs(tmp_path_factory: pytest.TempPathFactory) -> list[str]:
         "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in _articles()), encoding="utf-8"
     )
     return [str(SEEDS), str(path)]
-
-
-def comparable(record: dict[str, Any]) -> str:
-    """A written record without what may differ: its timings and the batch size in its
-    settings (key order kept as written)."""
-    record = {k: v for k, v in record.items() if k != "timings"}
-    if isinstance(record.get("settings"), dict):
-        record["settings"] = {k: v for k, v in record["settings"].items() if k != "batch_size"}
-    return json.dumps(record, ensure_ascii=False)
 
 
 def _jsonl(path: Path) -> dict[str, str]:
